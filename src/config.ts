@@ -1,0 +1,82 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The whole environment, parsed once. Nothing else in the project reads `process.env`.
+ * Names follow conventions users already know: `PORT` 3978 and the `MicrosoftApp*` variables
+ * are the Bot Framework's own, so an Azure Bot Service deployment needs no translation.
+ */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgresql:// (PostgreSQL)')
+    .optional(),
+  SURVEY_SECRET: z.string().min(32, 'must be at least 32 characters (use `openssl rand -hex 32`)').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  STATE_TTL_DAYS: z.coerce.number().positive().max(365).default(7),
+  PURGE_INTERVAL_MINUTES: z.coerce.number().positive().max(1440).default(60),
+  DEFAULT_LOCALE: z.string().min(2).default('nb'),
+  MicrosoftAppId: z.string().default(''),
+  MicrosoftAppPassword: z.string().default(''),
+  MicrosoftAppTenantId: z.string().default(''),
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI', '']).default(''),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string;
+  /** Undefined until `ensureSecret` has read or generated it. */
+  surveySecret?: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  stateTtlMs: number;
+  purgeIntervalMs: number;
+  defaultLocale: string;
+  botAuth: {
+    MicrosoftAppId: string;
+    MicrosoftAppPassword: string;
+    MicrosoftAppTenantId: string;
+    MicrosoftAppType: string;
+  };
+}
+
+/** Thrown for a bad environment; its message is one line naming the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses an environment (normally `process.env`) into a typed config, or throws `ConfigError`. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  // Empty strings come from `FOO= npm start` and shells; treat them as unset, not as values.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0] ?? 'environment');
+    const value = name === 'SURVEY_SECRET' || name === 'MicrosoftAppPassword' ? '' : ` (got "${String(cleaned[name] ?? '')}")`;
+    throw new ConfigError(`Invalid environment variable ${name}: ${issue.message}${value}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseUrl: e.DATABASE_URL ?? `file:${path.join(dataDir, 'survey.db')}`,
+    surveySecret: e.SURVEY_SECRET,
+    logLevel: e.LOG_LEVEL,
+    stateTtlMs: e.STATE_TTL_DAYS * 24 * 3600 * 1000,
+    purgeIntervalMs: e.PURGE_INTERVAL_MINUTES * 60 * 1000,
+    defaultLocale: e.DEFAULT_LOCALE,
+    botAuth: {
+      MicrosoftAppId: e.MicrosoftAppId,
+      MicrosoftAppPassword: e.MicrosoftAppPassword,
+      MicrosoftAppTenantId: e.MicrosoftAppTenantId,
+      MicrosoftAppType: e.MicrosoftAppType,
+    },
+  };
+}

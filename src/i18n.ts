@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import i18next, { i18n as I18n } from 'i18next';
+import { z } from 'zod';
+import { localesDir } from './paths';
+
+/** Per-locale metadata, `locales/<tag>/meta.json`. */
+export const localeMeta = z.strictObject({
+  order: z.number().int(),
+  endonym: z.string().min(1),
+  dir: z.enum(['ltr', 'rtl']),
+  script: z.string().regex(/^[A-Z][a-z]{3}$/, 'an ISO 15924 script code such as Latn or Arab'),
+  /** Which SMS alphabet the locale's text needs: GSM-7 (160 characters) or UCS-2 (70). */
+  smsEncoding: z.enum(['GSM-7', 'UCS-2']),
+  foldDiacritics: z.boolean(),
+  /** Languages to fall back to, in order, when a key is missing. */
+  fallback: z.array(z.string()),
+  enabled: z.boolean().default(true),
+  provenance: z.strictObject({
+    /** `drafted` until a qualified native speaker has reviewed it; never claim more. */
+    status: z.enum(['drafted', 'reviewed']),
+    by: z.string().min(1),
+    method: z.string().min(1),
+  }),
+});
+export type LocaleMeta = z.infer<typeof localeMeta> & { tag: string };
+
+export interface Locales {
+  i18n: I18n;
+  /** Enabled locales in menu order. */
+  list: LocaleMeta[];
+  byTag: Map<string, LocaleMeta>;
+  namespaces: string[];
+}
+
+/** Reads every `locales/<tag>/*.json` into one i18next instance. Synchronous: done once at start-up. */
+export function loadLocales(dir: string = localesDir): Locales {
+  const resources: Record<string, Record<string, unknown>> = {};
+  const list: LocaleMeta[] = [];
+  const namespaces = new Set<string>();
+  for (const tag of fs.readdirSync(dir).sort()) {
+    const folder = path.join(dir, tag);
+    if (!fs.statSync(folder).isDirectory()) continue;
+    const metaFile = path.join(folder, 'meta.json');
+    const parsed = localeMeta.safeParse(JSON.parse(fs.readFileSync(metaFile, 'utf8')));
+    if (!parsed.success) throw new Error(`${metaFile}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.data.enabled) continue;
+    list.push({ tag, ...parsed.data });
+    resources[tag] = {};
+    for (const file of fs.readdirSync(folder).filter((f) => f.endsWith('.json') && f !== 'meta.json')) {
+      const ns = file.slice(0, -'.json'.length);
+      namespaces.add(ns);
+      resources[tag][ns] = JSON.parse(fs.readFileSync(path.join(folder, file), 'utf8'));
+    }
+  }
+  list.sort((a, b) => a.order - b.order);
+  const fallbackLng: Record<string, string[]> = { default: ['en'] };
+  for (const l of list) fallbackLng[l.tag] = l.fallback;
+  const i18n = i18next.createInstance();
+  void i18n.init({
+    resources: resources as never,
+    ns: [...namespaces],
+    defaultNS: 'bot',
+    fallbackLng,
+    supportedLngs: list.map((l) => l.tag),
+    // Not HTML: every channel gets plain text, and escaping would show "&amp;" in SMS.
+    interpolation: { escapeValue: false },
+    returnNull: false,
+    initAsync: false,
+  });
+  return { i18n, list, byTag: new Map(list.map((l) => [l.tag, l])), namespaces: [...namespaces] };
+}

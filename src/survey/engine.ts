@@ -1,0 +1,138 @@
+import { Condition, Question, SurveyDefinition } from './definition';
+
+/**
+ * The survey engine: pure functions over a definition and the answers given so far. No I/O and no
+ * botbuilder, so every path through a survey can be tested as data.
+ */
+
+/** A stored answer: option id(s), a number, a band label, free text, or null when skipped. */
+export type AnswerValue = string | string[] | number | null;
+
+/** Answers keyed by step key: the question id, or `questionId[optionId]` inside a repeat block. */
+export type Answers = Record<string, AnswerValue>;
+
+/** One question as asked: inside a repeat block it carries the option it is asked about. */
+export interface Step {
+  key: string;
+  question: Question;
+  /** The repeat block's id and the selected option this iteration is about. */
+  repeat?: { blockId: string; forEach: string; option: string };
+}
+
+/** What a running survey remembers between turns. */
+export interface Progress {
+  answers: Answers;
+  /** Step keys in the order they were answered; `back` walks it backwards. */
+  history: string[];
+}
+
+export function stepKey(questionId: string, iteration?: string): string {
+  return iteration === undefined ? questionId : `${questionId}[${iteration}]`;
+}
+
+/** Splits a step key into question id and iteration ("" outside a repeat block). */
+export function parseStepKey(key: string): { questionId: string; iteration: string } {
+  const m = /^([a-z][a-z0-9_]*)(?:\[([a-z][a-z0-9_]*)\])?$/.exec(key);
+  if (!m) throw new Error(`Not a step key: ${key}`);
+  return { questionId: m[1], iteration: m[2] ?? '' };
+}
+
+/**
+ * Evaluates a condition. Inside a repeat block, references to questions of the same block read the
+ * answer of the same iteration. An unanswered or skipped question satisfies no `anyOf`.
+ */
+export function holds(cond: Condition, answers: Answers, iteration?: { option: string; local: Set<string> }): boolean {
+  if ('all' in cond) return cond.all.every((c) => holds(c, answers, iteration));
+  if ('any' in cond) return cond.any.some((c) => holds(c, answers, iteration));
+  if ('not' in cond) return !holds(cond.not, answers, iteration);
+  const key = iteration && iteration.local.has(cond.question) ? stepKey(cond.question, iteration.option) : cond.question;
+  const value = answers[key];
+  if (value === undefined || value === null) return false;
+  if (Array.isArray(value)) return value.some((v) => cond.anyOf.includes(v));
+  return cond.anyOf.includes(String(value));
+}
+
+/** Every step visible for these answers, in order. Steps after an unanswered condition stay hidden. */
+export function visibleSteps(def: SurveyDefinition, answers: Answers): Step[] {
+  const steps: Step[] = [];
+  for (const item of def.items) {
+    if (item.type === 'repeat') {
+      if (item.when && !holds(item.when, answers)) continue;
+      const selected = answers[item.forEach];
+      if (!Array.isArray(selected)) continue;
+      const local = new Set(item.questions.map((q) => q.id));
+      const sourceOrder = optionOrder(def, item.forEach);
+      const ordered = [...selected].sort((a, b) => sourceOrder.indexOf(a) - sourceOrder.indexOf(b));
+      for (const option of ordered) {
+        for (const q of item.questions) {
+          if (q.when && !holds(q.when, answers, { option, local })) continue;
+          steps.push({ key: stepKey(q.id, option), question: q, repeat: { blockId: item.id, forEach: item.forEach, option } });
+        }
+      }
+    } else {
+      if (item.when && !holds(item.when, answers)) continue;
+      steps.push({ key: item.id, question: item });
+    }
+  }
+  return steps;
+}
+
+function optionOrder(def: SurveyDefinition, questionId: string): string[] {
+  const q = def.items.find((i) => i.type !== 'repeat' && i.id === questionId);
+  return q && q.type !== 'repeat' && 'options' in q ? q.options : [];
+}
+
+/** The first visible step without an answer, or undefined when the survey is complete. */
+export function nextStep(def: SurveyDefinition, answers: Answers): Step | undefined {
+  return visibleSteps(def, answers).find((s) => !(s.key in answers));
+}
+
+/** Finds a visible step by key (used to re-ask a question after an interruption). */
+export function findStep(def: SurveyDefinition, answers: Answers, key: string): Step | undefined {
+  return visibleSteps(def, answers).find((s) => s.key === key);
+}
+
+/**
+ * "3 of 14": the step's position and the number of steps on the path the answers so far lead to.
+ * The total can change as answers open or close branches, as in any adaptive survey.
+ */
+export function progressOf(def: SurveyDefinition, answers: Answers, key: string): { index: number; total: number } {
+  const steps = visibleSteps(def, answers);
+  const at = steps.findIndex((s) => s.key === key);
+  return { index: at + 1, total: steps.length };
+}
+
+/**
+ * Records an answer and drops answers that the new answer made invisible (a changed branch), so
+ * a stored response never holds answers to questions its own path did not ask.
+ * Returns the new progress and the keys that were dropped.
+ */
+export function answer(def: SurveyDefinition, progress: Progress, key: string, value: AnswerValue): { progress: Progress; dropped: string[] } {
+  const answers: Answers = { ...progress.answers, [key]: value };
+  const history = [...progress.history.filter((k) => k !== key), key];
+  const visible = new Set(visibleSteps(def, answers).map((s) => s.key));
+  const dropped = Object.keys(answers).filter((k) => !visible.has(k));
+  for (const k of dropped) delete answers[k];
+  return { progress: { answers, history: history.filter((k) => !dropped.includes(k)) }, dropped };
+}
+
+/** Undoes the most recent answer. Returns undefined at the first question. */
+export function back(progress: Progress): { progress: Progress; key: string } | undefined {
+  const key = progress.history[progress.history.length - 1];
+  if (key === undefined) return undefined;
+  const answers = { ...progress.answers };
+  delete answers[key];
+  return { progress: { answers, history: progress.history.slice(0, -1) }, key };
+}
+
+/** Maps a number to its band label ("5-9", "10+") when the question stores bands. */
+export function bandOf(value: number, bands: number[]): string {
+  let i = bands.length - 1;
+  while (i > 0 && value < bands[i]) i--;
+  const lo = bands[i];
+  const next = bands[i + 1];
+  if (next === undefined) return `${lo}+`;
+  return next - 1 === lo ? String(lo) : `${lo}-${next - 1}`;
+}
+
+export const emptyProgress = (): Progress => ({ answers: {}, history: [] });
