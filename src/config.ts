@@ -19,6 +19,8 @@ const envSchema = z.object({
   STATE_TTL_DAYS: z.coerce.number().positive().max(365).default(7),
   PURGE_INTERVAL_MINUTES: z.coerce.number().positive().max(1440).default(60),
   DEFAULT_LOCALE: z.string().min(2).default('nb'),
+  /** Named in the consent text as the one running the survey, e.g. "Husbanken" or "Bergen kommune". */
+  SURVEY_ORGANISATION: z.string().min(2).max(120).optional(),
   MicrosoftAppId: z.string().default(''),
   MicrosoftAppPassword: z.string().default(''),
   MicrosoftAppTenantId: z.string().default(''),
@@ -36,6 +38,7 @@ export interface Config {
   stateTtlMs: number;
   purgeIntervalMs: number;
   defaultLocale: string;
+  organisation?: string;
   botAuth: {
     MicrosoftAppId: string;
     MicrosoftAppPassword: string;
@@ -72,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     stateTtlMs: e.STATE_TTL_DAYS * 24 * 3600 * 1000,
     purgeIntervalMs: e.PURGE_INTERVAL_MINUTES * 60 * 1000,
     defaultLocale: e.DEFAULT_LOCALE,
+    organisation: e.SURVEY_ORGANISATION,
     botAuth: {
       MicrosoftAppId: e.MicrosoftAppId,
       MicrosoftAppPassword: e.MicrosoftAppPassword,

@@ -67,6 +67,7 @@ export function loadLocales(dir: string = localesDir): Locales {
     interpolation: { escapeValue: false },
     returnNull: false,
     initAsync: false,
+    showSupportNotice: false,
   });
   return { i18n, list, byTag: new Map(list.map((l) => [l.tag, l])), namespaces: [...namespaces] };
 }

@@ -1,0 +1,108 @@
+import { ActivityTypes, TurnContext } from 'botbuilder';
+import { Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult } from 'botbuilder-dialogs';
+import { renderQuestion } from '../src/bot/prompts';
+import { DialogDeps, Session, sessionOf } from '../src/bot/session';
+import { redact } from '../src/privacy/redact';
+import { answer, back, nextStep, parseStepKey, progressOf, Step } from '../src/survey/engine';
+import { recognize } from '../src/survey/recognize';
+import { DeleteResult } from './confirmDeleteDialog';
+
+export const QUESTION_DIALOG = 'questionDialog';
+
+export interface SurveyOutcome {
+  completed: boolean;
+  withdrawn: boolean;
+}
+
+/**
+ * One dialog for every question: the survey engine decides what comes next, this dialog only
+ * asks, recognises and stores. Each answer is written as it is given, so a crash loses nothing.
+ */
+export class QuestionDialog extends Dialog {
+  constructor(private readonly deps: DialogDeps) {
+    super(QUESTION_DIALOG);
+  }
+
+  override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    return this.askNext(dc);
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    const { texts, store } = this.deps;
+    const session = await sessionOf(this.deps, dc.context);
+    const lng = session.lang ?? texts.defaultLocale;
+    const activity = dc.context.activity;
+    if (activity.type !== ActivityTypes.Message) return this.askNext(dc);
+
+    if (texts.command(lng, activity.text) === 'back') {
+      const undone = back(session.progress);
+      if (!undone) {
+        await dc.context.sendActivity(texts.t(lng, 'bot:back.first'));
+      } else {
+        session.progress = undone.progress;
+        await store.deleteAnswers(session.responseId!, [parseStepKey(undone.key)]);
+      }
+      return this.askNext(dc);
+    }
+
+    const step = nextStep(texts.survey, session.progress.answers);
+    if (!step) return dc.endDialog({ completed: true, withdrawn: false } satisfies SurveyOutcome);
+    const text = activity.text ?? '';
+    if (!text.trim() && (activity.attachments?.length ?? 0) > 0) {
+      await dc.context.sendActivity(texts.t(lng, 'bot:reprompt.not_text'));
+      return this.askNext(dc);
+    }
+    const r = recognize(step.question, text, texts.vocabulary(lng, step.question));
+    if (!r.ok) {
+      await dc.context.sendActivity(texts.t(lng, `bot:reprompt.${r.reason}`, { option: this.exclusiveLabel(lng, step) }));
+      return this.askNext(dc);
+    }
+    const value = step.question.type === 'text' && typeof r.value === 'string' ? redact(r.value) : r.value;
+    await this.record(dc, session, step, value);
+    return this.askNext(dc);
+  }
+
+  override async resumeDialog(dc: DialogContext, _reason: DialogReason, result?: unknown): Promise<DialogTurnResult> {
+    if ((result as DeleteResult | undefined)?.deleted) return dc.endDialog({ completed: false, withdrawn: true } satisfies SurveyOutcome);
+    return this.askNext(dc);
+  }
+
+  override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
+    const session = await sessionOf(this.deps, context);
+    const step = nextStep(this.deps.texts.survey, session.progress.answers);
+    if (step) await this.ask(context, instance, session, step);
+  }
+
+  private async askNext(dc: DialogContext): Promise<DialogTurnResult> {
+    const session = await sessionOf(this.deps, dc.context);
+    const step = nextStep(this.deps.texts.survey, session.progress.answers);
+    if (!step) return dc.endDialog({ completed: true, withdrawn: false } satisfies SurveyOutcome);
+    await this.ask(dc.context, dc.activeDialog!, session, step);
+    return Dialog.EndOfTurn;
+  }
+
+  private async ask(context: TurnContext, instance: DialogInstance, session: Session, step: Step): Promise<void> {
+    const { texts } = this.deps;
+    const lng = session.lang ?? texts.defaultLocale;
+    const rendered = renderQuestion(texts, lng, step, progressOf(texts.survey, session.progress.answers, step.key));
+    // Remember how the question was shown: that language is stored with the answer.
+    instance.state.shown = { key: step.key, lng, fallback: rendered.fallback };
+    await context.sendActivity(rendered.activity);
+  }
+
+  private async record(dc: DialogContext, session: Session, step: Step, value: Parameters<typeof answer>[3]): Promise<void> {
+    const { texts, store } = this.deps;
+    const shown = dc.activeDialog!.state.shown as { key: string; lng: string; fallback: boolean } | undefined;
+    const lng = shown?.key === step.key ? shown.lng : (session.lang ?? texts.defaultLocale);
+    const { progress, dropped } = answer(texts.survey, session.progress, step.key, value);
+    const { questionId, iteration } = parseStepKey(step.key);
+    await store.saveAnswer({ responseId: session.responseId!, questionId, iteration, value, language: lng, fallback: shown?.fallback ?? false });
+    await store.deleteAnswers(session.responseId!, dropped.map(parseStepKey));
+    session.progress = progress;
+  }
+
+  private exclusiveLabel(lng: string, step: Step): string {
+    const q = step.question;
+    return q.type === 'multi' && q.exclusive.length ? this.deps.texts.optionLabel(lng, q.exclusive[0]) : '';
+  }
+}

@@ -1,0 +1,38 @@
+import { StatePropertyAccessor, TurnContext } from 'botbuilder';
+import { Logger } from '../logger';
+import { SurveyStore } from '../store/store';
+import { Progress, emptyProgress } from '../survey/engine';
+import { Texts } from './texts';
+
+/**
+ * What the bot remembers about one respondent between turns. It lives in conversation state,
+ * keyed by an HMAC (src/identity.ts), and is deleted when the survey ends or the TTL passes:
+ * after that nothing links the respondent to their response.
+ */
+export interface Session {
+  lang?: string;
+  responseId?: string;
+  progress: Progress;
+  paused: boolean;
+  languageSwitches: number;
+  notUnderstood: number;
+  /** Set when the conversation is over; the bot then deletes the state instead of saving it. */
+  finished: boolean;
+}
+
+export function newSession(): Session {
+  return { progress: emptyProgress(), paused: false, languageSwitches: 0, notUnderstood: 0, finished: false };
+}
+
+/** Everything the dialogs need, passed in once; dialogs keep no per-user data of their own. */
+export interface DialogDeps {
+  texts: Texts;
+  store: SurveyStore;
+  sessions: StatePropertyAccessor<Session>;
+  logger: Logger;
+  now: () => Date;
+}
+
+export async function sessionOf(deps: DialogDeps, context: TurnContext): Promise<Session> {
+  return deps.sessions.get(context, newSession());
+}

@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import { ConfigError, loadConfig } from './config';
+import { loadLocales } from './i18n';
+import { createLogger } from './logger';
+import { createStore } from './store/createStore';
+import { Problem, requiredTextKeys, validateSurvey } from './survey/validate';
+
+const USAGE = `Usage: survey-bot <command>
+
+Commands:
+  start                     run the bot (migrates the database first)
+  migrate                   apply pending database migrations and exit
+  survey validate <file>    check a survey definition and its texts in every locale
+`;
+
+/** Runs one CLI command; resolves to the process exit code. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start':
+      return start(env);
+    case 'migrate':
+      return migrate(env);
+    case 'survey':
+      if (rest[0] === 'validate' && rest[1]) return validate(rest[1]);
+      process.stderr.write(USAGE);
+      return 2;
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(USAGE);
+      return command ? 0 : 2;
+    default:
+      process.stderr.write(`Unknown command "${command}".\n${USAGE}`);
+      return 2;
+  }
+}
+
+function configOrExit(env: NodeJS.ProcessEnv) {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+async function start(env: NodeJS.ProcessEnv): Promise<number> {
+  const config = configOrExit(env);
+  if (!config) return 1;
+  const logger = createLogger(config.logLevel);
+  // Imported here so `survey validate` does not load botbuilder.
+  const { startBot } = await import('./index');
+  const bot = await startBot(config, logger);
+  return new Promise<number>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ event: 'stopping', signal }, 'shutting down');
+      bot.close().then(
+        () => resolve(0),
+        () => resolve(1),
+      );
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}
+
+async function migrate(env: NodeJS.ProcessEnv): Promise<number> {
+  const config = configOrExit(env);
+  if (!config) return 1;
+  const store = createStore(config.databaseUrl);
+  try {
+    const report = await store.migrate();
+    process.stdout.write(
+      report.applied.length ? `Applied ${report.applied.length} migration(s): ${report.applied.join(', ')}\n` : `Database is up to date (${report.alreadyApplied} migration(s) applied before).\n`,
+    );
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+function validate(file: string): number {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    process.stderr.write(`${file}: not readable JSON: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const { survey, problems } = validateSurvey(json);
+  const all: Problem[] = [...problems];
+  if (survey) {
+    const locales = loadLocales();
+    for (const l of locales.list) {
+      for (const key of requiredTextKeys(survey)) {
+        if (locales.i18n.getResource(l.tag, survey.id, key) === undefined) all.push({ path: `locales/${l.tag}/${survey.id}.json:${key}`, message: 'missing text' });
+      }
+    }
+  }
+  for (const p of all) process.stdout.write(`${file}: ${p.path}: ${p.message}\n`);
+  if (all.length) {
+    process.stdout.write(`${all.length} problem(s).\n`);
+    return 1;
+  }
+  process.stdout.write(`${file}: OK (${survey!.id} v${survey!.version}, ${survey!.items.length} items)\n`);
+  return 0;
+}

@@ -1,0 +1,172 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaClient } from '../generated/sqlite/client';
+import { migrationsDir } from '../paths';
+import { Migration, readMigrations, runMigrations } from './migrator';
+import {
+  AnswerRecord,
+  EtagConflictError,
+  MigrationReport,
+  NewResponse,
+  ResponsePatch,
+  ResponseStatus,
+  StateRecord,
+  StoredResponse,
+  SurveyStore,
+} from './store';
+
+/** Wait this long for another process's write lock before failing (several bot processes may share a file). */
+const BUSY_TIMEOUT_MS = 5000;
+
+/** The embedded store: one SQLite file, created on first use. */
+export class SqliteStore implements SurveyStore {
+  private readonly prisma: PrismaClient;
+  private readonly file: string;
+
+  constructor(databaseUrl: string) {
+    this.file = databaseUrl.replace(/^file:/, '');
+    if (this.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
+    this.prisma = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: databaseUrl, timeout: BUSY_TIMEOUT_MS }) });
+  }
+
+  async migrate(): Promise<MigrationReport> {
+    const db = new Database(this.file, { timeout: BUSY_TIMEOUT_MS });
+    try {
+      // WAL lets readers run while a writer writes; it is a property of the file, set once.
+      db.pragma('journal_mode = WAL');
+      db.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+        "id" TEXT PRIMARY KEY NOT NULL, "checksum" TEXT NOT NULL, "finished_at" DATETIME,
+        "migration_name" TEXT NOT NULL, "logs" TEXT, "rolled_back_at" DATETIME,
+        "started_at" DATETIME NOT NULL DEFAULT current_timestamp, "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0)`);
+      // BEGIN IMMEDIATE takes the write lock first, so two processes starting together migrate once.
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const report = await runMigrations(
+          {
+            appliedNames: async () =>
+              new Map(
+                (db.prepare('SELECT migration_name, checksum FROM _prisma_migrations WHERE rolled_back_at IS NULL').all() as {
+                  migration_name: string;
+                  checksum: string;
+                }[]).map((r) => [r.migration_name, r.checksum]),
+              ),
+            apply: async (m: Migration) => {
+              db.exec(m.sql);
+              db.prepare(
+                `INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
+                 VALUES (?, ?, current_timestamp, ?, current_timestamp, 1)`,
+              ).run(crypto.randomUUID(), m.checksum, m.name);
+            },
+          },
+          readMigrations(migrationsDir('sqlite')),
+        );
+        db.exec('COMMIT');
+        return report;
+      } catch (err) {
+        db.exec('ROLLBACK');
+        throw err;
+      }
+    } finally {
+      db.close();
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.prisma.$queryRawUnsafe('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.prisma.$disconnect();
+  }
+
+  async createResponse(r: NewResponse): Promise<void> {
+    await this.prisma.response.create({ data: { ...r, status: 'in_progress' } });
+  }
+
+  async saveAnswer(a: AnswerRecord): Promise<void> {
+    const value = JSON.stringify(a.value);
+    await this.prisma.answer.upsert({
+      where: { responseId_questionId_iteration: { responseId: a.responseId, questionId: a.questionId, iteration: a.iteration } },
+      create: { ...a, value },
+      update: { value, language: a.language, fallback: a.fallback },
+    });
+  }
+
+  async deleteAnswers(responseId: string, keys: { questionId: string; iteration: string }[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.prisma.answer.deleteMany({ where: { responseId, OR: keys } });
+  }
+
+  async updateResponse(id: string, patch: ResponsePatch): Promise<void> {
+    await this.prisma.response.updateMany({ where: { id }, data: patch });
+  }
+
+  async deleteResponse(id: string): Promise<void> {
+    await this.prisma.$transaction([
+      this.prisma.answer.deleteMany({ where: { responseId: id } }),
+      this.prisma.response.deleteMany({ where: { id } }),
+    ]);
+  }
+
+  async getResponse(id: string): Promise<StoredResponse | undefined> {
+    const r = await this.prisma.response.findUnique({ where: { id }, include: { answers: true } });
+    return r ? toStored(r) : undefined;
+  }
+
+  async listResponses(filter: { surveyId?: string; status?: ResponseStatus } = {}): Promise<StoredResponse[]> {
+    const rows = await this.prisma.response.findMany({ where: filter, include: { answers: true } });
+    return rows.map(toStored);
+  }
+
+  async readStates(keys: string[]): Promise<Record<string, StateRecord>> {
+    if (keys.length === 0) return {};
+    const rows = await this.prisma.botState.findMany({ where: { key: { in: keys } } });
+    return Object.fromEntries(rows.map((r) => [r.key, { data: JSON.parse(r.data), etag: r.etag }]));
+  }
+
+  async writeState(key: string, data: unknown, expectedEtag: string | undefined, expiresAt: Date): Promise<string> {
+    const etag = crypto.randomUUID();
+    const json = JSON.stringify(data);
+    if (expectedEtag === undefined || expectedEtag === '*') {
+      await this.prisma.botState.upsert({ where: { key }, create: { key, data: json, etag, expiresAt }, update: { data: json, etag, expiresAt } });
+      return etag;
+    }
+    const { count } = await this.prisma.botState.updateMany({ where: { key, etag: expectedEtag }, data: { data: json, etag, expiresAt } });
+    if (count === 1) return etag;
+    // The row we read is gone (completed, withdrawn or purged meanwhile) or another turn won.
+    const exists = await this.prisma.botState.count({ where: { key } });
+    if (exists) throw new EtagConflictError(key);
+    await this.prisma.botState.create({ data: { key, data: json, etag, expiresAt } });
+    return etag;
+  }
+
+  async deleteStates(keys: string[]): Promise<void> {
+    if (keys.length) await this.prisma.botState.deleteMany({ where: { key: { in: keys } } });
+  }
+
+  async purgeExpiredStates(now: Date): Promise<number> {
+    const { count } = await this.prisma.botState.deleteMany({ where: { expiresAt: { lte: now } } });
+    return count;
+  }
+}
+
+type ResponseRow = Omit<StoredResponse, 'answers' | 'status'> & { status: string; answers: (Omit<AnswerRecord, 'value'> & { value: string })[] };
+
+function toStored(r: ResponseRow): StoredResponse {
+  return {
+    id: r.id,
+    surveyId: r.surveyId,
+    surveyVersion: r.surveyVersion,
+    consentVersion: r.consentVersion,
+    channel: r.channel,
+    period: r.period,
+    language: r.language,
+    status: r.status as ResponseStatus,
+    languageSwitches: r.languageSwitches,
+    notUnderstoodCount: r.notUnderstoodCount,
+    answers: r.answers.map((a) => ({ questionId: a.questionId, iteration: a.iteration, value: JSON.parse(a.value), language: a.language, fallback: a.fallback })),
+  };
+}

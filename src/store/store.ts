@@ -1,0 +1,87 @@
+import { AnswerValue } from '../survey/engine';
+
+/**
+ * The storage boundary. One implementation per database (SQLite now, PostgreSQL for scale-out);
+ * the bot, the dialogs and the tests talk only to this interface.
+ *
+ * Answer data (responses, answers) and conversation state are deliberately separate: the state
+ * is the only link between a person and a response, and it is short-lived.
+ */
+export interface SurveyStore {
+  /** Applies pending migrations; safe to call from several processes at once. */
+  migrate(): Promise<MigrationReport>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  createResponse(r: NewResponse): Promise<void>;
+  /** Inserts or replaces one answer (answering again after "back" replaces it). */
+  saveAnswer(a: AnswerRecord): Promise<void>;
+  deleteAnswers(responseId: string, keys: { questionId: string; iteration: string }[]): Promise<void>;
+  updateResponse(id: string, patch: ResponsePatch): Promise<void>;
+  /** Withdrawal: removes the response and every answer of it. */
+  deleteResponse(id: string): Promise<void>;
+  getResponse(id: string): Promise<StoredResponse | undefined>;
+  listResponses(filter?: { surveyId?: string; status?: ResponseStatus }): Promise<StoredResponse[]>;
+
+  readStates(keys: string[]): Promise<Record<string, StateRecord>>;
+  /**
+   * Writes a state. With `expectedEtag`, fails with `EtagConflictError` unless the stored row
+   * still has that eTag (optimistic concurrency, as botbuilder's `Storage` contract asks).
+   */
+  writeState(key: string, data: unknown, expectedEtag: string | undefined, expiresAt: Date): Promise<string>;
+  deleteStates(keys: string[]): Promise<void>;
+  /** Deletes states whose expiry has passed; returns how many. */
+  purgeExpiredStates(now: Date): Promise<number>;
+}
+
+export type ResponseStatus = 'in_progress' | 'completed';
+
+export interface NewResponse {
+  id: string;
+  surveyId: string;
+  surveyVersion: number;
+  consentVersion: number;
+  channel: string;
+  period: string;
+  language: string;
+}
+
+export interface ResponsePatch {
+  status?: ResponseStatus;
+  languageSwitches?: number;
+  notUnderstoodCount?: number;
+}
+
+export interface AnswerRecord {
+  responseId: string;
+  questionId: string;
+  iteration: string;
+  value: AnswerValue;
+  language: string;
+  fallback: boolean;
+}
+
+export interface StoredResponse extends NewResponse {
+  status: ResponseStatus;
+  languageSwitches: number;
+  notUnderstoodCount: number;
+  answers: Omit<AnswerRecord, 'responseId'>[];
+}
+
+export interface StateRecord {
+  data: unknown;
+  etag: string;
+}
+
+export interface MigrationReport {
+  applied: string[];
+  alreadyApplied: number;
+}
+
+export class EtagConflictError extends Error {
+  override name = 'EtagConflictError';
+  constructor(key: string) {
+    // The key is an HMAC, safe to log; it names which state lost the race.
+    super(`State ${key.slice(0, 12)}… was changed by another turn (eTag conflict); the turn is retried by the user's next message.`);
+  }
+}
