@@ -13,7 +13,13 @@ import { Texts } from './texts';
  */
 export function createAdapter(config: Config, logger: Logger, texts: Texts): CloudAdapter {
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(config.botAuth));
-  adapter.onTurnError = async (context: TurnContext, error: unknown) => {
+  adapter.onTurnError = turnErrorHandler(logger, texts);
+  return adapter;
+}
+
+/** The one `onTurnError`: logs without personal data and apologises in the respondent's language. */
+export function turnErrorHandler(logger: Logger, texts: Texts): (context: TurnContext, error: unknown) => Promise<void> {
+  return async (context, error) => {
     // No text, no ids: the activity type and channel kind are enough to find the failing path.
     logger.error({ event: 'turn_error', channel: channelKind(context.activity.channelId), activityType: context.activity.type, error: safeError(error) }, 'turn failed');
     const lng =
@@ -27,5 +33,4 @@ export function createAdapter(config: Config, logger: Logger, texts: Texts): Clo
       logger.error({ event: 'turn_error_reply_failed', error: safeError(sendError) }, 'could not send the apology');
     }
   };
-  return adapter;
 }

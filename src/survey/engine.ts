@@ -93,13 +93,44 @@ export function findStep(def: SurveyDefinition, answers: Answers, key: string): 
 }
 
 /**
- * "3 of 14": the step's position and the number of steps on the path the answers so far lead to.
- * The total can change as answers open or close branches, as in any adaptive survey.
+ * "3 of 14": the step's position and an estimate of the steps the respondent will see. Questions
+ * whose condition depends on an unanswered question count as coming, and a repeat block over an
+ * unanswered choice counts once, so the total starts high and shrinks as branches close rather
+ * than jumping up (respondents read a growing total as a broken promise).
  */
 export function progressOf(def: SurveyDefinition, answers: Answers, key: string): { index: number; total: number } {
   const steps = visibleSteps(def, answers);
   const at = steps.findIndex((s) => s.key === key);
-  return { index: at + 1, total: steps.length };
+  let pending = 0;
+  for (const item of def.items) {
+    if (item.type === 'repeat') {
+      if (Array.isArray(answers[item.forEach])) continue; // already expanded by visibleSteps
+      if (item.when && maybeHolds(item.when, answers) === false) continue;
+      if (answers[item.forEach] !== undefined) continue; // skipped: never asked
+      pending += item.questions.filter((q) => !q.when || maybeHolds(q.when, answers) !== false).length;
+    } else if (item.when && holds(item.when, answers) === false && maybeHolds(item.when, answers) === undefined) {
+      pending += 1;
+    }
+  }
+  return { index: at + 1, total: steps.length + pending };
+}
+
+/** Three-valued `holds`: undefined while a question it depends on is still unanswered. */
+function maybeHolds(cond: Condition, answers: Answers): boolean | undefined {
+  if ('all' in cond) {
+    const r = cond.all.map((c) => maybeHolds(c, answers));
+    return r.includes(false) ? false : r.includes(undefined) ? undefined : true;
+  }
+  if ('any' in cond) {
+    const r = cond.any.map((c) => maybeHolds(c, answers));
+    return r.includes(true) ? true : r.includes(undefined) ? undefined : false;
+  }
+  if ('not' in cond) {
+    const r = maybeHolds(cond.not, answers);
+    return r === undefined ? undefined : !r;
+  }
+  if (!(cond.question in answers)) return undefined;
+  return holds(cond, answers);
 }
 
 /**

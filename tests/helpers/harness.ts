@@ -1,0 +1,145 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { Activity, ActivityTypes, MemoryStorage, Storage, TestAdapter } from 'botbuilder';
+import { DialogState } from 'botbuilder-dialogs';
+import { MainDialog } from '../../dialogs/mainDialog';
+import { turnErrorHandler } from '../../src/bot/adapter';
+import { Session } from '../../src/bot/session';
+import { SurveyBot } from '../../src/bot/surveyBot';
+import { SurveyState } from '../../src/bot/surveyState';
+import { Texts } from '../../src/bot/texts';
+import { loadLocales } from '../../src/i18n';
+import { createLogger, Logger } from '../../src/logger';
+import { SqliteStore } from '../../src/store/sqliteStore';
+import { SurveyStore } from '../../src/store/store';
+import { optionsOf } from '../../src/survey/definition';
+import { DEFAULT_SURVEY_FILE, loadSurvey } from '../../src/survey/load';
+
+export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
+
+/** Shared, read-only: loading locales once keeps the suite fast. */
+export const texts = new Texts(loadLocales(), loadSurvey(DEFAULT_SURVEY_FILE), undefined, 'nb');
+
+export function tempDir(prefix = 'survey-bot-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A real SQLite store in a fresh temporary file, migrated. */
+export async function sqliteStore(): Promise<SurveyStore> {
+  const store = new SqliteStore(`file:${path.join(tempDir(), 'survey.db')}`);
+  await store.migrate();
+  return store;
+}
+
+/** Collects log lines in memory, to assert what logs do (and do not) contain. */
+export function memoryLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      cb();
+    },
+  });
+  return { logger: createLogger('debug', sink as never), lines };
+}
+
+export interface Harness {
+  adapter: TestAdapter;
+  store: SurveyStore;
+  storage: Storage;
+  logLines: string[];
+  respondent(id?: string, channelId?: string): Respondent;
+}
+
+/** The whole bot (SurveyBot, dialogs, real SQLite store) on botbuilder's TestAdapter. */
+export async function createHarness(opts: { store?: SurveyStore; storage?: Storage } = {}): Promise<Harness> {
+  const store = opts.store ?? (await sqliteStore());
+  const storage = opts.storage ?? new MemoryStorage();
+  const { logger, lines } = memoryLogger();
+  const state = new SurveyState(storage, TEST_SECRET);
+  const sessions = state.createProperty<Session>('session');
+  const dialogState = state.createProperty<DialogState>('dialogState');
+  const bot = new SurveyBot(state, sessions, dialogState, new MainDialog({ texts, store, sessions, logger, now: () => new Date() }));
+  const adapter = new TestAdapter(async (context) => bot.run(context));
+  adapter.onTurnError = turnErrorHandler(logger, texts);
+  return { adapter, store, storage, logLines: lines, respondent: (id = 'user-1', channelId = 'test') => new Respondent(adapter, id, channelId) };
+}
+
+/** One person talking to the bot. `say` returns every activity the bot sent in that turn. */
+export class Respondent {
+  constructor(
+    private readonly adapter: TestAdapter,
+    readonly id: string,
+    readonly channelId: string,
+  ) {}
+
+  async say(input: string | Partial<Activity>): Promise<Partial<Activity>[]> {
+    const base = typeof input === 'string' ? { type: ActivityTypes.Message, text: input } : input;
+    this.adapter.activeQueue.splice(0);
+    await this.adapter.processActivity({
+      ...base,
+      channelId: this.channelId,
+      from: { id: this.id, name: '' },
+      conversation: { id: `conv-${this.id}`, isGroup: false, conversationType: '', name: '' },
+    });
+    return this.adapter.activeQueue.splice(0);
+  }
+
+  /** Says something and returns the text of the replies, joined. */
+  async text(input: string | Partial<Activity>): Promise<string> {
+    return textOf(await this.say(input));
+  }
+}
+
+export function textOf(replies: Partial<Activity>[]): string {
+  return replies
+    .map((r) => r.text)
+    .filter(Boolean)
+    .join('\n');
+}
+
+/**
+ * Which survey step a bot message asks, found by the question text in `lng` (so tests assert
+ * through the locale files, not through copies of their wording).
+ */
+export function askedStep(lng: string, replyText: string): string | undefined {
+  const candidates: { key: string; text: string }[] = [];
+  for (const item of texts.survey.items) {
+    if (item.type === 'repeat') {
+      const source = texts.survey.items.find((i) => i.type !== 'repeat' && i.id === item.forEach);
+      const areas = source && source.type !== 'repeat' ? optionsOf(source) : [];
+      for (const q of item.questions)
+        for (const a of areas) candidates.push({ key: `${q.id}[${a}]`, text: texts.s(lng, `questions.${q.id}.text`, { area: texts.optionLabel(lng, a) }) });
+    } else {
+      candidates.push({ key: item.id, text: texts.s(lng, `questions.${item.id}.text`) });
+    }
+  }
+  return candidates.find((c) => replyText.split('\n').includes(c.text))?.key;
+}
+
+/** Chooses language `lng` from the menu and consents; returns the replies to the consent. */
+export async function startSurvey(r: Respondent, lng: string): Promise<string> {
+  await r.say('hi');
+  const number = texts.locales.list.findIndex((l) => l.tag === lng) + 1;
+  await r.say(String(number));
+  return r.text('1');
+}
+
+/**
+ * Answers a whole survey from a plan (step key → what the respondent types). Returns the steps
+ * in the order they were asked. Fails if a step is asked that the plan has no answer for.
+ */
+export async function answerSurvey(r: Respondent, lng: string, plan: Record<string, string>, firstQuestion: string): Promise<{ asked: string[]; last: string }> {
+  const asked: string[] = [];
+  let reply = firstQuestion;
+  for (let guard = 0; guard < 60; guard++) {
+    const step = askedStep(lng, reply);
+    if (!step) return { asked, last: reply };
+    if (!(step in plan)) throw new Error(`The bot asked ${step}, which the plan does not answer. Asked so far: ${asked.join(', ')}`);
+    asked.push(step);
+    reply = await r.text(plan[step]);
+  }
+  throw new Error('The survey did not end within 60 turns');
+}
