@@ -17,7 +17,10 @@ export class ConsentDialog extends Dialog {
   override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
     const lng = await this.language(dc.context);
     const { texts } = this.deps;
-    await dc.context.sendActivity(texts.s(lng, 'consent.text', { organisation: texts.organisationName(lng) }));
+    // Three short messages rather than one long one: each fits an SMS budget and a phone screen.
+    for (const part of ['consent.purpose', 'consent.anonymity', 'consent.after']) {
+      await dc.context.sendActivity(texts.s(lng, part, { organisation: texts.organisationName(lng) }));
+    }
     await this.ask(dc.context);
     return Dialog.EndOfTurn;
   }

@@ -52,26 +52,34 @@ export function holds(cond: Condition, answers: Answers, iteration?: { option: s
   return cond.anyOf.includes(String(value));
 }
 
-/** Every step visible for these answers, in order. Steps after an unanswered condition stay hidden. */
+/**
+ * Every step visible for these answers, in order. Conditions read only answers to steps that are
+ * themselves visible, so an answer left behind by a closed branch cannot reopen anything.
+ */
 export function visibleSteps(def: SurveyDefinition, answers: Answers): Step[] {
   const steps: Step[] = [];
+  const seen: Answers = {};
+  const show = (step: Step) => {
+    steps.push(step);
+    if (step.key in answers) seen[step.key] = answers[step.key];
+  };
   for (const item of def.items) {
     if (item.type === 'repeat') {
-      if (item.when && !holds(item.when, answers)) continue;
-      const selected = answers[item.forEach];
+      if (item.when && !holds(item.when, seen)) continue;
+      const selected = seen[item.forEach];
       if (!Array.isArray(selected)) continue;
       const local = new Set(item.questions.map((q) => q.id));
       const sourceOrder = optionOrder(def, item.forEach);
       const ordered = [...selected].sort((a, b) => sourceOrder.indexOf(a) - sourceOrder.indexOf(b));
       for (const option of ordered) {
         for (const q of item.questions) {
-          if (q.when && !holds(q.when, answers, { option, local })) continue;
-          steps.push({ key: stepKey(q.id, option), question: q, repeat: { blockId: item.id, forEach: item.forEach, option } });
+          if (q.when && !holds(q.when, seen, { option, local })) continue;
+          show({ key: stepKey(q.id, option), question: q, repeat: { blockId: item.id, forEach: item.forEach, option } });
         }
       }
     } else {
-      if (item.when && !holds(item.when, answers)) continue;
-      steps.push({ key: item.id, question: item });
+      if (item.when && !holds(item.when, seen)) continue;
+      show({ key: item.id, question: item });
     }
   }
   return steps;
@@ -93,44 +101,49 @@ export function findStep(def: SurveyDefinition, answers: Answers, key: string): 
 }
 
 /**
- * "3 of 14": the step's position and an estimate of the steps the respondent will see. Questions
- * whose condition depends on an unanswered question count as coming, and a repeat block over an
- * unanswered choice counts once, so the total starts high and shrinks as branches close rather
- * than jumping up (respondents read a growing total as a broken promise).
+ * "3 of 14": the step's position and an estimate of the steps the respondent will see. A question
+ * whose condition still depends on an unanswered question counts as coming, and a repeat block
+ * over an unanswered choice counts once, so the total starts high and shrinks as branches close
+ * rather than jumping up (respondents read a growing total as a broken promise).
  */
 export function progressOf(def: SurveyDefinition, answers: Answers, key: string): { index: number; total: number } {
   const steps = visibleSteps(def, answers);
-  const at = steps.findIndex((s) => s.key === key);
+  const seen: Answers = {};
+  for (const s of steps) if (s.key in answers) seen[s.key] = answers[s.key];
+  const hidden = new Set<string>();
   let pending = 0;
   for (const item of def.items) {
     if (item.type === 'repeat') {
-      if (Array.isArray(answers[item.forEach])) continue; // already expanded by visibleSteps
-      if (item.when && maybeHolds(item.when, answers) === false) continue;
-      if (answers[item.forEach] !== undefined) continue; // skipped: never asked
-      pending += item.questions.filter((q) => !q.when || maybeHolds(q.when, answers) !== false).length;
-    } else if (item.when && holds(item.when, answers) === false && maybeHolds(item.when, answers) === undefined) {
-      pending += 1;
+      const when = item.when ? maybeHolds(item.when, seen, hidden) : true;
+      if (when === false || hidden.has(item.forEach) || Array.isArray(seen[item.forEach])) continue;
+      if (item.forEach in seen) continue; // skipped: nothing to repeat
+      pending += item.questions.filter((q) => !q.when || maybeHolds(q.when, seen, hidden) !== false).length;
+      continue;
     }
+    const when = item.when ? maybeHolds(item.when, seen, hidden) : true;
+    if (when === false) hidden.add(item.id);
+    else if (when === undefined) pending += 1;
   }
-  return { index: at + 1, total: steps.length + pending };
+  return { index: steps.findIndex((s) => s.key === key) + 1, total: steps.length + pending };
 }
 
-/** Three-valued `holds`: undefined while a question it depends on is still unanswered. */
-function maybeHolds(cond: Condition, answers: Answers): boolean | undefined {
+/** Three-valued `holds`: undefined while a question it depends on may still be answered. */
+function maybeHolds(cond: Condition, seen: Answers, hidden: Set<string>): boolean | undefined {
   if ('all' in cond) {
-    const r = cond.all.map((c) => maybeHolds(c, answers));
+    const r = cond.all.map((c) => maybeHolds(c, seen, hidden));
     return r.includes(false) ? false : r.includes(undefined) ? undefined : true;
   }
   if ('any' in cond) {
-    const r = cond.any.map((c) => maybeHolds(c, answers));
+    const r = cond.any.map((c) => maybeHolds(c, seen, hidden));
     return r.includes(true) ? true : r.includes(undefined) ? undefined : false;
   }
   if ('not' in cond) {
-    const r = maybeHolds(cond.not, answers);
+    const r = maybeHolds(cond.not, seen, hidden);
     return r === undefined ? undefined : !r;
   }
-  if (!(cond.question in answers)) return undefined;
-  return holds(cond, answers);
+  if (hidden.has(cond.question)) return false;
+  if (!(cond.question in seen)) return undefined;
+  return holds(cond, seen);
 }
 
 /**

@@ -82,7 +82,7 @@ export function validateSurvey(input: unknown): { survey?: SurveyDefinition; pro
 
 /** Every locale key a survey needs: question texts, scale end labels and option labels. */
 export function requiredTextKeys(survey: SurveyDefinition): string[] {
-  const keys = new Set<string>(['title', 'consent.text', 'consent.ask', 'consent.declined', 'consent.default_organisation', 'thanks.done', 'thanks.where_help']);
+  const keys = new Set<string>(['title', 'consent.purpose', 'consent.anonymity', 'consent.after', 'consent.ask', 'consent.declined', 'consent.default_organisation', 'thanks.done', 'thanks.where_help']);
   const add = (q: Question) => {
     keys.add(`questions.${q.id}.text`);
     if (q.type === 'scale') keys.add(`questions.${q.id}.min`).add(`questions.${q.id}.max`);

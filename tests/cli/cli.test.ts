@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_SURVEY_FILE } from '../../src/survey/load';
+import { projectRoot } from '../../src/paths';
+import { tempDir } from '../helpers/harness';
+
+/** Runs the real CLI as users do (bin/survey-bot.js over the compiled build). */
+function cli(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'survey-bot.js'), ...args], {
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+    timeout: 30000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+beforeAll(() => {
+  // The CLI runs from dist/, which `npm install` builds; rebuild so the test sees this tree.
+  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: projectRoot, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stdout + r.stderr);
+}, 120000);
+
+test('survey validate accepts housing-help v1 and its texts in every locale', () => {
+  const r = cli(['survey', 'validate', DEFAULT_SURVEY_FILE]);
+  expect(r.out).toContain('OK (housing-help v1');
+  expect(r.code).toBe(0);
+});
+
+test('survey validate lists each problem with its path and fails', () => {
+  const def = JSON.parse(fs.readFileSync(DEFAULT_SURVEY_FILE, 'utf8'));
+  def.items[0].type = 'yes_or_no';
+  def.items[2].when = { question: 'later', anyOf: ['x'] };
+  const file = path.join(tempDir(), 'bad.json');
+  fs.writeFileSync(file, JSON.stringify(def));
+  const r = cli(['survey', 'validate', file]);
+  expect(r.code).toBe(1);
+  expect(r.out).toMatch(/bad\.json: items\[0\]\.type: /);
+  expect(r.out).toMatch(/problem\(s\)/);
+});
+
+test('survey validate reports unreadable JSON in one line', () => {
+  const file = path.join(tempDir(), 'broken.json');
+  fs.writeFileSync(file, '{ "id": ');
+  const r = cli(['survey', 'validate', file]);
+  expect(r.code).toBe(1);
+  expect(r.err).toMatch(/broken\.json: not readable JSON/);
+});
+
+test('migrate creates the database and is idempotent', () => {
+  const dir = tempDir();
+  const first = cli(['migrate'], { DATA_DIR: dir });
+  expect(first.out).toMatch(/Applied 1 migration/);
+  expect(fs.existsSync(path.join(dir, 'survey.db'))).toBe(true);
+  const again = cli(['migrate'], { DATA_DIR: dir });
+  expect(again.out).toMatch(/up to date/);
+  expect(again.code).toBe(0);
+});
+
+test('a bad environment variable stops start-up with one line naming it', () => {
+  const r = cli(['start'], { PORT: 'eighty', DATA_DIR: tempDir() });
+  expect(r.code).toBe(1);
+  expect(r.err.trim().split('\n')).toHaveLength(1);
+  expect(r.err).toMatch(/^Invalid environment variable PORT: /);
+});
+
+test('an unknown command prints usage', () => {
+  const r = cli(['frobnicate']);
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/Unknown command "frobnicate"/);
+  expect(r.err).toMatch(/survey validate <file>/);
+});

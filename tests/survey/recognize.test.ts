@@ -1,0 +1,156 @@
+import { Question } from '../../src/survey/definition';
+import { Vocabulary, foldDigits, normalize, recognize, sanitize } from '../../src/survey/recognize';
+
+const vocab = (options: Record<string, string[]>, extra: Partial<Vocabulary> = {}): Vocabulary => ({
+  options,
+  skip: ['skip', 'hopp over', '-'],
+  and: ['og', 'and'],
+  foldDiacritics: true,
+  ...extra,
+});
+const single: Question = { id: 'situation', type: 'single', optional: false, options: ['owner', 'rent_private', 'temporary', 'other'] };
+const situationWords = vocab({
+  owner: ['Jeg eier boligen', 'eier'],
+  rent_private: ['Jeg leier av en privat utleier', 'leier privat'],
+  temporary: ['Midlertidig bolig (hospits, krisesenter, camping)', 'midlertidig', 'hospits'],
+  other: ['Annet'],
+});
+const yesNo: Question = { id: 'needed_help', type: 'yes_no', optional: false, dontKnow: true };
+const multi: Question = { id: 'barriers', type: 'multi', optional: false, options: ['language_barrier', 'forms', 'waited', 'none'], exclusive: ['none'] };
+const multiWords = vocab({ language_barrier: ['Språk'], forms: ['Skjemaene var for vanskelige', 'skjema'], waited: ['Ventet for lenge'], none: ['Ingenting'] });
+
+describe('option numbers in every digit form', () => {
+  test.each([
+    ['3', 'temporary'],
+    [' 3. ', 'temporary'],
+    ['٣', 'temporary'], // Arabic-Indic
+    ['۳', 'temporary'], // Persian
+    ['３', 'temporary'], // full-width, from CJK/Thai keyboards (NFKC)
+    ['1', 'owner'],
+  ])('"%s" selects %s', (input, expected) => {
+    expect(recognize(single, input, situationWords)).toEqual({ ok: true, value: expected });
+  });
+
+  test('a number that is not an option is out of range', () => {
+    expect(recognize(single, '9', situationWords)).toEqual({ ok: false, reason: 'out_of_range' });
+    expect(recognize(single, '0', situationWords)).toEqual({ ok: false, reason: 'out_of_range' });
+  });
+});
+
+describe('labels and synonyms', () => {
+  test.each([
+    ['Midlertidig bolig (hospits, krisesenter, camping)', 'temporary'],
+    ['HOSPITS', 'temporary'],
+    ['eier', 'owner'],
+    ['jeg bor på hospits nå', 'temporary'], // a phrase containing exactly one option's word
+    ['Annet!', 'other'],
+  ])('"%s" selects %s', (input, expected) => {
+    expect(recognize(single, input, situationWords)).toEqual({ ok: true, value: expected });
+  });
+
+  test('a phrase naming two options is not guessed', () => {
+    expect(recognize(single, 'eier eller hospits', situationWords)).toEqual({ ok: false, reason: 'no_match' });
+  });
+
+  test('folds diacritics for Latin-script languages ("sprak" for "Språk")', () => {
+    expect(recognize(multi, 'sprak', multiWords)).toEqual({ ok: true, value: ['language_barrier'] });
+  });
+
+  test('does not fold marks in scripts where they carry meaning', () => {
+    expect(normalize('ที่', false)).toBe('ที่');
+  });
+
+  test('answers yes/no questions with the locale\'s words', () => {
+    const words = vocab({ yes: ['Tak', 'tak', 'no jasne'], no: ['Nie'], dont_know: ['Nie wiem'] });
+    expect(recognize(yesNo, 'tak', words)).toEqual({ ok: true, value: 'yes' });
+    expect(recognize(yesNo, 'Nie wiem', words)).toEqual({ ok: true, value: 'dont_know' });
+    expect(recognize(yesNo, 'nie', words)).toEqual({ ok: true, value: 'no' });
+  });
+
+  test('treats Arabic and Persian yeh and kaf as the same letter', () => {
+    const words = vocab({ yes: ['بلی'], no: ['نه'], dont_know: ['نمی‌دانم'] }, { foldDiacritics: false });
+    expect(recognize(yesNo, 'بلي', words)).toEqual({ ok: true, value: 'yes' }); // Arabic yeh U+064A
+  });
+});
+
+describe('multiple choice', () => {
+  test.each([
+    ['1, 3', ['language_barrier', 'waited']],
+    ['3 1', ['language_barrier', 'waited']],
+    ['١، ٢', ['language_barrier', 'forms']],
+    ['skjema og språk', ['language_barrier', 'forms']],
+    ['2, 2', ['forms']],
+    ['Skjemaene var for vanskelige', ['forms']],
+  ])('"%s" selects %j', (input, expected) => {
+    expect(recognize(multi, input, multiWords)).toEqual({ ok: true, value: expected });
+  });
+
+  test('joins choices with the locale\'s word for "and" (Arabic و)', () => {
+    expect(recognize(multi, '١ و ٣', { ...multiWords, and: ['و'] })).toEqual({ ok: true, value: ['language_barrier', 'waited'] });
+  });
+
+  test('an exclusive option cannot be combined with others', () => {
+    expect(recognize(multi, '1, 4', multiWords)).toEqual({ ok: false, reason: 'exclusive' });
+    expect(recognize(multi, '4', multiWords)).toEqual({ ok: true, value: ['none'] });
+  });
+
+  test('one unknown part rejects the whole answer rather than storing half of it', () => {
+    expect(recognize(multi, '1, 7', multiWords)).toEqual({ ok: false, reason: 'out_of_range' });
+    expect(recognize(multi, '1, blah', multiWords)).toEqual({ ok: false, reason: 'no_match' });
+  });
+});
+
+describe('scales and numbers', () => {
+  const scale: Question = { id: 'respect', type: 'scale', optional: false, min: 1, max: 5 };
+  const years: Question = { id: 'years_in_norway', type: 'number', optional: false, min: 0, max: 80, bands: [0, 2, 5, 10] };
+  test('reads a scale point in any digit form', () => {
+    expect(recognize(scale, '۴', vocab({}))).toEqual({ ok: true, value: 4 });
+  });
+  test('rejects a scale point outside the scale', () => {
+    expect(recognize(scale, '6', vocab({}))).toEqual({ ok: false, reason: 'out_of_range' });
+  });
+  test('finds the one number in "7 år" and stores its band', () => {
+    expect(recognize(years, '7 år', vocab({}))).toEqual({ ok: true, value: '5-9' });
+  });
+  test('rejects a number above the bound', () => {
+    expect(recognize(years, '120', vocab({}))).toEqual({ ok: false, reason: 'out_of_range' });
+  });
+  test('rejects an answer with two numbers as ambiguous', () => {
+    expect(recognize(years, '5 or 6', vocab({}))).toEqual({ ok: false, reason: 'no_match' });
+  });
+  test('rejects words where a number is asked', () => {
+    expect(recognize(years, 'many', vocab({}))).toEqual({ ok: false, reason: 'no_match' });
+  });
+});
+
+describe('free text and bad input', () => {
+  const text: Question = { id: 'what_helped', type: 'text', optional: true, maxLength: 1000 };
+  const required: Question = { id: 'x', type: 'text', optional: false, maxLength: 20 };
+  test('keeps free text as typed, minus control characters', () => {
+    expect(recognize(text, 'Raskere\u0000 svar\u202E fra NAV\r\n', vocab({}))).toEqual({ ok: true, value: 'Raskere svar fra NAV' });
+  });
+  test('the skip word skips an optional question', () => {
+    expect(recognize(text, 'Hopp over', vocab({}))).toEqual({ ok: true, value: null });
+  });
+  test('the skip word does not skip a required question', () => {
+    expect(recognize(required, 'skip', vocab({}))).toEqual({ ok: false, reason: 'not_optional' });
+  });
+  test('a text longer than allowed is refused, not cut', () => {
+    expect(recognize(required, 'x'.repeat(21), vocab({}))).toEqual({ ok: false, reason: 'too_long' });
+  });
+  test('an empty or invisible-only message is empty', () => {
+    expect(recognize(single, '   ', situationWords)).toEqual({ ok: false, reason: 'empty' });
+    expect(recognize(single, '\u200B\u0007', situationWords)).toEqual({ ok: false, reason: 'empty' });
+  });
+  test('a 10 kB message to a choice question is refused without matching it', () => {
+    expect(recognize(single, 'hospits '.repeat(1300), situationWords)).toEqual({ ok: false, reason: 'too_long' });
+  });
+  test('gibberish is no match', () => {
+    expect(recognize(single, 'qwzx!!', situationWords)).toEqual({ ok: false, reason: 'no_match' });
+  });
+});
+
+test('sanitize and foldDigits keep text length-stable where it matters', () => {
+  expect(foldDigits('٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹')).toBe('01234567890123456789');
+  expect(sanitize('  a\tb\n\nc  ')).toBe('a b c');
+});
