@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { ActivityTypes, EndOfConversationCodes } from 'botbuilder';
 import { ComponentDialog, Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
 import { DialogDeps, sessionOf } from '../src/bot/session';
+import { Command } from '../src/bot/texts';
 import { channelKind } from '../src/identity';
 import { isoWeek } from '../src/period';
 import { CONFIRM_DELETE_DIALOG, ConfirmDeleteDialog } from './confirmDeleteDialog';
@@ -107,24 +108,24 @@ export class MainDialog extends ComponentDialog {
     }
     if (inSurvey && activity.type === ActivityTypes.Message) {
       switch (texts.command(lng, activity.text)) {
-        case 'help':
+        case Command.Help:
           await innerDc.context.sendActivity(
             texts.t(lng, 'bot:help.text', {
-              back: texts.keyword(lng, 'back'),
-              language: texts.keyword(lng, 'language'),
-              stop: texts.keyword(lng, 'stop'),
-              delete: texts.keyword(lng, 'delete'),
+              back: texts.keyword(lng, Command.Back),
+              language: texts.keyword(lng, Command.Language),
+              stop: texts.keyword(lng, Command.Stop),
+              delete: texts.keyword(lng, Command.Delete),
             }),
           );
           await innerDc.repromptDialog();
           return Dialog.EndOfTurn;
-        case 'language':
+        case Command.Language:
           return innerDc.beginDialog(LANGUAGE_DIALOG, { switching: true } satisfies LanguageOptions);
-        case 'stop':
+        case Command.Stop:
           session.paused = true;
           await innerDc.context.sendActivity(texts.t(lng, 'bot:pause.paused'));
           return Dialog.EndOfTurn;
-        case 'delete':
+        case Command.Delete:
           if (active === QUESTION_DIALOG) return innerDc.beginDialog(CONFIRM_DELETE_DIALOG);
           break;
         default:

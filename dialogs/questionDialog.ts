@@ -2,6 +2,7 @@ import { ActivityTypes, TurnContext } from 'botbuilder';
 import { Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult } from 'botbuilder-dialogs';
 import { renderQuestion } from '../src/bot/prompts';
 import { DialogDeps, Session, sessionOf } from '../src/bot/session';
+import { Command } from '../src/bot/texts';
 import { redact } from '../src/privacy/redact';
 import { answer, back, nextStep, parseStepKey, progressOf, Step } from '../src/survey/engine';
 import { recognize } from '../src/survey/recognize';
@@ -34,7 +35,7 @@ export class QuestionDialog extends Dialog {
     const activity = dc.context.activity;
     if (activity.type !== ActivityTypes.Message) return this.askNext(dc);
 
-    if (texts.command(lng, activity.text) === 'back') {
+    if (texts.command(lng, activity.text) === Command.Back) {
       const undone = back(session.progress);
       if (!undone) {
         await dc.context.sendActivity(texts.t(lng, 'bot:back.first'));

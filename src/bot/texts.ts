@@ -3,8 +3,14 @@ import { Question, SurveyDefinition, optionsOf } from '../survey/definition';
 import { Vocabulary, normalize } from '../survey/recognize';
 
 /** The interruptions a respondent can type at any question, in any supported language. */
-export type Command = 'help' | 'back' | 'language' | 'stop' | 'delete';
-const COMMANDS: Command[] = ['help', 'back', 'language', 'stop', 'delete'];
+export enum Command {
+  Help = 'help',
+  Back = 'back',
+  Language = 'language',
+  Stop = 'stop',
+  Delete = 'delete',
+}
+const COMMANDS = Object.values(Command);
 
 /**
  * Every word the bot says or listens for, looked up in `locales/`. Dialogs get text only through
@@ -80,7 +86,7 @@ export class Texts {
     const input = normalize(text, fold);
     if (!input) return undefined;
     for (const c of COMMANDS) {
-      const langs = c === 'language' ? this.locales.list.map((l) => l.tag) : [...new Set([lng, 'en'])];
+      const langs = c === Command.Language ? this.locales.list.map((l) => l.tag) : [...new Set([lng, 'en'])];
       for (const l of langs) {
         if (this.list(l, `bot:keywords.${c}`).some((w) => normalize(w, fold) === input)) return c;
       }
