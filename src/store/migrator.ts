@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { MigrationReport } from './store';
 
 /**
  * Applies Prisma-authored migration folders (`<timestamp>_<name>/migration.sql`) and records them
@@ -27,25 +26,16 @@ export function readMigrations(dir: string): Migration[] {
     });
 }
 
-/** What a database must offer the migrator; each store implements it inside one locked transaction. */
-export interface MigrationTarget {
-  appliedNames(): Promise<Map<string, string>>;
-  apply(m: Migration): Promise<void>;
-}
-
-export async function runMigrations(target: MigrationTarget, migrations: Migration[]): Promise<MigrationReport> {
-  const done = await target.appliedNames();
-  const applied: string[] = [];
+/**
+ * The migrations still to apply, given those applied (name → checksum). Refuses when an applied
+ * migration's file was edited afterwards: the database would no longer match the schema.
+ */
+export function pendingMigrations(applied: Map<string, string>, migrations: Migration[]): Migration[] {
   for (const m of migrations) {
-    const checksum = done.get(m.name);
-    if (checksum !== undefined) {
-      if (checksum !== m.checksum) {
-        throw new Error(`Migration ${m.name} was changed after it was applied (checksum differs). Add a new migration instead of editing an applied one.`);
-      }
-      continue;
+    const checksum = applied.get(m.name);
+    if (checksum !== undefined && checksum !== m.checksum) {
+      throw new Error(`Migration ${m.name} was changed after it was applied (checksum differs). Add a new migration instead of editing an applied one.`);
     }
-    await target.apply(m);
-    applied.push(m.name);
   }
-  return { applied, alreadyApplied: migrations.length - applied.length };
+  return migrations.filter((m) => !applied.has(m.name));
 }

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient } from '../generated/sqlite/client';
 import { migrationsDir } from '../paths';
-import { Migration, readMigrations, runMigrations } from './migrator';
+import { pendingMigrations, readMigrations } from './migrator';
 import {
   AnswerRecord,
   EtagConflictError,
@@ -41,34 +41,29 @@ export class SqliteStore implements SurveyStore {
         "id" TEXT PRIMARY KEY NOT NULL, "checksum" TEXT NOT NULL, "finished_at" DATETIME,
         "migration_name" TEXT NOT NULL, "logs" TEXT, "rolled_back_at" DATETIME,
         "started_at" DATETIME NOT NULL DEFAULT current_timestamp, "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0)`);
-      // BEGIN IMMEDIATE takes the write lock first, so two processes starting together migrate once.
-      db.exec('BEGIN IMMEDIATE');
-      try {
-        const report = await runMigrations(
-          {
-            appliedNames: async () =>
-              new Map(
-                (db.prepare('SELECT migration_name, checksum FROM _prisma_migrations WHERE rolled_back_at IS NULL').all() as {
-                  migration_name: string;
-                  checksum: string;
-                }[]).map((r) => [r.migration_name, r.checksum]),
-              ),
-            apply: async (m: Migration) => {
-              db.exec(m.sql);
-              db.prepare(
-                `INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
-                 VALUES (?, ?, current_timestamp, ?, current_timestamp, 1)`,
-              ).run(crypto.randomUUID(), m.checksum, m.name);
-            },
-          },
-          readMigrations(migrationsDir('sqlite')),
+      const migrations = readMigrations(migrationsDir('sqlite'));
+      // Synchronous on purpose: the IMMEDIATE transaction holds the write lock with no await
+      // inside, so another process waits on the busy timeout and then finds the work done, and
+      // no other store in this process can interleave and wait on a lock this thread holds.
+      const apply = db.transaction(() => {
+        const applied = new Map(
+          (db.prepare('SELECT migration_name, checksum FROM _prisma_migrations WHERE rolled_back_at IS NULL').all() as {
+            migration_name: string;
+            checksum: string;
+          }[]).map((r) => [r.migration_name, r.checksum]),
         );
-        db.exec('COMMIT');
-        return report;
-      } catch (err) {
-        db.exec('ROLLBACK');
-        throw err;
-      }
+        const pending = pendingMigrations(applied, migrations);
+        for (const m of pending) {
+          db.exec(m.sql);
+          db.prepare(
+            `INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
+             VALUES (?, ?, current_timestamp, ?, current_timestamp, 1)`,
+          ).run(crypto.randomUUID(), m.checksum, m.name);
+        }
+        return pending.map((m) => m.name);
+      });
+      const applied = apply.immediate();
+      return { applied, alreadyApplied: migrations.length - applied.length };
     } finally {
       db.close();
     }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_SURVEY_FILE } from '../../src/survey/load';
@@ -55,6 +55,23 @@ test('migrate creates the database and is idempotent', () => {
   const again = cli(['migrate'], { DATA_DIR: dir });
   expect(again.out).toMatch(/up to date/);
   expect(again.code).toBe(0);
+});
+
+test('three processes migrating one new database at once apply the migration once', async () => {
+  const dir = tempDir();
+  const runs = await Promise.all(
+    [1, 2, 3].map(
+      () =>
+        new Promise<string>((resolve) => {
+          const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'survey-bot.js'), 'migrate'], { env: { PATH: process.env.PATH, DATA_DIR: dir } });
+          let out = '';
+          child.stdout.on('data', (d) => (out += d));
+          child.on('close', (code) => resolve(`${code}:${out}`));
+        }),
+    ),
+  );
+  expect(runs.every((r) => r.startsWith('0:'))).toBe(true);
+  expect(runs.filter((r) => /Applied 1 migration/.test(r))).toHaveLength(1);
 });
 
 test('a bad environment variable stops start-up with one line naming it', () => {
