@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { Activity, ActivityTypes, MemoryStorage, Storage, TestAdapter } from 'botbuilder';
+import { Activity, ActivityTypes, AutoSaveStateMiddleware, ConversationState, MemoryStorage, Storage, TestAdapter } from 'botbuilder';
+import { DialogTestClient } from 'botbuilder-testing';
 import { DialogState } from 'botbuilder-dialogs';
 import { MainDialog } from '../../dialogs/mainDialog';
 import { turnErrorHandler } from '../../src/bot/adapter';
@@ -142,4 +143,24 @@ export async function answerSurvey(r: Respondent, lng: string, plan: Record<stri
     reply = await r.text(plan[step]);
   }
   throw new Error('The survey did not end within 60 turns');
+}
+
+/**
+ * MainDialog under botbuilder-testing's DialogTestClient, with the respondent state saved after
+ * every turn as the bot does.
+ */
+export async function createDialogClient(store?: SurveyStore): Promise<{ client: DialogTestClient; store: SurveyStore; say(text: string): Promise<string> }> {
+  const s = store ?? (await sqliteStore());
+  const { logger } = memoryLogger();
+  const state = new SurveyState(new MemoryStorage(), TEST_SECRET);
+  const sessions = state.createProperty<Session>('session');
+  const dialog = new MainDialog({ texts, store: s, sessions, logger, now: () => new Date() });
+  // DialogTestClient keeps its dialog stack in the state it is given; SurveyState is a BotState like ConversationState.
+  const client = new DialogTestClient('test', dialog, undefined, [new AutoSaveStateMiddleware(state)], state as unknown as ConversationState);
+  const say = async (text: string) => {
+    const replies: Partial<Activity>[] = [await client.sendActivity(text)];
+    for (let r = client.getNextReply(); r; r = client.getNextReply()) replies.push(r);
+    return textOf(replies.filter(Boolean));
+  };
+  return { client, store: s, say };
 }
