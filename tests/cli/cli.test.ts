@@ -5,7 +5,7 @@ import { DEFAULT_SURVEY_FILE } from '../../src/survey/load';
 import { projectRoot } from '../../src/paths';
 import { tempDir } from '../helpers/harness';
 
-/** Runs the real CLI as users do (bin/survey-bot.js over the compiled build). */
+/** Runs the real CLI as users do (bin/survey-bot.js over the build that `npm test` makes first). */
 function cli(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'survey-bot.js'), ...args], {
     env: { PATH: process.env.PATH, ...env },
@@ -14,12 +14,6 @@ function cli(args: string[], env: Record<string, string> = {}) {
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
-
-beforeAll(() => {
-  // The CLI runs from dist/, which `npm install` builds; rebuild so the test sees this tree.
-  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: projectRoot, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stdout + r.stderr);
-}, 120000);
 
 test('survey validate accepts housing-help v1 and its texts in every locale', () => {
   const r = cli(['survey', 'validate', DEFAULT_SURVEY_FILE]);
