@@ -47,7 +47,8 @@ export function normalize(text: string, foldDiacritics: boolean): string {
   if (foldDiacritics) s = s.normalize('NFD').replace(/\p{M}/gu, '').replace(/ø/g, 'o').replace(/æ/g, 'ae').replace(/ł/g, 'l');
   // Arabic-script variants typed on different keyboards: Arabic/Persian yeh and kaf, tatweel.
   s = s.replace(/\u064A/g, '\u06CC').replace(/\u0643/g, '\u06A9').replace(/\u0640/g, '');
-  return s.replace(/[.!?,;:'"«»“”„()\u060C\u061B\u061F\u06D4\u0964]+/g, ' ').replace(/\s+/g, ' ').trim();
+  // Sentence punctuation of the scripts we serve: Arabic ، ؛ ؟ ۔, Devanagari ।, Ethiopic ። ፣ ፤ ፧.
+  return s.replace(/[.!?,;:'"«»“”„()\u060C\u061B\u061F\u06D4\u0964\u1362-\u1368]+/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /** Reads an integer written alone (possibly with a sign). */
@@ -57,7 +58,8 @@ function asInteger(s: string): number | undefined {
 
 /** Matches one choice: an option number, a label or synonym, or a label contained as a whole phrase. */
 function matchOption(input: string, options: string[], vocab: Vocabulary): string | undefined {
-  const n = asInteger(input);
+  // "3ን" (Tigrinya joins "and" as a suffix), "2nd", "1a": an option number with a short suffix.
+  const n = asInteger(input) ?? asInteger(/^(\d{1,2})\p{L}{1,2}$/u.exec(input)?.[1] ?? '');
   if (n !== undefined) return n >= 1 && n <= options.length ? options[n - 1] : undefined;
   const words = (o: string) => (vocab.options[o] ?? []).map((w) => normalize(w, vocab.foldDiacritics)).filter(Boolean);
   const exact = options.filter((o) => words(o).includes(input));
@@ -122,7 +124,7 @@ function splitChoices(clean: string, vocab: Vocabulary): string[] {
   const joiners = vocab.and.map((w) => w.toLowerCase().trim()).filter(Boolean).map(escapeRegExp);
   const words = joiners.length ? `|\\s(?:${joiners.join('|')})\\s` : '';
   return lowered
-    .split(new RegExp(`\\s*(?:[,/+&;\u060C]${words})\\s*|\\s+(?=\\d)`, 'u'))
+    .split(new RegExp(`\\s*(?:[,/+&;\u060C\u1363\u1364]${words})\\s*|\\s+(?=\\d)`, 'u'))
     .map((p) => normalize(p, vocab.foldDiacritics))
     .filter(Boolean);
 }

@@ -89,6 +89,11 @@ describe('multiple choice', () => {
     expect(recognize(multi, '١ و ٣', { ...multiWords, and: ['و'] })).toEqual({ ok: true, value: ['language_barrier', 'waited'] });
   });
 
+  test('reads Tigrinya "1ን 3ን" (and as a suffix) and the Ethiopic comma', () => {
+    expect(recognize(multi, '1ን 3ን', multiWords)).toEqual({ ok: true, value: ['language_barrier', 'waited'] });
+    expect(recognize(multi, '1፣ 2', multiWords)).toEqual({ ok: true, value: ['language_barrier', 'forms'] });
+  });
+
   test('an exclusive option cannot be combined with others', () => {
     expect(recognize(multi, '1, 4', multiWords)).toEqual({ ok: false, reason: 'exclusive' });
     expect(recognize(multi, '4', multiWords)).toEqual({ ok: true, value: ['none'] });
