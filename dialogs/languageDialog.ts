@@ -1,59 +1,143 @@
-import { Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult } from 'botbuilder-dialogs';
 import { ActivityTypes, TurnContext } from 'botbuilder';
+import { Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult } from 'botbuilder-dialogs';
+import { channelKind } from '../src/identity';
 import { numbered, withChoices } from '../src/bot/prompts';
 import { DialogDeps, sessionOf } from '../src/bot/session';
 import { negotiateLocale } from '../src/bot/negotiateLocale';
+import { recognize } from '../src/survey/recognize';
+import { Question } from '../src/survey/definition';
 
 export const LANGUAGE_DIALOG = 'languageDialog';
 
+/** SMS shows no buttons and every character costs: the menu comes in pages of this many. */
+const SMS_PAGE_SIZE = 6;
+
+const CONFIRM: Question = { id: 'confirm_language', type: 'single', options: ['yes', 'no'], optional: false };
+
 export interface LanguageOptions {
-  /** Mid-survey switch: no greeting, and the switch is counted. */
+  /** Mid-survey switch: no greeting and no guess, and the switch is counted. */
   switching: boolean;
 }
 
-/** Asks for the respondent's language from a menu of endonyms (each language's name for itself). */
+interface LanguageState {
+  switching: boolean;
+  /** A guessed language waiting for the respondent's yes. */
+  candidate?: string;
+  page: number;
+}
+
+/**
+ * Finds the respondent's language. From the first message it guesses (script and word evidence,
+ * src/language/detect.ts) or takes the channel's locale, and asks to confirm rather than assume;
+ * otherwise, or on "other language", it shows a menu of endonyms (each language's own name).
+ */
 export class LanguageDialog extends Dialog<LanguageOptions> {
   constructor(private readonly deps: DialogDeps) {
     super(LANGUAGE_DIALOG);
   }
 
   override async beginDialog(dc: DialogContext, options?: LanguageOptions): Promise<DialogTurnResult> {
-    const switching = options?.switching ?? false;
-    dc.activeDialog!.state.switching = switching;
-    const lng = await this.displayLanguage(dc.context);
-    if (!switching) await dc.context.sendActivity(this.deps.texts.t(lng, 'bot:greeting'));
-    await this.sendMenu(dc.context, lng);
+    const state: LanguageState = { switching: options?.switching ?? false, page: 0 };
+    dc.activeDialog!.state = state;
+    if (!state.switching) {
+      const { texts } = this.deps;
+      const activity = dc.context.activity;
+      const supported = texts.locales.list.map((l) => l.tag);
+      const detected = activity.type === ActivityTypes.Message ? this.deps.detectLanguage(activity.text ?? '') : undefined;
+      const hinted = negotiateLocale({ activityLocale: activity.locale }, supported, '');
+      state.candidate = detected ?? (hinted || undefined);
+      await dc.context.sendActivity(texts.t(state.candidate ?? texts.defaultLocale, 'bot:greeting'));
+    }
+    await this.ask(dc.context, state);
     return Dialog.EndOfTurn;
   }
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     const { texts } = this.deps;
-    const lng = await this.displayLanguage(dc.context);
-    const choice = dc.context.activity.type === ActivityTypes.Message ? texts.languageFromInput(dc.context.activity.text) : undefined;
-    if (!choice) {
-      await dc.context.sendActivity(texts.t(lng, 'bot:language.invalid'));
-      await this.sendMenu(dc.context, lng);
+    const state = dc.activeDialog!.state as LanguageState;
+    const activity = dc.context.activity;
+    if (activity.type !== ActivityTypes.Message) {
+      await this.ask(dc.context, state);
       return Dialog.EndOfTurn;
     }
-    const session = await sessionOf(this.deps, dc.context);
-    if (dc.activeDialog!.state.switching && session.lang && session.lang !== choice) session.languageSwitches += 1;
-    session.lang = choice;
-    await dc.context.sendActivity(texts.t(choice, 'bot:language.changed', { endonym: texts.meta(choice).endonym }));
-    return dc.endDialog(choice);
-  }
+    const text = activity.text ?? '';
+    // An endonym or tag typed at any point is a choice.
+    const named = texts.languageFromName(text);
+    if (named) return this.choose(dc, named);
 
-  override async repromptDialog(context: TurnContext, _instance: DialogInstance): Promise<void> {
-    await this.sendMenu(context, await this.displayLanguage(context));
-  }
+    if (state.candidate) {
+      const vocab = texts.vocabulary(state.candidate, { type: 'yes_no', dontKnow: false });
+      vocab.options.yes.unshift(texts.t(state.candidate, 'bot:language.confirm_yes'));
+      vocab.options.no.unshift(texts.t(state.candidate, 'bot:language.other'));
+      const r = recognize(CONFIRM, text, vocab);
+      if (r.ok && r.value === 'yes') return this.choose(dc, state.candidate);
+      if (r.ok) {
+        state.candidate = undefined;
+        state.page = 0;
+      } else {
+        await dc.context.sendActivity(texts.t(state.candidate, `bot:reprompt.${r.reason}`));
+      }
+      await this.ask(dc.context, state);
+      return Dialog.EndOfTurn;
+    }
 
-  override async resumeDialog(dc: DialogContext, _reason: DialogReason, _result?: unknown): Promise<DialogTurnResult> {
-    await this.repromptDialog(dc.context, dc.activeDialog!);
+    const page = this.page(dc.context, state.page);
+    const n = Number(recognizeNumber(text));
+    if (n >= 1 && n <= page.items.length) return this.choose(dc, page.items[n - 1]);
+    if (page.hasMore && n === page.items.length + 1) {
+      state.page = (state.page + 1) % page.pages;
+      await this.ask(dc.context, state);
+      return Dialog.EndOfTurn;
+    }
+    await dc.context.sendActivity(texts.t(await this.displayLanguage(dc.context), 'bot:language.invalid'));
+    await this.ask(dc.context, state);
     return Dialog.EndOfTurn;
   }
 
-  private async sendMenu(context: TurnContext, lng: string): Promise<void> {
-    const endonyms = this.deps.texts.locales.list.map((l) => l.endonym);
-    await context.sendActivity(withChoices(`${this.deps.texts.t(lng, 'bot:language.menu')}\n${numbered(endonyms)}`, endonyms));
+  override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
+    await this.ask(context, instance.state as LanguageState);
+  }
+
+  override async resumeDialog(dc: DialogContext, _reason: DialogReason, _result?: unknown): Promise<DialogTurnResult> {
+    await this.ask(dc.context, dc.activeDialog!.state as LanguageState);
+    return Dialog.EndOfTurn;
+  }
+
+  private async choose(dc: DialogContext, tag: string): Promise<DialogTurnResult> {
+    const { texts, store } = this.deps;
+    const session = await sessionOf(this.deps, dc.context);
+    const state = dc.activeDialog!.state as LanguageState;
+    if (state.switching && session.lang && session.lang !== tag) {
+      session.languageSwitches += 1;
+      if (session.responseId) await store.updateResponse(session.responseId, { languageSwitches: session.languageSwitches });
+    }
+    session.lang = tag;
+    await dc.context.sendActivity(texts.t(tag, 'bot:language.changed', { endonym: texts.meta(tag).endonym }));
+    return dc.endDialog(tag);
+  }
+
+  private async ask(context: TurnContext, state: LanguageState): Promise<void> {
+    const { texts } = this.deps;
+    if (state.candidate) {
+      const lng = state.candidate;
+      const choices = [texts.t(lng, 'bot:language.confirm_yes'), texts.t(lng, 'bot:language.other')];
+      await context.sendActivity(withChoices(`${texts.t(lng, 'bot:language.confirm', { endonym: texts.meta(lng).endonym })}\n${numbered(choices)}`, choices));
+      return;
+    }
+    const lng = await this.displayLanguage(context);
+    const page = this.page(context, state.page);
+    const labels = page.items.map((tag) => texts.meta(tag).endonym);
+    if (page.hasMore) labels.push(texts.t(lng, 'bot:language.more'));
+    await context.sendActivity(withChoices(`${texts.t(lng, 'bot:language.menu')}\n${numbered(labels)}`, labels));
+  }
+
+  /** The menu page to show: everything at once where buttons exist, pages of six on SMS. */
+  private page(context: TurnContext, index: number): { items: string[]; hasMore: boolean; pages: number } {
+    const all = this.deps.texts.locales.list.map((l) => l.tag);
+    if (channelKind(context.activity.channelId) !== 'sms') return { items: all, hasMore: false, pages: 1 };
+    const pages = Math.ceil(all.length / SMS_PAGE_SIZE);
+    const i = index % pages;
+    return { items: all.slice(i * SMS_PAGE_SIZE, (i + 1) * SMS_PAGE_SIZE), hasMore: pages > 1, pages };
   }
 
   /** Before a choice, speak the channel's locale if we have it; after, the chosen one. */
@@ -62,4 +146,10 @@ export class LanguageDialog extends Dialog<LanguageOptions> {
     const { texts } = this.deps;
     return negotiateLocale({ explicit: session.lang, activityLocale: context.activity.locale }, texts.locales.list.map((l) => l.tag), texts.defaultLocale);
   }
+}
+
+/** A menu number in any digit form, or "" when the text is not one. */
+function recognizeNumber(text: string): string {
+  const r = recognize({ id: 'menu', type: 'number', min: 0, max: 99, optional: false }, text, { options: {}, skip: [], and: [], foldDiacritics: false });
+  return r.ok && /^\s*\S+\s*$/.test(text) ? String(r.value) : '';
 }

@@ -48,6 +48,7 @@ export class QuestionDialog extends Dialog {
 
     const step = nextStep(texts.survey, session.progress.answers);
     if (!step) return dc.endDialog({ completed: true, withdrawn: false } satisfies SurveyOutcome);
+    if (texts.command(lng, activity.text) === Command.DontUnderstand) return this.reexplain(dc, session, step);
     const text = activity.text ?? '';
     if (!text.trim() && (activity.attachments?.length ?? 0) > 0) {
       await dc.context.sendActivity(texts.t(lng, 'bot:reprompt.not_text'));
@@ -100,6 +101,24 @@ export class QuestionDialog extends Dialog {
     await store.saveAnswer({ responseId: session.responseId!, questionId, iteration, value, language: lng, fallback: shown?.fallback ?? false });
     await store.deleteAnswers(session.responseId!, dropped.map(parseStepKey));
     session.progress = progress;
+  }
+
+  /**
+   * "I don't understand": say the question again in simpler words; the second time at the same
+   * question, also offer another language. Each time is counted on the response, because not
+   * understanding is itself the barrier the strategy asks about.
+   */
+  private async reexplain(dc: DialogContext, session: Session, step: Step): Promise<DialogTurnResult> {
+    const { texts, store } = this.deps;
+    const lng = session.lang ?? texts.defaultLocale;
+    session.notUnderstood += 1;
+    await store.updateResponse(session.responseId!, { notUnderstoodCount: session.notUnderstood });
+    const state = dc.activeDialog!.state as { confused?: Record<string, number> };
+    const times = (state.confused ??= {})[step.key] = (state.confused[step.key] ?? 0) + 1;
+    const vars = step.repeat ? { area: texts.optionLabel(lng, step.repeat.option) } : {};
+    await dc.context.sendActivity(`${texts.t(lng, 'bot:understand.simpler')}\n${texts.s(lng, `questions.${step.question.id}.simple`, vars)}`);
+    if (times > 1) await dc.context.sendActivity(texts.t(lng, 'bot:understand.offer_language', { language: texts.keyword(lng, Command.Language) }));
+    return this.askNext(dc);
   }
 
   private exclusiveLabel(lng: string, step: Step): string {

@@ -17,6 +17,9 @@ import { createServer } from './server';
 import { createStore } from './store/createStore';
 import { SurveyStore } from './store/store';
 import { DEFAULT_SURVEY_FILE, loadSurvey } from './survey/load';
+import { detectLanguage, UND } from './language/detect';
+
+const guessed = (tag: string) => (tag === UND ? undefined : tag);
 
 export interface RunningBot {
   server: Server;
@@ -36,7 +39,8 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
   const state = new SurveyState(new StoreStorage(store, config.stateTtlMs), secret);
   const sessions = state.createProperty<Session>('session');
   const dialogState = state.createProperty<DialogState>('dialogState');
-  const mainDialog = new MainDialog({ texts, store, sessions, logger, now: () => new Date() });
+  const supported = texts.locales.list.map((l) => l.tag);
+  const mainDialog = new MainDialog({ texts, store, sessions, logger, now: () => new Date(), detectLanguage: (text) => guessed(detectLanguage(text, supported).tag) });
   const bot = new SurveyBot(state, sessions, dialogState, mainDialog);
 
   const server = createServer({ adapter: createAdapter(config, logger, texts), bot, store, logger });

@@ -31,6 +31,8 @@ export interface DialogDeps {
   sessions: StatePropertyAccessor<Session>;
   logger: Logger;
   now: () => Date;
+  /** Guesses the language of a first message; undefined when unsure (src/language/detect.ts). */
+  detectLanguage: (text: string) => string | undefined;
 }
 
 export async function sessionOf(deps: DialogDeps, context: TurnContext): Promise<Session> {

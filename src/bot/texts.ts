@@ -9,6 +9,7 @@ export enum Command {
   Language = 'language',
   Stop = 'stop',
   Delete = 'delete',
+  DontUnderstand = 'dont_understand',
 }
 const COMMANDS = Object.values(Command);
 
@@ -99,13 +100,10 @@ export class Texts {
     return this.list(lng, `bot:keywords.${c}`)[0] ?? c;
   }
 
-  /** A language picked from the menu: its number, its endonym or its tag ("3", "English", "en"). */
-  languageFromInput(text: string | undefined): string | undefined {
+  /** A language named by its endonym or tag ("Polski", "pl", "العربية"), as typed at any time. */
+  languageFromName(text: string | undefined): string | undefined {
     if (!text || text.length > 60) return undefined;
     const input = normalize(text, true);
-    const list = this.locales.list;
-    const n = /^\d{1,2}$/.test(input) ? Number(input) : 0;
-    if (n >= 1 && n <= list.length) return list[n - 1].tag;
-    return list.find((l) => normalize(l.endonym, true) === input || l.tag === input)?.tag;
+    return this.locales.list.find((l) => normalize(l.endonym, true) === input || l.tag === input)?.tag;
   }
 }

@@ -84,7 +84,7 @@ export function validateSurvey(input: unknown): { survey?: SurveyDefinition; pro
 export function requiredTextKeys(survey: SurveyDefinition): string[] {
   const keys = new Set<string>(['title', 'consent.purpose', 'consent.anonymity', 'consent.after', 'consent.ask', 'consent.declined', 'consent.default_organisation', 'thanks.done', 'thanks.where_help']);
   const add = (q: Question) => {
-    keys.add(`questions.${q.id}.text`);
+    keys.add(`questions.${q.id}.text`).add(`questions.${q.id}.simple`);
     if (q.type === 'scale') keys.add(`questions.${q.id}.min`).add(`questions.${q.id}.max`);
     for (const o of optionsOf(q)) keys.add(`options.${o}.label`);
   };

@@ -125,8 +125,8 @@ const cases: Case[] = [
 
 test.each(cases)('$name ($lng)', async ({ lng, plan, asked, stored }) => {
   const { client, store, say } = await createDialogClient();
-  await say('hei');
-  await say(String(texts.locales.list.findIndex((l) => l.tag === lng) + 1));
+  await say('👋');
+  await say(String(texts.locales.list.findIndex((l) => l.tag === lng) + 1)); // from the menu of endonyms
   let reply = await say('1'); // consent
   const seen: string[] = [];
   for (let step = askedStep(lng, reply); step; step = askedStep(lng, reply)) {

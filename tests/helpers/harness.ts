@@ -17,8 +17,15 @@ import { SqliteStore } from '../../src/store/sqliteStore';
 import { SurveyStore } from '../../src/store/store';
 import { optionsOf } from '../../src/survey/definition';
 import { DEFAULT_SURVEY_FILE, loadSurvey } from '../../src/survey/load';
+import { detectLanguage, UND } from '../../src/language/detect';
 
 export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
+
+/** The production detector, limited to the locales present. */
+export const detect = (text: string) => {
+  const { tag } = detectLanguage(text, texts.locales.list.map((l) => l.tag));
+  return tag === UND ? undefined : tag;
+};
 
 /** Shared, read-only: loading locales once keeps the suite fast. */
 export const texts = new Texts(loadLocales(), loadSurvey(DEFAULT_SURVEY_FILE), undefined, 'nb');
@@ -62,8 +69,11 @@ export async function createHarness(opts: { store?: SurveyStore; storage?: Stora
   const state = new SurveyState(storage, TEST_SECRET);
   const sessions = state.createProperty<Session>('session');
   const dialogState = state.createProperty<DialogState>('dialogState');
-  const bot = new SurveyBot(state, sessions, dialogState, new MainDialog({ texts, store, sessions, logger, now: () => new Date() }));
+  const bot = new SurveyBot(state, sessions, dialogState, new MainDialog({ texts, store, sessions, logger, now: () => new Date(), detectLanguage: detect }));
   const adapter = new TestAdapter(async (context) => bot.run(context));
+  // TestAdapter stamps "en-us" on every activity; real SMS and Direct Line messages carry no
+  // locale unless the channel knows one, and tests that want a hint pass it explicitly.
+  adapter.locale = '';
   adapter.onTurnError = turnErrorHandler(logger, texts);
   return { adapter, store, storage, logLines: lines, respondent: (id = 'user-1', channelId = 'test') => new Respondent(adapter, id, channelId) };
 }
@@ -120,11 +130,13 @@ export function askedStep(lng: string, replyText: string): string | undefined {
   return candidates.find((c) => replyText.split('\n').includes(c.text))?.key;
 }
 
-/** Chooses language `lng` from the menu and consents; returns the replies to the consent. */
-export async function startSurvey(r: Respondent, lng: string): Promise<string> {
-  await r.say('hi');
-  const number = texts.locales.list.findIndex((l) => l.tag === lng) + 1;
-  await r.say(String(number));
+/**
+ * Opens a conversation, picks language `lng` by typing its endonym (which answers both a guessed
+ * language's confirmation and the menu) and consents; returns the bot's replies to the consent.
+ */
+export async function startSurvey(r: Respondent, lng: string, opener = 'hei'): Promise<string> {
+  await r.say(opener);
+  await r.say(texts.meta(lng).endonym);
   return r.text('1');
 }
 
@@ -154,9 +166,11 @@ export async function createDialogClient(store?: SurveyStore): Promise<{ client:
   const { logger } = memoryLogger();
   const state = new SurveyState(new MemoryStorage(), TEST_SECRET);
   const sessions = state.createProperty<Session>('session');
-  const dialog = new MainDialog({ texts, store: s, sessions, logger, now: () => new Date() });
+  const dialog = new MainDialog({ texts, store: s, sessions, logger, now: () => new Date(), detectLanguage: detect });
   // DialogTestClient keeps its dialog stack in the state it is given; SurveyState is a BotState like ConversationState.
   const client = new DialogTestClient('test', dialog, undefined, [new AutoSaveStateMiddleware(state)], state as unknown as ConversationState);
+  // See createHarness on "en-us"; DialogTestClient builds its TestAdapter privately.
+  (client as unknown as { _testAdapter: TestAdapter })._testAdapter.locale = '';
   const say = async (text: string) => {
     const replies: Partial<Activity>[] = [await client.sendActivity(text)];
     for (let r = client.getNextReply(); r; r = client.getNextReply()) replies.push(r);

@@ -44,7 +44,7 @@ test('SIGKILL in the middle of a survey loses nothing: the next message continue
 
   let bot = await startProcess(dataDir, port);
   await r.say('hei');
-  await r.say('1'); // bokmål
+  await r.say('Norsk bokmål');
   await r.say('ja'); // consent
   await r.say('ja'); // needed_help
   expect(askedStep('nb', await r.text('4'))).toBe('help_areas'); // situation: temporary

@@ -1,0 +1,89 @@
+/**
+ * Norwegian municipalities (kommuner) mapped to their county (fylke), as of the county division
+ * in force from 1 January 2024 (Viken, Vestfold og Telemark and Troms og Finnmark were split,
+ * giving 15 counties). Used to coarsen the optional municipality answer before export, since a
+ * small municipality together with language and age can single a respondent out.
+ *
+ * Covers the largest municipalities by population plus the larger towns respondents are likely
+ * to name, with common spellings typed without Norwegian letters and a few Sámi names.
+ * Names shared by municipalities, or former municipalities, in two counties (Nes, Våler, Herøy,
+ * Bø, Os, Sande) are left out on purpose: guessing would put a respondent in the wrong county.
+ */
+
+export const COUNTIES_2024 = [
+  'Oslo',
+  'Rogaland',
+  'Møre og Romsdal',
+  'Nordland',
+  'Østfold',
+  'Akershus',
+  'Buskerud',
+  'Innlandet',
+  'Vestfold',
+  'Telemark',
+  'Agder',
+  'Vestland',
+  'Trøndelag',
+  'Troms',
+  'Finnmark',
+] as const;
+
+export type County = (typeof COUNTIES_2024)[number];
+
+/** What {@link countyOf} returns for a municipality it does not know. */
+export const UNKNOWN_COUNTY = 'unknown';
+
+/** The municipalities {@link countyOf} knows, by county, in their official spelling. */
+export const MUNICIPALITIES_BY_COUNTY: Readonly<Record<County, readonly string[]>> = {
+  Oslo: ['Oslo'],
+  Rogaland: ['Stavanger', 'Sandnes', 'Karmøy', 'Haugesund', 'Sola', 'Time', 'Klepp', 'Hå', 'Eigersund', 'Randaberg', 'Strand', 'Tysvær'],
+  'Møre og Romsdal': ['Ålesund', 'Molde', 'Kristiansund', 'Haram', 'Volda', 'Ørsta', 'Sula', 'Giske'],
+  Nordland: ['Bodø', 'Bådåddjo', 'Narvik', 'Rana', 'Vefsn', 'Vestvågøy', 'Vågan', 'Sortland', 'Brønnøy'],
+  Østfold: ['Fredrikstad', 'Sarpsborg', 'Indre Østfold', 'Moss', 'Halden', 'Råde', 'Rakkestad'],
+  Akershus: [
+    'Bærum', 'Asker', 'Lillestrøm', 'Nordre Follo', 'Ski', 'Oppegård', 'Lørenskog', 'Ullensaker', 'Jessheim', 'Eidsvoll', 'Nittedal',
+    'Ås', 'Frogn', 'Vestby', 'Rælingen', 'Nannestad', 'Aurskog-Høland', 'Enebakk', 'Gjerdrum',
+  ],
+  Buskerud: ['Drammen', 'Kongsberg', 'Ringerike', 'Lier', 'Øvre Eiker', 'Modum', 'Hole'],
+  Innlandet: ['Hamar', 'Ringsaker', 'Lillehammer', 'Gjøvik', 'Elverum', 'Kongsvinger', 'Stange', 'Østre Toten', 'Løten'],
+  Vestfold: ['Sandefjord', 'Larvik', 'Tønsberg', 'Horten', 'Holmestrand', 'Færder'],
+  Telemark: ['Skien', 'Porsgrunn', 'Notodden', 'Bamble', 'Midt-Telemark', 'Kragerø'],
+  Agder: ['Kristiansand', 'Arendal', 'Grimstad', 'Lindesnes', 'Vennesla', 'Lillesand', 'Farsund', 'Flekkefjord'],
+  Vestland: ['Bergen', 'Øygarden', 'Askøy', 'Bjørnafjorden', 'Stord', 'Sogndal', 'Kinn', 'Voss', 'Alver', 'Sunnfjord', 'Kvinnherad'],
+  Trøndelag: ['Trondheim', 'Tråante', 'Stjørdal', 'Steinkjer', 'Malvik', 'Melhus', 'Levanger', 'Verdal', 'Orkland', 'Namsos'],
+  Troms: ['Tromsø', 'Romsa', 'Harstad', 'Senja', 'Målselv', 'Balsfjord'],
+  Finnmark: ['Alta', 'Hammerfest', 'Sør-Varanger', 'Kirkenes', 'Vadsø', 'Kautokeino', 'Guovdageaidnu', 'Karasjok', 'Kárášjohka'],
+};
+
+/**
+ * The form in which names are compared: lower case, no "kommune" suffix, and Norwegian and Sámi
+ * letters folded to ASCII, because respondents on foreign keyboards type "Tromso", "Baerum" or
+ * "Aalesund" (the pre-1917 spelling still used in URLs and by many immigrants).
+ */
+function key(name: string): string {
+  return name
+    .normalize('NFC')
+    .toLowerCase()
+    .trim()
+    .replace(/\s+(kommune|municipality|kommun)$/u, '')
+    .replace(/^(kommune|municipality of)\s+/u, '')
+    .replace(/aa/g, 'å')
+    .replace(/æ|ä/g, 'ae')
+    .replace(/ø|ö/g, 'o')
+    .replace(/å/g, 'a')
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[\s\-–_]+/gu, ' ');
+}
+
+const BY_KEY: ReadonlyMap<string, County> = new Map(
+  (Object.entries(MUNICIPALITIES_BY_COUNTY) as [County, readonly string[]][]).flatMap(([county, names]) => names.map((n) => [key(n), county] as const)),
+);
+
+/**
+ * The 2024 county of a municipality named in free text ("Bærum", "baerum kommune", "TROMSØ"),
+ * or `"unknown"` when the name is not in the table or is ambiguous between counties.
+ */
+export function countyOf(municipality: string): County | typeof UNKNOWN_COUNTY {
+  return BY_KEY.get(key(municipality)) ?? UNKNOWN_COUNTY;
+}

@@ -1,0 +1,189 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ActivityTypes } from 'botbuilder';
+import { Command } from '../../src/bot/texts';
+import { askedStep, createHarness, Respondent, startSurvey, texts, textOf } from '../helpers/harness';
+
+const endonym = (lng: string) => texts.meta(lng).endonym;
+const confirmText = (lng: string) => texts.t(lng, 'bot:language.confirm', { endonym: endonym(lng) });
+
+describe('choosing the language', () => {
+  test.each([
+    ['pl', 'Dzień dobry, potrzebuję pomocy z mieszkaniem'],
+    ['ar', 'مرحبا، أحتاج مساعدة في السكن'],
+    ['so', 'Nabad, waxaan u baahanahay caawimaad guri'],
+    ['ti', 'ሰላም፡ ሓገዝ ገዛ የድልየኒ'],
+    ['uk', 'Добрий день, мені потрібна допомога з житлом'],
+  ])('guesses %s from the first message and asks to confirm instead of assuming', async (lng, first) => {
+    const h = await createHarness();
+    const r = h.respondent();
+    const reply = await r.text(first);
+    expect(reply).toContain(texts.t(lng, 'bot:greeting'));
+    expect(reply).toContain(confirmText(lng));
+    const consent = await r.text('1');
+    expect(consent).toContain(texts.t(lng, 'bot:language.changed', { endonym: endonym(lng) }));
+    expect(consent).toContain(texts.s(lng, 'consent.ask'));
+  });
+
+  test('"other language" on the confirmation shows the menu of endonyms', async () => {
+    const h = await createHarness();
+    const r = h.respondent();
+    await r.say('Dzień dobry, potrzebuję pomocy z mieszkaniem');
+    const menu = await r.text('2');
+    for (const l of texts.locales.list) expect(menu).toContain(l.endonym);
+    expect(await r.text(String(texts.locales.list.findIndex((l) => l.tag === 'so') + 1))).toContain(texts.s('so', 'consent.ask'));
+  });
+
+  test('an unrecognisable first message goes straight to the menu', async () => {
+    const h = await createHarness();
+    const menu = await h.respondent().text('👍');
+    expect(menu).toContain(texts.t(texts.defaultLocale, 'bot:language.menu'));
+    expect(menu).not.toContain(confirmText('en'));
+  });
+
+  test('the channel locale (a browser\'s language) is a hint to confirm', async () => {
+    const h = await createHarness();
+    const reply = await h.respondent().text({ type: ActivityTypes.Message, text: '👍', locale: 'ar-SA' });
+    expect(reply).toContain(confirmText('ar'));
+  });
+
+  test('on SMS the menu comes in pages with a "more languages" entry', async () => {
+    const h = await createHarness();
+    const r = h.respondent('+4799999999', 'sms');
+    const page1 = await r.text('👍');
+    const list = texts.locales.list;
+    expect(page1).toContain(`1. ${list[0].endonym}`);
+    expect(page1).toContain(`7. ${texts.t(texts.defaultLocale, 'bot:language.more')}`);
+    expect(page1).not.toContain(list[6].endonym);
+    const page2 = await r.text('7');
+    expect(page2).toContain(`1. ${list[6].endonym}`);
+    expect(await r.text('4')).toContain(texts.t(list[9].tag, 'bot:language.changed', { endonym: list[9].endonym }));
+  });
+
+  test('the word for "language" in any supported language opens the menu mid-survey', async () => {
+    const h = await createHarness();
+    const r = h.respondent();
+    await startSurvey(r, 'nb');
+    const menu = await r.text(texts.keyword('ar', Command.Language));
+    expect(menu).toContain(endonym('ar'));
+  });
+});
+
+describe('answers in every script', () => {
+  test.each([
+    ['ar', '٣'],
+    ['fa', '۳'],
+    ['ur', '۳'],
+    ['en', '3'],
+  ])('%s: "%s" selects option 3', async (lng, digit) => {
+    const h = await createHarness();
+    const r = h.respondent();
+    await startSurvey(r, lng);
+    await r.say('2'); // needed_help: no
+    await r.say(digit); // situation
+    const [resp] = await h.store.listResponses();
+    expect(resp.answers.find((a) => a.questionId === 'situation')!.value).toBe('rent_municipal');
+  });
+
+  test.each([
+    ['nb', 'ja'],
+    ['pl', 'tak'],
+    ['so', 'haa'],
+    ['ar', 'نعم'],
+    ['ti', 'እወ'],
+    ['uk', 'так'],
+    ['fa', 'بله'],
+  ])('%s: "%s" answers a yes question with yes', async (lng, word) => {
+    const h = await createHarness();
+    const r = h.respondent();
+    await startSurvey(r, lng);
+    expect(askedStep(lng, await r.text(word))).toBe('situation');
+    const [resp] = await h.store.listResponses();
+    expect(resp.answers[0]).toMatchObject({ questionId: 'needed_help', value: 'yes', language: lng, fallback: false });
+  });
+});
+
+describe('comprehension', () => {
+  test.each(['nb', 'ar', 'so'])('"I don\'t understand" in %s re-explains in simpler words, then offers another language, and is counted', async (lng) => {
+    const h = await createHarness();
+    const r = h.respondent();
+    await startSurvey(r, lng);
+    const words = texts.list(lng, 'bot:keywords.dont_understand');
+    const first = await r.text(words[0]);
+    expect(first).toContain(texts.s(lng, 'questions.needed_help.simple'));
+    expect(first).not.toContain(texts.t(lng, 'bot:understand.offer_language', { language: texts.keyword(lng, Command.Language) }));
+    expect(askedStep(lng, first)).toBe('needed_help');
+    const second = await r.text(words[0]);
+    expect(second).toContain(texts.t(lng, 'bot:understand.offer_language', { language: texts.keyword(lng, Command.Language) }));
+    const [resp] = await h.store.listResponses();
+    expect(resp.notUnderstoodCount).toBe(2);
+    expect(resp.answers).toEqual([]);
+  });
+
+  test('a switch from nb to ar mid-survey keeps every answer and records each answer\'s language and the switch', async () => {
+    const h = await createHarness();
+    const r = h.respondent();
+    await startSurvey(r, 'nb');
+    await r.say('ja');
+    await r.say('4');
+    await r.say('1, 2');
+    await r.say(texts.keyword('nb', Command.Language));
+    const reply = await r.text(endonym('ar'));
+    expect(askedStep('ar', reply)).toBe('help_got[find_home]');
+    await r.say('١');
+    const [resp] = await h.store.listResponses();
+    expect(resp.languageSwitches).toBe(1);
+    expect(resp.language).toBe('nb'); // the language the response started in
+    const byQuestion = Object.fromEntries(resp.answers.map((a) => [a.iteration ? `${a.questionId}[${a.iteration}]` : a.questionId, [a.value, a.language]]));
+    expect(byQuestion).toEqual({
+      needed_help: ['yes', 'nb'],
+      situation: ['temporary', 'nb'],
+      help_areas: [['find_home', 'temp_to_permanent'], 'nb'],
+      'help_got[find_home]': ['yes', 'ar'],
+    });
+  });
+});
+
+/**
+ * Golden transcripts: whole surveys in five languages, one of them right-to-left, compared with
+ * files under tests/golden/. They catch a broken or truncated translation that key checks cannot.
+ * After an intended wording change, regenerate with UPDATE_GOLDEN=1 and read the diff.
+ */
+describe('golden transcripts', () => {
+  const plans: Record<string, string[]> = {
+    ar: ['نعم', '٤', '١، ٢', '١', '١ و ٢', '٣', 'نعم', '٢', '٣', '٤', '١', '٣', 'لا', '٢', '٧', '٢', 'أوسلو', 'مترجم في مكتب NAV'],
+    so: ['haa', '4', '1, 2', '1', '1', '4', 'maya', '1', '2', '3', '1', '2', 'haa', '2', '3', '2', 'Oslo', 'Turjubaan'],
+    ti: ['እወ', '4', '1, 2', '1', '1', '3', 'እወ', '1', '3', '4', '1', '3', 'አይ', '2', '5', '3', '-', 'ተርጓሚ'],
+    pl: ['tak', '4', '1, 2', '1', '1', '4', 'tak', '1', '3', '3', '1', '3', 'nie', '2', '10', '2', 'Bergen', 'Tłumacz w NAV'],
+    uk: ['так', '4', '1, 2', '1', '1', '4', 'ні', '1', '4', '5', '1', '2', 'так', '2', '1', '1', 'Oslo', 'Перекладач'],
+  };
+
+  async function transcript(lng: string, inputs: string[]): Promise<string> {
+    const h = await createHarness();
+    const r = new Respondent(h.adapter, `golden-${lng}`, 'test');
+    const lines: string[] = [];
+    const turn = async (input: string) => {
+      lines.push(`> ${input}`);
+      for (const a of await r.say(input)) lines.push(a.type === ActivityTypes.Message ? `< ${a.text}` : `< [${a.type}]`);
+    };
+    await turn('👋');
+    await turn(endonym(lng));
+    await turn('1');
+    for (const input of inputs) await turn(input);
+    const [resp] = await h.store.listResponses();
+    expect(resp.status).toBe('completed');
+    return `${lines.join('\n')}\n`;
+  }
+
+  test.each(Object.keys(plans))('%s', async (lng) => {
+    const file = path.join(__dirname, '..', 'golden', `${lng}.txt`);
+    const actual = await transcript(lng, plans[lng]);
+    if (process.env.UPDATE_GOLDEN) fs.writeFileSync(file, actual);
+    expect(actual).toBe(fs.readFileSync(file, 'utf8'));
+    expect(actual).toContain(`< [${ActivityTypes.EndOfConversation}]`);
+  });
+});
+
+test('textOf joins replies', () => {
+  expect(textOf([{ text: 'a' }, { type: 'typing' }, { text: 'b' }])).toBe('a\nb');
+});
