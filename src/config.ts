@@ -21,6 +21,13 @@ const envSchema = z.object({
   DEFAULT_LOCALE: z.string().min(2).default('nb'),
   /** Named in the consent text as the one running the survey, e.g. "Husbanken" or "Bergen kommune". */
   SURVEY_ORGANISATION: z.string().min(2).max(120).optional(),
+  /** The public base URL the SMS provider calls (https://survey.example.no); webhook signatures cover it. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(16, 'must be the account auth token from the Twilio console').optional(),
+  /** Needed only to send replies that miss the webhook deadline through Twilio's REST API. */
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
+  /** Answer the SMS webhook within this time; a slower turn's replies are sent afterwards. */
+  SMS_REPLY_DEADLINE_MS: z.coerce.number().int().min(100).max(10000).default(1500),
   MicrosoftAppId: z.string().default(''),
   MicrosoftAppPassword: z.string().default(''),
   MicrosoftAppTenantId: z.string().default(''),
@@ -39,6 +46,8 @@ export interface Config {
   purgeIntervalMs: number;
   defaultLocale: string;
   organisation?: string;
+  publicUrl?: string;
+  sms: { twilioAuthToken?: string; twilioAccountSid?: string; replyDeadlineMs: number };
   botAuth: {
     MicrosoftAppId: string;
     MicrosoftAppPassword: string;
@@ -60,7 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue.path[0] ?? 'environment');
-    const value = name === 'SURVEY_SECRET' || name === 'MicrosoftAppPassword' ? '' : ` (got "${String(cleaned[name] ?? '')}")`;
+    const value = ['SURVEY_SECRET', 'MicrosoftAppPassword', 'TWILIO_AUTH_TOKEN'].includes(name) ? '' : ` (got "${String(cleaned[name] ?? '')}")`;
     throw new ConfigError(`Invalid environment variable ${name}: ${issue.message}${value}`);
   }
   const e = parsed.data;
@@ -76,6 +85,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     purgeIntervalMs: e.PURGE_INTERVAL_MINUTES * 60 * 1000,
     defaultLocale: e.DEFAULT_LOCALE,
     organisation: e.SURVEY_ORGANISATION,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    sms: { twilioAuthToken: e.TWILIO_AUTH_TOKEN, twilioAccountSid: e.TWILIO_ACCOUNT_SID, replyDeadlineMs: e.SMS_REPLY_DEADLINE_MS },
     botAuth: {
       MicrosoftAppId: e.MicrosoftAppId,
       MicrosoftAppPassword: e.MicrosoftAppPassword,

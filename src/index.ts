@@ -2,7 +2,12 @@ import { AddressInfo } from 'node:net';
 import { Server } from 'restify';
 import { DialogState } from 'botbuilder-dialogs';
 import { MainDialog } from '../dialogs/mainDialog';
-import { createAdapter } from './bot/adapter';
+import { createAdapter, turnErrorHandler } from './bot/adapter';
+import { ChannelDeps } from './channels/channelDeps';
+import { DirectAdapter } from './channels/directAdapter';
+import { registerDirectLine } from './channels/directline/directLine';
+import { registerTwilioSms, TwilioOptions } from './channels/sms/twilioWebhook';
+import { registerWebPage } from './channels/web/webPage';
 import { Session } from './bot/session';
 import { StoreStorage } from './bot/storeStorage';
 import { SurveyBot } from './bot/surveyBot';
@@ -28,10 +33,16 @@ export interface RunningBot {
   close(): Promise<void>;
 }
 
+/** Replacements for tests: a store wrapped to be slow, a recording SMS sender. */
+export interface BotOverrides {
+  store?: SurveyStore;
+  twilio?: TwilioOptions;
+}
+
 /** config → store → state → dialogs → bot → server. Nothing else happens here. */
-export async function startBot(config: Config, logger: Logger): Promise<RunningBot> {
+export async function startBot(config: Config, logger: Logger, overrides: BotOverrides = {}): Promise<RunningBot> {
   const secret = ensureSecret(config.surveySecret, config.dataDir, logger);
-  const store = createStore(config.databaseUrl);
+  const store = overrides.store ?? createStore(config.databaseUrl);
   const migrations = await store.migrate();
   if (migrations.applied.length) logger.info({ event: 'migrated', applied: migrations.applied }, 'database migrated');
 
@@ -41,9 +52,15 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
   const dialogState = state.createProperty<DialogState>('dialogState');
   const supported = texts.locales.list.map((l) => l.tag);
   const mainDialog = new MainDialog({ texts, store, sessions, logger, now: () => new Date(), detectLanguage: (text) => guessed(detectLanguage(text, supported).tag) });
-  const bot = new SurveyBot(state, sessions, dialogState, mainDialog);
+  const bot = new SurveyBot(state, sessions, dialogState, mainDialog, texts);
 
   const server = createServer({ adapter: createAdapter(config, logger, texts), bot, store, logger });
+  const direct = new DirectAdapter();
+  direct.onTurnError = turnErrorHandler(logger, texts);
+  const channels: ChannelDeps = { config, direct, bot, store, texts, secret, logger };
+  registerDirectLine(server, channels);
+  registerWebPage(server, channels);
+  registerTwilioSms(server, channels, overrides.twilio);
   const stopPurge = startPurgeJob(store, config.purgeIntervalMs, logger);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const port = (server.address() as AddressInfo).port;

@@ -14,6 +14,8 @@ export interface Session {
   responseId?: string;
   progress: Progress;
   paused: boolean;
+  /** SMS STOP: no message is sent until START. */
+  optedOut?: boolean;
   languageSwitches: number;
   notUnderstood: number;
   /** Set when the conversation is over; the bot then deletes the state instead of saving it. */

@@ -88,8 +88,10 @@ export class Texts {
     if (!input) return undefined;
     for (const c of COMMANDS) {
       const langs = c === Command.Language ? this.locales.list.map((l) => l.tag) : [...new Set([lng, 'en'])];
+      // The SMS STOP words pause on every channel too: "stop" should never be read as an answer.
+      const lists = c === Command.Stop ? ['stop', 'opt_out'] : [c];
       for (const l of langs) {
-        if (this.list(l, `bot:keywords.${c}`).some((w) => normalize(w, fold) === input)) return c;
+        if (lists.some((list) => this.list(l, `bot:keywords.${list}`).some((w) => normalize(w, fold) === input))) return c;
       }
     }
     return undefined;
@@ -105,5 +107,21 @@ export class Texts {
     if (!text || text.length > 60) return undefined;
     const input = normalize(text, true);
     return this.locales.list.find((l) => normalize(l.endonym, true) === input || l.tag === input)?.tag;
+  }
+
+  /**
+   * SMS carrier keywords (STOP, START, HELP and their equivalents) in any supported language: a
+   * respondent may send STOP before choosing a language, and carriers expect it to work.
+   */
+  smsKeyword(text: string | undefined): 'opt_out' | 'opt_in' | 'sms_help' | undefined {
+    if (!text || text.length > 40) return undefined;
+    for (const kind of ['opt_out', 'opt_in', 'sms_help'] as const) {
+      for (const l of this.locales.list) {
+        const fold = l.foldDiacritics;
+        const input = normalize(text, fold);
+        if (this.list(l.tag, `bot:keywords.${kind}`).some((w) => normalize(w, fold) === input)) return kind;
+      }
+    }
+    return undefined;
   }
 }

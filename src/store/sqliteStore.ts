@@ -146,6 +146,45 @@ export class SqliteStore implements SurveyStore {
     const { count } = await this.prisma.botState.deleteMany({ where: { expiresAt: { lte: now } } });
     return count;
   }
+
+  async appendOutbox(conversation: string, activities: unknown[], expiresAt: Date): Promise<void> {
+    if (activities.length === 0) return;
+    // One transaction keeps a turn's replies contiguous in seq order for every poller.
+    await this.prisma.$transaction(activities.map((a) => this.prisma.outboxActivity.create({ data: { conversation, activity: JSON.stringify(a), expiresAt } })));
+  }
+
+  async readOutbox(conversation: string, afterSeq: number, limit: number): Promise<{ seq: number; activity: unknown }[]> {
+    const rows = await this.prisma.outboxActivity.findMany({ where: { conversation, seq: { gt: afterSeq } }, orderBy: { seq: 'asc' }, take: limit });
+    return rows.map((r) => ({ seq: r.seq, activity: JSON.parse(r.activity) }));
+  }
+
+  async claimDelivery(key: string, expiresAt: Date): Promise<{ state: 'new' } | { state: 'pending' } | { state: 'done'; reply: string }> {
+    try {
+      await this.prisma.smsDelivery.create({ data: { key, expiresAt } });
+      return { state: 'new' };
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'P2002') throw err; // P2002: unique constraint, someone else claimed it
+      const row = await this.prisma.smsDelivery.findUnique({ where: { key } });
+      if (!row) return this.claimDelivery(key, expiresAt); // released in between
+      return row.reply === null ? { state: 'pending' } : { state: 'done', reply: row.reply };
+    }
+  }
+
+  async completeDelivery(key: string, reply: string): Promise<void> {
+    await this.prisma.smsDelivery.updateMany({ where: { key }, data: { reply } });
+  }
+
+  async releaseDelivery(key: string): Promise<void> {
+    await this.prisma.smsDelivery.deleteMany({ where: { key, reply: null } });
+  }
+
+  async purgeExpiredChannelData(now: Date): Promise<number> {
+    const [a, b] = await this.prisma.$transaction([
+      this.prisma.outboxActivity.deleteMany({ where: { expiresAt: { lte: now } } }),
+      this.prisma.smsDelivery.deleteMany({ where: { expiresAt: { lte: now } } }),
+    ]);
+    return a.count + b.count;
+  }
 }
 
 type ResponseRow = Omit<StoredResponse, 'answers' | 'status'> & { status: string; answers: (Omit<AnswerRecord, 'value'> & { value: string })[] };

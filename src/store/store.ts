@@ -32,6 +32,23 @@ export interface SurveyStore {
   deleteStates(keys: string[]): Promise<void>;
   /** Deletes states whose expiry has passed; returns how many. */
   purgeExpiredStates(now: Date): Promise<number>;
+
+  /** Appends bot activities to a Direct Line conversation's outbox (conversation = an HMAC). */
+  appendOutbox(conversation: string, activities: unknown[], expiresAt: Date): Promise<void>;
+  /** Outbox activities after a watermark (a `seq`), oldest first. */
+  readOutbox(conversation: string, afterSeq: number, limit: number): Promise<{ seq: number; activity: unknown }[]>;
+
+  /**
+   * Claims an inbound SMS by the HMAC of its provider message id. Exactly one of several
+   * concurrent claims of a new key gets `new`; the others see `pending` until it completes, and
+   * `done` with the stored reply after.
+   */
+  claimDelivery(key: string, expiresAt: Date): Promise<{ state: 'new' } | { state: 'pending' } | { state: 'done'; reply: string }>;
+  completeDelivery(key: string, reply: string): Promise<void>;
+  /** Gives a claim up after a failure, so the provider's retry is processed afresh. */
+  releaseDelivery(key: string): Promise<void>;
+  /** Deletes expired outbox activities and delivery records; returns how many. */
+  purgeExpiredChannelData(now: Date): Promise<number>;
 }
 
 export type ResponseStatus = 'in_progress' | 'completed';

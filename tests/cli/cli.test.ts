@@ -44,7 +44,7 @@ test('survey validate reports unreadable JSON in one line', () => {
 test('migrate creates the database and is idempotent', () => {
   const dir = tempDir();
   const first = cli(['migrate'], { DATA_DIR: dir });
-  expect(first.out).toMatch(/Applied 1 migration/);
+  expect(first.out).toMatch(/Applied 2 migration/);
   expect(fs.existsSync(path.join(dir, 'survey.db'))).toBe(true);
   const again = cli(['migrate'], { DATA_DIR: dir });
   expect(again.out).toMatch(/up to date/);
@@ -65,7 +65,7 @@ test('three processes migrating one new database at once apply the migration onc
     ),
   );
   expect(runs.every((r) => r.startsWith('0:'))).toBe(true);
-  expect(runs.filter((r) => /Applied 1 migration/.test(r))).toHaveLength(1);
+  expect(runs.filter((r) => /Applied 2 migration/.test(r))).toHaveLength(1);
 });
 
 test('a bad environment variable stops start-up with one line naming it', () => {

@@ -69,7 +69,7 @@ export async function createHarness(opts: { store?: SurveyStore; storage?: Stora
   const state = new SurveyState(storage, TEST_SECRET);
   const sessions = state.createProperty<Session>('session');
   const dialogState = state.createProperty<DialogState>('dialogState');
-  const bot = new SurveyBot(state, sessions, dialogState, new MainDialog({ texts, store, sessions, logger, now: () => new Date(), detectLanguage: detect }));
+  const bot = new SurveyBot(state, sessions, dialogState, new MainDialog({ texts, store, sessions, logger, now: () => new Date(), detectLanguage: detect }), texts);
   const adapter = new TestAdapter(async (context) => bot.run(context));
   // TestAdapter stamps "en-us" on every activity; real SMS and Direct Line messages carry no
   // locale unless the channel knows one, and tests that want a hint pass it explicitly.

@@ -1,6 +1,6 @@
 import { Activity } from 'botbuilder';
 import { loadConfig } from '../../src/config';
-import { startBot, RunningBot } from '../../src/index';
+import { BotOverrides, startBot, RunningBot } from '../../src/index';
 import { memoryLogger, tempDir } from './harness';
 
 export interface TestServer {
@@ -12,11 +12,11 @@ export interface TestServer {
 }
 
 /** The real bot (config → store → bot → restify server) on a free port, with its own data dir. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const dataDir = tempDir();
+export async function startTestServer(env: Record<string, string> = {}, overrides: BotOverrides = {}): Promise<TestServer> {
+  const dataDir = env.DATA_DIR ?? tempDir();
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...env });
   const { logger, lines } = memoryLogger();
-  const bot = await startBot(config, logger);
+  const bot = await startBot(config, logger, overrides);
   return { url: `http://127.0.0.1:${bot.port}`, bot, dataDir, logLines: lines, close: () => bot.close() };
 }
 

@@ -12,11 +12,11 @@ describe('migrations', () => {
   test('a new file is created and migrated, and migrating again applies nothing', async () => {
     const file = path.join(tempDir(), 'nested', 'survey.db');
     const store = new SqliteStore(`file:${file}`);
-    expect((await store.migrate()).applied).toEqual(['20261123180000_init']);
-    expect(await store.migrate()).toEqual({ applied: [], alreadyApplied: 1 });
+    expect((await store.migrate()).applied).toEqual(['20261123180000_init', '20261123190000_channels']);
+    expect(await store.migrate()).toEqual({ applied: [], alreadyApplied: 2 });
     await store.close();
     const rows = new Database(file).prepare('SELECT migration_name, finished_at FROM _prisma_migrations').all() as { finished_at: string | null }[];
-    expect(rows).toHaveLength(1);
+    expect(rows).toHaveLength(2);
     expect(rows[0].finished_at).not.toBeNull();
   });
 
@@ -24,7 +24,7 @@ describe('migrations', () => {
     const file = `file:${path.join(tempDir(), 'survey.db')}`;
     const stores = [1, 2, 3, 4].map(() => new SqliteStore(file));
     const reports = await Promise.all(stores.map((s) => s.migrate()));
-    expect(reports.flatMap((r) => r.applied)).toEqual(['20261123180000_init']);
+    expect(reports.flatMap((r) => r.applied)).toEqual(['20261123180000_init', '20261123190000_channels']);
     await Promise.all(stores.map((s) => s.close()));
   });
 
