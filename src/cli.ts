@@ -11,6 +11,9 @@ Commands:
   start                     run the bot (migrates the database first)
   migrate                   apply pending database migrations and exit
   survey validate <file>    check a survey definition and its texts in every locale
+  redact                    read lines on stdin, print them with personal data replaced
+  export [--format csv|json] [--k 5] [--include-partial]
+                            print anonymised responses (shuffled, k-anonymous, JSON with codebook)
 `;
 
 /** Runs one CLI command; resolves to the process exit code. */
@@ -25,6 +28,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       if (rest[0] === 'validate' && rest[1]) return validate(rest[1]);
       process.stderr.write(USAGE);
       return 2;
+    case 'export':
+      return exportCommand(rest, env);
+    case 'redact': {
+      const { redactCommand } = await import('./privacy/redactCommand');
+      return redactCommand(process.stdin, process.stdout);
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -77,6 +86,39 @@ async function migrate(env: NodeJS.ProcessEnv): Promise<number> {
     process.stdout.write(
       report.applied.length ? `Applied ${report.applied.length} migration(s): ${report.applied.join(', ')}\n` : `Database is up to date (${report.alreadyApplied} migration(s) applied before).\n`,
     );
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+async function exportCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const config = configOrExit(env);
+  if (!config) return 1;
+  const opt = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const format = opt('--format') ?? 'csv';
+  const k = Number(opt('--k') ?? 5);
+  if (format !== 'csv' && format !== 'json') {
+    process.stderr.write(`--format must be csv or json, not "${format}"\n`);
+    return 2;
+  }
+  if (!Number.isInteger(k) || k < 2) {
+    process.stderr.write('--k must be a whole number of at least 2\n');
+    return 2;
+  }
+  const { Texts } = await import('./bot/texts');
+  const { exportResponses } = await import('./export/exportResponses');
+  const { DEFAULT_SURVEY_FILE, loadSurvey } = await import('./survey/load');
+  const texts = new Texts(loadLocales(), loadSurvey(DEFAULT_SURVEY_FILE), config.organisation, config.defaultLocale);
+  const store = createStore(config.databaseUrl);
+  try {
+    await store.migrate();
+    const result = await exportResponses(store, texts, { format, k, includePartial: args.includes('--include-partial') });
+    process.stdout.write(result.body);
+    process.stderr.write(`${result.rows} response(s) exported, k = ${k}.\n`);
     return 0;
   } finally {
     await store.close();

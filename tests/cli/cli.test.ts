@@ -6,11 +6,12 @@ import { projectRoot } from '../../src/paths';
 import { tempDir } from '../helpers/harness';
 
 /** Runs the real CLI as users do (bin/survey-bot.js over the build that `npm test` makes first). */
-function cli(args: string[], env: Record<string, string> = {}) {
+function cli(args: string[], env: Record<string, string> = {}, input?: string) {
   const r = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'survey-bot.js'), ...args], {
     env: { PATH: process.env.PATH, ...env },
     encoding: 'utf8',
     timeout: 30000,
+    input,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -80,4 +81,23 @@ test('an unknown command prints usage', () => {
   expect(r.code).toBe(2);
   expect(r.err).toMatch(/Unknown command "frobnicate"/);
   expect(r.err).toMatch(/survey validate <file>/);
+});
+
+test('redact reads lines on stdin and prints them redacted, keeping ordinary numbers', () => {
+  const r = cli(['redact'], {}, 'Fnr 010190 12345, ring 912 34 567\nHusleie 8500 kr siden 2021\nاتصل ب ٩١٢٣٤٥٦٧\n');
+  expect(r.code).toBe(0);
+  expect(r.out).toBe('Fnr <ID>, ring <PHONE>\nHusleie 8500 kr siden 2021\nاتصل ب <PHONE>\n');
+});
+
+test('export prints a CSV header on an empty database and says how many rows it wrote', () => {
+  const r = cli(['export', '--format', 'csv'], { DATA_DIR: tempDir() });
+  expect(r.code).toBe(0);
+  expect(r.out.split('\r\n')[0]).toMatch(/^survey,survey_version,consent_version,status,channel,period,language/);
+  expect(r.err).toMatch(/0 response\(s\) exported, k = 5/);
+});
+
+test('export refuses a k below 2', () => {
+  const r = cli(['export', '--k', '1'], { DATA_DIR: tempDir() });
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/--k must be a whole number of at least 2/);
 });

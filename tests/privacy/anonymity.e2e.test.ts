@@ -1,0 +1,91 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { createLogger } from '../../src/logger';
+import { purgeOnce } from '../../src/purge';
+import { texts } from '../helpers/harness';
+import { HttpRespondent, startTestServer, TestServer } from '../helpers/http';
+import { SMS_ENV, SmsPhone } from '../helpers/sms';
+
+/**
+ * The promise to respondents, end to end: after the conversations end and the state TTL has
+ * passed, no column of any table holds a channel user id, phone number, conversation id or
+ * message id; and no log line ever held one, nor any message text.
+ */
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ ...SMS_ENV, STATE_TTL_DAYS: '1' });
+});
+afterAll(() => server.close());
+
+function everyCell(dataDir: string): string[] {
+  const db = new Database(path.join(dataDir, 'survey.db'), { readonly: true });
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+  const cells = tables.flatMap((t) => (db.prepare(`SELECT * FROM "${t}"`).all() as Record<string, unknown>[]).flatMap((row) => Object.values(row).map(String)));
+  db.close();
+  return cells;
+}
+
+test('no identifier survives in any table once conversations end and the TTL passes, and none is ever logged', async () => {
+  const secrets: string[] = [];
+  const freeText = 'Kontoret ringte aldri tilbake Zebra-7731';
+
+  // A completed survey on the Bot Framework channel.
+  const web = new HttpRespondent(server.url, 'user-Q8Kd2mVxP1', 'emulator');
+  secrets.push(web.userId, `conv-${web.userId}`);
+  await web.say('👋');
+  await web.say(texts.meta('nb').endonym);
+  for (const a of ['ja', '2', '1', 'ja', '1', 'nei', '1', '3', '3', '1', 'nei', '1', '2', 'Bergen', freeText]) await web.say(a);
+
+  // A completed survey and an abandoned one by SMS.
+  const phone = new SmsPhone(server, '+4791234567');
+  const quitter = new SmsPhone(server, '+4798765432');
+  secrets.push(phone.number, phone.number.slice(3), quitter.number, quitter.number.slice(3));
+  await phone.send('Nabad, waxaan u baahanahay caawimaad');
+  for (const a of ['1', '1', 'maya', '1', 'maya', '1', '3', '-', freeText]) await phone.send(a);
+  await quitter.send('👋');
+  await quitter.send(texts.meta('en').endonym);
+  await quitter.send('yes');
+  await quitter.send('no');
+
+  const responses = await server.bot.store.listResponses();
+  expect(responses.map((r) => r.status).sort()).toEqual(['completed', 'completed', 'in_progress']);
+
+  // Message ids: every MessageSid these tests send starts with this prefix (tests/helpers/sms.ts).
+  const sidProbe = phone.params('x').MessageSid.slice(0, 10);
+
+  // Let the state TTL pass and run the purge job.
+  const purged = await purgeOnce(server.bot.store, new Date(Date.now() + 2 * 86400_000), createLogger('silent'));
+  expect(purged).toBeGreaterThanOrEqual(1); // the abandoned conversation's state
+
+  const cells = everyCell(server.dataDir);
+  const hits = secrets.filter((s) => cells.some((c) => c.includes(s)));
+  expect(hits).toEqual([]);
+  expect(cells.some((c) => c.startsWith(sidProbe))).toBe(false);
+  // Free text was stored (redacted where needed), but never in a log.
+  expect(cells.some((c) => c.includes('Zebra-7731'))).toBe(true);
+
+  const log = server.logLines.join('\n');
+  for (const s of [...secrets, 'Zebra-7731', 'Kontoret ringte', 'Nabad']) expect(log).not.toContain(s);
+});
+
+test('answer tables hold a coarse period and no exact time', async () => {
+  const db = new Database(path.join(server.dataDir, 'survey.db'), { readonly: true });
+  const columns = ['Response', 'Answer'].flatMap((t) => (db.prepare(`PRAGMA table_info("${t}")`).all() as { name: string; type: string }[]).map((c) => `${t}.${c.name}:${c.type}`));
+  const periods = (db.prepare('SELECT DISTINCT period FROM Response').all() as { period: string }[]).map((r) => r.period);
+  db.close();
+  expect(columns.filter((c) => /DATETIME|TIMESTAMP/i.test(c))).toEqual([]);
+  expect(periods.every((p) => /^\d{4}-W\d{2}$/.test(p))).toBe(true);
+});
+
+test('the consent text names the organisation running the survey when configured', async () => {
+  const named = await startTestServer({ SURVEY_ORGANISATION: 'Husbanken' });
+  try {
+    const r = new HttpRespondent(named.url);
+    await r.say('👋');
+    const consent = await r.text(texts.meta('pl').endonym);
+    expect(consent).toContain(texts.s('pl', 'consent.purpose', { organisation: 'Husbanken' }));
+    expect(consent).toContain(texts.s('pl', 'consent.after'));
+  } finally {
+    await named.close();
+  }
+});
