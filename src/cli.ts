@@ -14,6 +14,8 @@ Commands:
   redact                    read lines on stdin, print them with personal data replaced
   export [--format csv|json] [--k 5] [--include-partial]
                             print anonymised responses (shuffled, k-anonymous, JSON with codebook)
+  report [--by language|background] [--k 5] [--json]
+                            help received by group, small cells suppressed, with 95% intervals
 `;
 
 /** Runs one CLI command; resolves to the process exit code. */
@@ -30,6 +32,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return 2;
     case 'export':
       return exportCommand(rest, env);
+    case 'report':
+      return reportCommand(rest, env);
     case 'redact': {
       const { redactCommand } = await import('./privacy/redactCommand');
       return redactCommand(process.stdin, process.stdout);
@@ -92,21 +96,50 @@ async function migrate(env: NodeJS.ProcessEnv): Promise<number> {
   }
 }
 
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** Reads --k; undefined (after saying why) when it is not a whole number of at least 2. */
+function kOption(args: string[]): number | undefined {
+  const k = Number(option(args, '--k') ?? 5);
+  if (Number.isInteger(k) && k >= 2) return k;
+  process.stderr.write('--k must be a whole number of at least 2\n');
+  return undefined;
+}
+
+async function reportCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const config = configOrExit(env);
+  if (!config) return 1;
+  const by = option(args, '--by') ?? 'language';
+  const k = kOption(args);
+  if (k === undefined) return 2;
+  if (by !== 'language' && by !== 'background') {
+    process.stderr.write(`--by must be language or background, not "${by}"\n`);
+    return 2;
+  }
+  const { helpReceived, formatReport } = await import('./report/helpReceived');
+  const { DEFAULT_SURVEY_FILE, loadSurvey } = await import('./survey/load');
+  const store = createStore(config.databaseUrl);
+  try {
+    await store.migrate();
+    const report = await helpReceived(store, loadSurvey(DEFAULT_SURVEY_FILE).id, by, k);
+    process.stdout.write(args.includes('--json') ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
 async function exportCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const config = configOrExit(env);
   if (!config) return 1;
-  const opt = (name: string) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const format = opt('--format') ?? 'csv';
-  const k = Number(opt('--k') ?? 5);
+  const format = option(args, '--format') ?? 'csv';
+  const k = kOption(args);
+  if (k === undefined) return 2;
   if (format !== 'csv' && format !== 'json') {
     process.stderr.write(`--format must be csv or json, not "${format}"\n`);
-    return 2;
-  }
-  if (!Number.isInteger(k) || k < 2) {
-    process.stderr.write('--k must be a whole number of at least 2\n');
     return 2;
   }
   const { Texts } = await import('./bot/texts');
