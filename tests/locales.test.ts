@@ -67,7 +67,7 @@ test.each(tags)('%s has every text the survey definition needs', (tag) => {
 });
 
 test.each(tags)('%s keywords do not collide with answers to any question', (tag) => {
-  const commands = ['help', 'back', 'language', 'stop', 'delete'] as const;
+  const commands = ['help', 'back', 'language', 'stop', 'delete', 'dont_understand', 'opt_out', 'opt_in', 'sms_help'] as const;
   const answerWords = new Set<string>();
   for (const o of new Set(survey.items.flatMap((i) => (i.type === 'repeat' ? i.questions.flatMap(optionsOf) : optionsOf(i))).concat(['yes', 'no', 'dont_know']))) {
     for (const w of texts.vocabulary(tag, { type: 'single', id: 'x', optional: false, options: [o] }).options[o]) answerWords.add(w.toLowerCase());
