@@ -1,5 +1,6 @@
 import { ActivityTypes, TurnContext } from 'botbuilder';
-import { Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, DialogContext, DialogReason, DialogTurnResult } from 'botbuilder-dialogs';
+import { AskDialog } from './askDialog';
 import { numbered, withChoices } from '../src/bot/prompts';
 import { DialogDeps, sessionOf } from '../src/bot/session';
 import { Question } from '../src/survey/definition';
@@ -18,7 +19,7 @@ export interface DeleteResult {
  * conversation runs; afterwards nothing links the respondent to the response (the consent text
  * says so).
  */
-export class ConfirmDeleteDialog extends Dialog {
+export class ConfirmDeleteDialog extends AskDialog {
   constructor(private readonly deps: DialogDeps) {
     super(CONFIRM_DELETE_DIALOG);
   }
@@ -33,9 +34,7 @@ export class ConfirmDeleteDialog extends Dialog {
     const lng = session.lang ?? this.deps.texts.defaultLocale;
     const { texts, store } = this.deps;
     if (dc.context.activity.type !== ActivityTypes.Message) return this.resumeDialog(dc, DialogReason.continueCalled);
-    const vocab = texts.vocabulary(lng, { type: 'yes_no', dontKnow: false });
-    vocab.options.yes.unshift(texts.t(lng, 'bot:delete.yes'));
-    vocab.options.no.unshift(texts.t(lng, 'bot:delete.no'));
+    const vocab = texts.yesNoVocabulary(lng, texts.t(lng, 'bot:delete.yes'), texts.t(lng, 'bot:delete.no'));
     const r = recognize(CONFIRM_QUESTION, dc.context.activity.text ?? '', vocab);
     if (!r.ok) {
       await dc.context.sendActivity(texts.t(lng, `bot:reprompt.${r.reason}`));
@@ -52,16 +51,7 @@ export class ConfirmDeleteDialog extends Dialog {
     return dc.endDialog({ deleted: true } satisfies DeleteResult);
   }
 
-  override async repromptDialog(context: TurnContext, _instance: DialogInstance): Promise<void> {
-    await this.ask(context);
-  }
-
-  override async resumeDialog(dc: DialogContext, _reason: DialogReason, _result?: unknown): Promise<DialogTurnResult> {
-    await this.ask(dc.context);
-    return Dialog.EndOfTurn;
-  }
-
-  private async ask(context: TurnContext): Promise<void> {
+  protected async ask(context: TurnContext): Promise<void> {
     const lng = (await sessionOf(this.deps, context)).lang ?? this.deps.texts.defaultLocale;
     const { texts } = this.deps;
     const choices = [texts.t(lng, 'bot:delete.yes'), texts.t(lng, 'bot:delete.no')];

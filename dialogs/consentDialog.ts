@@ -1,5 +1,6 @@
 import { ActivityTypes, TurnContext } from 'botbuilder';
-import { Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, DialogContext, DialogReason, DialogTurnResult } from 'botbuilder-dialogs';
+import { AskDialog } from './askDialog';
 import { numbered, withChoices } from '../src/bot/prompts';
 import { DialogDeps, sessionOf } from '../src/bot/session';
 import { recognize } from '../src/survey/recognize';
@@ -9,7 +10,7 @@ export const CONSENT_DIALOG = 'consentDialog';
 const CONSENT_QUESTION = { id: 'consent', type: 'yes_no', dontKnow: false, optional: false } as const;
 
 /** Explains purpose and anonymity and asks for consent. Ends with true (consented) or false. */
-export class ConsentDialog extends Dialog {
+export class ConsentDialog extends AskDialog {
   constructor(private readonly deps: DialogDeps) {
     super(CONSENT_DIALOG);
   }
@@ -29,7 +30,7 @@ export class ConsentDialog extends Dialog {
     const lng = await this.language(dc.context);
     const { texts } = this.deps;
     if (dc.context.activity.type !== ActivityTypes.Message) return this.resumeDialog(dc, DialogReason.continueCalled);
-    const r = recognize(CONSENT_QUESTION, dc.context.activity.text ?? '', texts.vocabulary(lng, CONSENT_QUESTION));
+    const r = recognize(CONSENT_QUESTION, dc.context.activity.text ?? '', texts.yesNoVocabulary(lng));
     if (!r.ok) {
       await dc.context.sendActivity(texts.t(lng, `bot:reprompt.${r.reason}`));
       await this.ask(dc.context);
@@ -38,16 +39,7 @@ export class ConsentDialog extends Dialog {
     return dc.endDialog(r.value === 'yes');
   }
 
-  override async repromptDialog(context: TurnContext, _instance: DialogInstance): Promise<void> {
-    await this.ask(context);
-  }
-
-  override async resumeDialog(dc: DialogContext, _reason: DialogReason, _result?: unknown): Promise<DialogTurnResult> {
-    await this.ask(dc.context);
-    return Dialog.EndOfTurn;
-  }
-
-  private async ask(context: TurnContext): Promise<void> {
+  protected async ask(context: TurnContext): Promise<void> {
     const lng = await this.language(context);
     const { texts } = this.deps;
     const choices = ['yes', 'no'].map((o) => texts.optionLabel(lng, o));

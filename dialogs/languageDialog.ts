@@ -1,5 +1,6 @@
 import { ActivityTypes, TurnContext } from 'botbuilder';
 import { Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult } from 'botbuilder-dialogs';
+import { AskDialog } from './askDialog';
 import { channelKind } from '../src/identity';
 import { numbered, withChoices } from '../src/bot/prompts';
 import { DialogDeps, sessionOf } from '../src/bot/session';
@@ -31,7 +32,7 @@ interface LanguageState {
  * src/language/detect.ts) or takes the channel's locale, and asks to confirm rather than assume;
  * otherwise, or on "other language", it shows a menu of endonyms (each language's own name).
  */
-export class LanguageDialog extends Dialog<LanguageOptions> {
+export class LanguageDialog extends AskDialog<LanguageOptions> {
   constructor(private readonly deps: DialogDeps) {
     super(LANGUAGE_DIALOG);
   }
@@ -48,7 +49,7 @@ export class LanguageDialog extends Dialog<LanguageOptions> {
       state.candidate = detected ?? (hinted || undefined);
       await dc.context.sendActivity(texts.t(state.candidate ?? texts.defaultLocale, 'bot:greeting'));
     }
-    await this.ask(dc.context, state);
+    await this.ask(dc.context, dc.activeDialog!);
     return Dialog.EndOfTurn;
   }
 
@@ -56,19 +57,14 @@ export class LanguageDialog extends Dialog<LanguageOptions> {
     const { texts } = this.deps;
     const state = dc.activeDialog!.state as LanguageState;
     const activity = dc.context.activity;
-    if (activity.type !== ActivityTypes.Message) {
-      await this.ask(dc.context, state);
-      return Dialog.EndOfTurn;
-    }
+    if (activity.type !== ActivityTypes.Message) return this.resumeDialog(dc, DialogReason.continueCalled);
     const text = activity.text ?? '';
     // An endonym or tag typed at any point is a choice.
     const named = texts.languageFromName(text);
     if (named) return this.choose(dc, named);
 
     if (state.candidate) {
-      const vocab = texts.vocabulary(state.candidate, { type: 'yes_no', dontKnow: false });
-      vocab.options.yes.unshift(texts.t(state.candidate, 'bot:language.confirm_yes'));
-      vocab.options.no.unshift(texts.t(state.candidate, 'bot:language.other'));
+      const vocab = texts.yesNoVocabulary(state.candidate, texts.t(state.candidate, 'bot:language.confirm_yes'), texts.t(state.candidate, 'bot:language.other'));
       const r = recognize(CONFIRM, text, vocab);
       if (r.ok && r.value === 'yes') return this.choose(dc, state.candidate);
       if (r.ok) {
@@ -77,7 +73,7 @@ export class LanguageDialog extends Dialog<LanguageOptions> {
       } else {
         await dc.context.sendActivity(texts.t(state.candidate, `bot:reprompt.${r.reason}`));
       }
-      await this.ask(dc.context, state);
+      await this.ask(dc.context, dc.activeDialog!);
       return Dialog.EndOfTurn;
     }
 
@@ -86,20 +82,11 @@ export class LanguageDialog extends Dialog<LanguageOptions> {
     if (n >= 1 && n <= page.items.length) return this.choose(dc, page.items[n - 1]);
     if (page.hasMore && n === page.items.length + 1) {
       state.page = (state.page + 1) % page.pages;
-      await this.ask(dc.context, state);
+      await this.ask(dc.context, dc.activeDialog!);
       return Dialog.EndOfTurn;
     }
     await dc.context.sendActivity(texts.t(await this.displayLanguage(dc.context), 'bot:language.invalid'));
-    await this.ask(dc.context, state);
-    return Dialog.EndOfTurn;
-  }
-
-  override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
-    await this.ask(context, instance.state as LanguageState);
-  }
-
-  override async resumeDialog(dc: DialogContext, _reason: DialogReason, _result?: unknown): Promise<DialogTurnResult> {
-    await this.ask(dc.context, dc.activeDialog!.state as LanguageState);
+    await this.ask(dc.context, dc.activeDialog!);
     return Dialog.EndOfTurn;
   }
 
@@ -116,7 +103,8 @@ export class LanguageDialog extends Dialog<LanguageOptions> {
     return dc.endDialog(tag);
   }
 
-  private async ask(context: TurnContext, state: LanguageState): Promise<void> {
+  protected async ask(context: TurnContext, instance: DialogInstance): Promise<void> {
+    const state = instance.state as LanguageState;
     const { texts } = this.deps;
     if (state.candidate) {
       const lng = state.candidate;

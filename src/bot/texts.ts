@@ -77,6 +77,17 @@ export class Texts {
   }
 
   /**
+   * Yes/no words in `lng`, with the labels of this prompt's own buttons first ("Yes, delete",
+   * "Other language"), so a tapped button is understood as well as a typed "ja" or "1".
+   */
+  yesNoVocabulary(lng: string, yesLabel?: string, noLabel?: string): Vocabulary {
+    const vocab = this.vocabulary(lng, { type: 'yes_no', dontKnow: false });
+    if (yesLabel) vocab.options.yes.unshift(yesLabel);
+    if (noLabel) vocab.options.no.unshift(noLabel);
+    return vocab;
+  }
+
+  /**
    * Recognises an interruption keyword. The respondent's own language and English always count;
    * the word for "language" counts in every supported language, since someone who picked the
    * wrong language by mistake cannot be expected to know its word for it.

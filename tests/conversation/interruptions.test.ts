@@ -4,7 +4,6 @@ import { askedStep, createHarness, startSurvey, texts, textOf } from '../helpers
 
 const LANGS = ['nb', 'nn', 'en'];
 const kw = (lng: string, c: Command) => texts.keyword(lng, c);
-const yes = (lng: string) => texts.optionLabel(lng, 'yes');
 
 describe.each(LANGS)('interruptions in %s', (lng) => {
   test('back lets the respondent change the previous answer', async () => {
