@@ -12,6 +12,7 @@ Commands:
   migrate                   apply pending database migrations and exit
   survey validate <file>    check a survey definition and its texts in every locale
   redact                    read lines on stdin, print them with personal data replaced
+  detect-language           read lines on stdin, print the locale tag the bot would guess (or und)
   export [--format csv|json] [--k 5] [--include-partial]
                             print anonymised responses (shuffled, k-anonymous, JSON with codebook)
   report [--by language|background] [--k 5] [--json]
@@ -34,6 +35,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return exportCommand(rest, env);
     case 'report':
       return reportCommand(rest, env);
+    case 'detect-language': {
+      const { detectLanguageCommand } = await import('./language/detectCommand');
+      return detectLanguageCommand(process.stdin, process.stdout);
+    }
     case 'redact': {
       const { redactCommand } = await import('./privacy/redactCommand');
       return redactCommand(process.stdin, process.stdout);

@@ -10,7 +10,6 @@
  * messages are short ("hei", "tak", "Mahadsanid") and tinyld knows neither nynorsk, Northern
  * Sámi nor Somali; the model earns its place on messages whose words no list has.
  */
-import { detectAll } from 'tinyld';
 
 /** Locale tags the detector can name, in no particular order. */
 export const DETECTABLE_LANGUAGES = [
@@ -36,9 +35,10 @@ export interface LanguageModel {
   /** Ranked guesses, best first; only the first is used. */
   guesses(text: string): readonly ModelGuess[];
   /**
-   * Served tags the model can name in Latin or Cyrillic script. When it names a language the bot does not serve, that is
-   * evidence only against the languages it could have named instead: a model without Somali
-   * calls Somali "Tagalog", which says nothing about whether the text is Somali.
+   * Served tags the model can name in Latin or Cyrillic script. When it names a language the
+   * bot does not serve, that is evidence only against the languages it could have named
+   * instead: a model without Somali calls Somali "Tagalog", which says nothing about whether
+   * the text is Somali.
    */
   knows: readonly string[];
 }
@@ -46,6 +46,7 @@ export interface LanguageModel {
 /** Signature of {@link detectLanguage}. */
 export type LanguageDetector = (text: string, supported?: readonly string[]) => LanguageGuess;
 
+/** The BCP 47 tag for "undetermined", returned when the detector will not guess. */
 export const UND = 'und';
 const OTHER = 'other';
 
@@ -55,12 +56,12 @@ const MIN_EVIDENCE = 2;
 const MIN_MARGIN = 1;
 /**
  * Below this many letters the model is not asked. This and {@link MODEL_MIN_SCORE} are the
- * values with the lowest dev cost in tests/bench/detectorAccuracy.ts for tinyld.
+ * values with the lowest dev cost for tinyld's heavy model in tests/bench/detectorAccuracy.ts.
  */
 export const MODEL_MIN_LETTERS = 6;
 /**
  * A model's guess scoring lower is ignored. 0: tinyld's best guess is right more often than its
- * score suggests, and on short text the word lists outvote it anyway.
+ * score suggests, and it is only asked when letters and words have not decided.
  */
 export const MODEL_MIN_SCORE = 0;
 /** Weight of the model's best guess, comparable to one and a half strong words. */
@@ -72,7 +73,11 @@ const MODEL_WEIGHT = 3;
 const ZERO_WIDTH_AND_TATWEEL = /[\u200B-\u200F\u0640\uFEFF]/g;
 const ARABIC_HARAKAT = /[\u064B-\u065F\u0670\u06D6-\u06ED]/g;
 
-/** Lower-cased words of any script; apostrophes stay inside words ("i'm", "su'aal"). */
+/**
+ * Lower-cased words of any script. Apostrophes stay inside words ("i'm", "su'aal"), and so do
+ * digits, which Arabic written in Latin letters uses for sounds ("3alaykum"); tokens without a
+ * letter (phone numbers, dates) are dropped.
+ */
 function words(text: string): string[] {
   const cleaned = text
     .normalize('NFC')
@@ -80,7 +85,8 @@ function words(text: string): string[] {
     .replace(ARABIC_HARAKAT, '')
     .replace(/[’‘ʼ`]/g, "'")
     .toLowerCase();
-  return (cleaned.match(/[\p{L}\p{M}]+(?:'[\p{L}\p{M}]+)*/gu) ?? []).map(foldArabic);
+  const tokens = cleaned.match(/[\p{L}\p{M}\p{N}]+(?:'[\p{L}\p{M}\p{N}]+)*/gu) ?? [];
+  return tokens.filter((t) => /\p{L}/u.test(t)).map(foldArabic);
 }
 
 /**
@@ -288,37 +294,39 @@ const ETHIOPIC_WORDS = lexicon({
 // ---------------------------------------------------------------------------------------------
 // Distinctive letters: [letters, weight per distinct letter present, tags].
 
-type LetterRule = [letters: string, weight: number, tags: string[]];
+type LetterRule = [letters: RegExp, weight: number, tags: string[]];
+
+const letters = (chars: string) => new RegExp(`[${chars}]`, 'gu');
 
 const LATIN_LETTERS: LetterRule[] = [
-  ['đŋŧ', 2, ['se']],
-  ['á', 0.5, ['se']],
-  ['čšž', 0.5, ['se', 'lt']],
-  ['łńśźż', 2, ['pl']],
-  ['ć', 1, ['pl']],
-  ['ó', 1, ['pl']],
-  ['ąę', 1, ['pl', 'lt']],
-  ['ėįųū', 2, ['lt']],
-  ['æøå', 1, ['nb', 'nn']],
+  [letters('đŋŧ'), 2, ['se']],
+  [letters('á'), 0.5, ['se']],
+  [letters('čšž'), 0.5, ['se', 'lt']],
+  [letters('łńśźż'), 2, ['pl']],
+  [letters('ć'), 1, ['pl']],
+  [letters('ó'), 1, ['pl']],
+  [letters('ąę'), 1, ['pl', 'lt']],
+  [letters('ėįųū'), 2, ['lt']],
+  [letters('æøå'), 1, ['nb', 'nn']],
   // German, Swedish, Finnish, Turkish, Spanish, Portuguese, French and Vietnamese letters: a
   // respondent writing one of those languages must get "und", not the nearest supported one.
-  ['äöüßığşñãõơưçëïœ\u1EA0-\u1EF9', 2, [OTHER]],
+  [letters('äöüßığşñãõơưçëïœ\u1EA0-\u1EF9'), 2, [OTHER]],
 ];
 
 const ARABIC_LETTERS: LetterRule[] = [
-  ['ټډړږښګڼېۍځڅ', 2, ['ps']],
-  ['ٹڈڑںےہۂۓ', 2, ['ur']],
-  ['ھ', 1, ['ur']],
-  ['ڵڕۆێەڤ', 2, ['ckb']],
+  [letters('ټډړږښګڼېۍځڅ'), 2, ['ps']],
+  [letters('ٹڈڑںےہۂۓ'), 2, ['ur']],
+  [letters('ھ'), 1, ['ur']],
+  [letters('ڵڕۆێەڤ'), 2, ['ckb']],
   // Letters Arabic lacks: they rule Arabic out without choosing among the others.
-  ['پچژگ', 0.5, ['fa', 'prs', 'ps', 'ur', 'ckb']],
-  ['ةىؤإأ', 1, ['ar']],
+  [letters('پچژگ'), 0.5, ['fa', 'prs', 'ps', 'ur', 'ckb']],
+  [letters('ةىؤإأ'), 1, ['ar']],
 ];
 
 const CYRILLIC_LETTERS: LetterRule[] = [
-  ['іїєґ', 2, ['uk']],
-  ['ыэё', 2, ['ru']],
-  ['јљњћђџѓќѕ', 3, [OTHER]],
+  [letters('іїєґ'), 2, ['uk']],
+  [letters('ыэё'), 2, ['ru']],
+  [letters('јљњћђџѓќѕ'), 3, [OTHER]],
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -337,8 +345,8 @@ function addWords(scores: Scores, tokens: readonly string[], lex: Lexicon, fold:
 }
 
 function addLetters(scores: Scores, text: string, rules: readonly LetterRule[]): void {
-  for (const [letters, weight, tags] of rules) {
-    const present = new Set(text.match(new RegExp(`[${letters}]`, 'gu')) ?? []);
+  for (const [pattern, weight, tags] of rules) {
+    const present = new Set(text.match(pattern) ?? []);
     for (const tag of tags) add(scores, tag, weight * Math.min(present.size, 3));
   }
 }
@@ -371,14 +379,13 @@ function addModel(scores: Scores, text: string, letterCount: number, options: De
   if (!model || letterCount < (options.modelMinLetters ?? MODEL_MIN_LETTERS)) return;
   const best = model.guesses(text)[0];
   if (!best || best.score < (options.modelMinScore ?? MODEL_MIN_SCORE)) return;
-  // A vote, not a probability: the libraries' scores are calibrated differently, and the
-  // threshold (tuned per library in the benchmark) is what keeps their guesses honest.
-  const weight = MODEL_WEIGHT;
+  // A fixed vote rather than the score itself: each library scales its scores differently, and
+  // the threshold above is where that difference is accounted for.
   const tags = modelCodeToTags(best.code);
-  for (const tag of tags) add(scores, tag, weight);
+  for (const tag of tags) add(scores, tag, MODEL_WEIGHT);
   if (tags.length > 0) return;
-  add(scores, OTHER, weight);
-  for (const tag of DETECTABLE_LANGUAGES) if (!model.knows.includes(tag)) add(scores, tag, weight);
+  add(scores, OTHER, MODEL_WEIGHT);
+  for (const tag of DETECTABLE_LANGUAGES) if (!model.knows.includes(tag)) add(scores, tag, MODEL_WEIGHT);
 }
 
 /** Pairs of tags that the evidence often cannot tell apart; the first is guessed on a tie. */
@@ -414,13 +421,25 @@ function decide(scores: Scores): LanguageGuess {
   return { tag: first, confidence: confidence * 0.6 };
 }
 
+/**
+ * Letters and words decide when they can; the model only fills in when they do not. Added to
+ * every decision, tinyld overruled "і" in "так, почнімо" with "Russian" and gained nothing on
+ * the dev set (tests/bench/detectorAccuracy.ts).
+ */
+function decideThenAskModel(scores: Scores, tokens: readonly string[], text: string, letterCount: number, options: DetectorOptions): LanguageGuess {
+  const guess = decide(scores);
+  // One word is too little for character statistics ("Grazie" → Polish); only the word lists,
+  // which know that "tak" is Polish, may name the language of a one-word message.
+  if (guess.tag !== UND || !options.model || tokens.length < 2) return guess;
+  addModel(scores, text, letterCount, options);
+  return decide(scores);
+}
+
 function detectLatin(text: string, tokens: string[], letterCount: number, options: DetectorOptions): LanguageGuess {
   const scores: Scores = new Map();
   if (options.wordLists !== false) addWords(scores, tokens, LATIN_WORDS, foldLatin);
   addLetters(scores, text.toLowerCase(), LATIN_LETTERS);
-  if (process.env.LAT_FALLBACK) { const g = decide(scores); if (g.tag !== UND) return g; }
-  addModel(scores, text, letterCount, options);
-  return decide(scores);
+  return decideThenAskModel(scores, tokens, text, letterCount, options);
 }
 
 function detectArabicScript(text: string, tokens: string[]): LanguageGuess {
@@ -439,12 +458,7 @@ function detectCyrillic(text: string, tokens: string[], letterCount: number, opt
   const scores: Scores = new Map();
   if (options.wordLists !== false) addWords(scores, tokens, CYRILLIC_WORDS, (w) => w.replace(/ё/g, 'е'));
   addLetters(scores, text.toLowerCase(), CYRILLIC_LETTERS);
-  // The letters і ї є ґ and ы э ё settle most messages; tinyld, weak on short Cyrillic text,
-  // is asked only when they and the words do not.
-  const guess = decide(scores);
-  if (guess.tag !== UND) return guess;
-  addModel(scores, text, letterCount, options);
-  return decide(scores);
+  return decideThenAskModel(scores, tokens, text, letterCount, options);
 }
 
 /** Tigrinya is the only served language in Ethiopic script, unless the words are Amharic. */
@@ -534,13 +548,21 @@ export function createLanguageDetector(options: DetectorOptions = {}): LanguageD
   };
 }
 
+let tinyld: typeof import('tinyld/heavy') | undefined;
+
 /**
- * tinyld's best guess. It knows bokmål only as "Norwegian" and has no Somali, Sámi or nynorsk,
- * so its "Tagalog" for Somali is no evidence against Somali.
+ * tinyld's best guess, from its "heavy" model: on the dev rows it made fewer wrong guesses than
+ * the default one, at the price of about 75 MB of memory and 0.5 s to load. It is loaded on the
+ * first message the word lists cannot settle, so processes that never see one (most tests, the
+ * CLI) do not pay for it. tinyld knows bokmål only as "Norwegian" and has no Somali, Sámi or
+ * nynorsk, which is what `knows` tells the detector.
  */
 export const tinyldModel: LanguageModel = {
   knows: ['nb', 'nn', 'en', 'pl', 'lt', 'uk', 'ru'],
-  guesses: (text) => detectAll(text).slice(0, 1).map((g) => ({ code: g.lang, score: g.accuracy })),
+  guesses(text) {
+    tinyld ??= require('tinyld/heavy') as typeof import('tinyld/heavy');
+    return tinyld.detectAll(text).slice(0, 1).map((g) => ({ code: g.lang, score: g.accuracy }));
+  },
 };
 
 /**

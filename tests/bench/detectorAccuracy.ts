@@ -1,21 +1,21 @@
 /**
  * Accuracy of the first-message language detector on tests/fixtures/language-detection.tsv,
- * and of every statistical detector that was considered for its Latin-script step, so the
- * choice can be re-checked when a candidate or the labelled set changes.
+ * and of every statistical detector that was considered for its Latin/Cyrillic step, so the
+ * choice can be re-checked when a candidate or the labelled set changes. Not a test: run it with
  *
- *   npx tsx tests/bench/detectorAccuracy.ts [--candidates <node_modules dir>]
+ *   npx tsx tests/bench/detectorAccuracy.ts [--candidates <node_modules dir>] [--errors] [--all-tables]
  *
- * Only the chosen detector is a dependency of the project. The others are looked up in
- * `--candidates`, a node_modules folder made with, e.g.,
+ * Only the chosen detector (tinyld) is a dependency of the project. The others are looked up in
+ * `--candidates`, a node_modules folder made outside the project with
  *   npm install --prefix /tmp/detector-candidates franc@6.2.0 franc-min@6.2.0 franc-all@7.2.0 \
  *     eld@2.1.0 languagedetect@2.0.0 cld@2.10.1 tinyld@1.3.4
- * Candidates that are not found are listed as skipped.
+ * (cld compiles C++ during that install). Candidates not found are listed as skipped.
  *
  * For each candidate: "raw" is the detector alone (its best guess mapped to a locale tag,
- * anything else "und"), "pipeline" is src/language/detect.ts with the candidate as its
- * Latin-script model, and "letters + model" the same with the Latin word lists switched off.
- * Flags: --errors lists the dev errors under each table, --all-tables prints per-tag tables for
- * every variant, not only the shipped detector and the pipeline without a model.
+ * anything else "und"); "pipeline" is src/language/detect.ts with the candidate as its model;
+ * "letters+model" the same with the Latin and Cyrillic word lists switched off. Each candidate's
+ * two thresholds are tuned on the dev rows only. --errors lists dev errors (never test errors:
+ * tuning looks at dev only); --all-tables prints per-tag tables for every variant.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -113,7 +113,13 @@ export function evaluate(rows: readonly LabelledText[], predict: (text: string) 
 
 interface Candidate {
   name: string;
-  /** Why it would or would not do in this project, beyond accuracy. */
+  /**
+   * Synchronous, CommonJS and without native code: callable from detectLanguage, loadable by
+   * this project's Jest (ts-jest, CommonJS, Node 20) and installable by `npm ci` without a
+   * compiler.
+   */
+  fits: boolean;
+  /** Why it does or does not fit, beyond accuracy. */
   note: string;
   model: LanguageModel;
 }
@@ -159,7 +165,8 @@ function summedProbability(ranked: ReadonlyArray<[string, number]>): ModelGuess[
 const tinyldLoader = (entry: string): Loader => async (dir) => {
   const { detectAll } = requireFrom(dir)(entry);
   return {
-    note: 'CommonJS build, no native code, loads under Jest; no Somali, nynorsk or Sámi',
+    fits: true,
+    note: 'CommonJS build with types, no native code, loads under Jest; has no Somali, nynorsk or Sámi',
     model: {
       knows: ['nb', 'nn', 'en', 'pl', 'lt', 'uk', 'ru'],
       guesses: (text) => summedProbability((detectAll(text) as Array<{ lang: string; accuracy: number }>).map((g) => [g.lang, g.accuracy])),
@@ -170,6 +177,7 @@ const tinyldLoader = (entry: string): Loader => async (dir) => {
 const francLoader = (name: string, knows: string[]): Loader => async (dir) => {
   const franc = await importFrom(dir, name);
   return {
+    fits: false,
     note: 'ESM only: require() fails under Jest on Node 20 without changing the Jest config',
     model: {
       knows,
@@ -185,7 +193,8 @@ const CANDIDATES: Record<string, Loader> = {
     const LanguageDetect = requireFrom(dir)('languagedetect');
     const detector = new LanguageDetect();
     return {
-      note: 'CommonJS, no native code, loads under Jest; last release 2019',
+      fits: true,
+      note: 'CommonJS, no native code, loads under Jest; old trigram profiles, little maintenance',
       model: { knows: ['nb', 'nn', 'en', 'pl', 'lt', 'so', 'uk', 'ru'], guesses: (text) => leadOverRival(detector.detect(text, 5)) },
     };
   },
@@ -196,7 +205,8 @@ const CANDIDATES: Record<string, Loader> = {
     const { eld } = await importFrom(dir, 'eld');
     await eld.load('large');
     return {
-      note: 'ESM only (no require export), loads its model asynchronously',
+      fits: false,
+      note: 'ESM only (no "require" export), loads its model asynchronously',
       model: {
         knows: ['nb', 'nn', 'en', 'pl', 'lt', 'uk', 'ru'],
         guesses: (text) => {
@@ -222,7 +232,8 @@ const CANDIDATES: Record<string, Loader> = {
       }
     }
     return {
-      note: 'native (node-gyp build, needs an install-script approval), asynchronous API only',
+      fits: false,
+      note: 'native: compiles C++ on every npm ci (111 MB installed); public API asynchronous only',
       model: { knows: ['nb', 'nn', 'en', 'pl', 'lt', 'so', 'uk', 'ru'], guesses: (text) => cache.get(text) ?? [] },
     };
   },
@@ -280,7 +291,7 @@ function tuneOnDev(devCost: (o: Thresholds) => number): Thresholds {
   return best!.o;
 }
 
-const describe = (o: Thresholds) => `s≥${o.modelMinScore} l≥${o.modelMinLetters}`;
+const thresholdsLabel = (o: Thresholds) => `s≥${o.modelMinScore} l≥${o.modelMinLetters}`;
 
 function mainScript(text: string): string {
   const letters = text.match(/\p{L}/gu) ?? [];
@@ -310,7 +321,7 @@ async function main(argv: string[]): Promise<number> {
   const out: string[] = [];
   out.push(`${rows.length} labelled messages: ${dev.length} dev, ${test.length} test.`);
   out.push('acc = correct tag or correct "und"; prec = share of non-und guesses that are right; n = non-und guesses;');
-  out.push('cost = (missed + 2 × wrong guesses) / messages. "tuned" = model thresholds with the lowest dev cost.');
+  out.push('cost = (missed + 2 × wrong guesses) / messages; s≥, l≥ = model score and letter thresholds, tuned on dev.');
   const header = `${''.padEnd(44)} ${'dev acc'.padStart(7)} ${'prec'.padStart(6)} ${'n'.padStart(4)} ${'cost'.padStart(5)} │ ${'test acc'.padStart(7)} ${'prec'.padStart(5)} ${'n'.padStart(4)} ${'cost'.padStart(5)}`;
   const variants: Array<[string, readonly [Evaluation, Evaluation]]> = [];
   const run = (label: string, predict: (t: string) => string, only: (r: LabelledText) => boolean = () => true) => {
@@ -325,14 +336,13 @@ async function main(argv: string[]): Promise<number> {
   // on both views of the dev rows together.
   const scripted = (r: LabelledText) => ['Latin', 'Cyrillic'].includes(mainScript(r.text));
   const devScripted = dev.filter(scripted);
+  const devCost = (c: Candidate, o: Thresholds) => {
+    const full = createLanguageDetector({ ...o, model: c.model });
+    const noWords = createLanguageDetector({ ...o, model: c.model, wordLists: false });
+    return evaluate(dev, (t) => full(t).tag).cost + evaluate(devScripted, (t) => noWords(t).tag).cost;
+  };
   const tuned = new Map<string, Thresholds>();
-  for (const c of loaded) {
-    tuned.set(c.name, tuneOnDev((o) => {
-      const full = createLanguageDetector({ ...o, model: c.model });
-      const noWords = createLanguageDetector({ ...o, model: c.model, wordLists: false });
-      return evaluate(dev, (t) => full(t).tag).cost + evaluate(devScripted, (t) => noWords(t).tag).cost;
-    }));
-  }
+  for (const c of loaded) tuned.set(c.name, tuneOnDev((o) => devCost(c, o)));
 
   out.push('\nAll messages: the detector alone ("raw") and inside src/language/detect.ts ("pipeline")');
   out.push(header);
@@ -343,7 +353,7 @@ async function main(argv: string[]): Promise<number> {
     const o = tuned.get(c.name)!;
     run(`${c.name} raw`, rawPredictor(c.model));
     const pipeline = createLanguageDetector({ ...o, model: c.model });
-    run(`${c.name} pipeline ${describe(o)}`, (t) => pipeline(t).tag);
+    run(`${c.name} pipeline ${thresholdsLabel(o)}`, (t) => pipeline(t).tag);
   }
 
   out.push('\nLatin and Cyrillic messages only, word lists switched off (letters + model)');
@@ -353,12 +363,15 @@ async function main(argv: string[]): Promise<number> {
     const o = tuned.get(c.name)!;
     run(`${c.name} raw`, rawPredictor(c.model), scripted);
     const noWords = createLanguageDetector({ ...o, model: c.model, wordLists: false });
-    run(`${c.name} letters+model ${describe(o)}`, (t) => noWords(t).tag, scripted);
+    run(`${c.name} letters+model ${thresholdsLabel(o)}`, (t) => noWords(t).tag, scripted);
   }
 
+  out.push('\nChoice: dev cost of both views above, at each candidate\'s tuned thresholds (lower is better)');
+  const ranking = loaded.map((c) => ({ c, cost: devCost(c, tuned.get(c.name)!) })).sort((a, b) => a.cost - b.cost);
+  for (const { c, cost } of ranking) {
+    out.push(`  ${cost.toFixed(3)}  ${c.name.padEnd(15)} ${c.fits ? 'fits   ' : 'no fit '} ${c.note}`);
+  }
   if (skipped.length) out.push(`\nskipped: ${skipped.join('; ')}`);
-  out.push('\nnotes:');
-  for (const c of loaded) out.push(`  ${c.name}: ${c.note}`);
 
   for (const [label, [d, t]] of variants.slice(0, showAllTables ? undefined : 2)) {
     out.push(`\n${label}: per tag (P = precision, R = recall)`);

@@ -101,3 +101,9 @@ test('export refuses a k below 2', () => {
   expect(r.code).toBe(2);
   expect(r.err).toMatch(/--k must be a whole number of at least 2/);
 });
+
+test('detect-language prints one supported tag or und per line', () => {
+  const r = cli(['detect-language'], {}, 'Dzień dobry, potrzebuję pomocy z mieszkaniem\nمرحبا، أحتاج مساعدة في السكن\n👍\n\nሰላም፡ ሓገዝ ገዛ የድልየኒ\n');
+  expect(r.code).toBe(0);
+  expect(r.out).toBe('pl\nar\nund\nund\nti\n');
+});
