@@ -19,14 +19,24 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   );
 }
 
+export interface SafeError {
+  name: string;
+  code?: string;
+  frames?: string;
+  /** The wrapped error (botbuilder's DialogContextError wraps the real one in `error`). */
+  cause?: SafeError;
+}
+
 /** An error reduced to what is safe to log: its class, code and stack frames, never its message. */
-export function safeError(err: unknown): { name: string; code?: string; frames?: string } {
+export function safeError(err: unknown, depth = 0): SafeError {
   if (!(err instanceof Error)) return { name: typeof err };
   const code = (err as { code?: unknown }).code;
+  const inner = (err as { error?: unknown }).error ?? err.cause;
   return {
     name: err.name,
     code: typeof code === 'string' || typeof code === 'number' ? String(code) : undefined,
     // Messages can quote input (a driver error echoing a value); frames cannot.
     frames: err.stack?.split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 8).join('\n'),
+    cause: inner instanceof Error && depth < 3 ? safeError(inner, depth + 1) : undefined,
   };
 }
