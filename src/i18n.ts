@@ -13,7 +13,7 @@ export const localeMeta = z.strictObject({
   /** Which SMS alphabet the locale's text needs: GSM-7 (160 characters) or UCS-2 (70). */
   smsEncoding: z.enum(['GSM-7', 'UCS-2']),
   foldDiacritics: z.boolean(),
-  /** Languages to fall back to, in order, when a key is missing. */
+  /** Languages to fall back to, in order, before English, when a key is missing. */
   fallback: z.array(z.string()),
   enabled: z.boolean().default(true),
   provenance: z.strictObject({
@@ -54,8 +54,9 @@ export function loadLocales(dir: string = localesDir): Locales {
     }
   }
   list.sort((a, b) => a.order - b.order);
+  // English is every language's last resort: a missing text shows in English rather than as a key.
   const fallbackLng: Record<string, string[]> = { default: ['en'] };
-  for (const l of list) fallbackLng[l.tag] = l.fallback;
+  for (const l of list) fallbackLng[l.tag] = [...new Set([...l.fallback, 'en'])].filter((t) => t !== l.tag);
   const i18n = i18next.createInstance();
   void i18n.init({
     resources: resources as never,

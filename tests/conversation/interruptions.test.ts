@@ -2,7 +2,8 @@ import { ActivityTypes, MemoryStorage } from 'botbuilder';
 import { Command } from '../../src/bot/texts';
 import { askedStep, createHarness, startSurvey, texts, textOf } from '../helpers/harness';
 
-const LANGS = ['nb', 'nn', 'en'];
+// Every supported language: the keywords, labels and re-prompts of each locale are exercised.
+const LANGS = texts.locales.list.map((l) => l.tag);
 const kw = (lng: string, c: Command) => texts.keyword(lng, c);
 
 describe.each(LANGS)('interruptions in %s', (lng) => {

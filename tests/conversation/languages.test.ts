@@ -1,7 +1,10 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ActivityTypes } from 'botbuilder';
-import { Command } from '../../src/bot/texts';
+import { Command, Texts } from '../../src/bot/texts';
+import { loadLocales } from '../../src/i18n';
+import { localesDir } from '../../src/paths';
 import { askedStep, createHarness, Respondent, startSurvey, texts, textOf } from '../helpers/harness';
 
 const endonym = (lng: string) => texts.meta(lng).endonym;
@@ -104,6 +107,27 @@ describe('answers in every script', () => {
 });
 
 describe('comprehension', () => {
+  test('an answer to a question shown partly in a fallback language is marked as such', async () => {
+    // A copy of the locales where Somali lacks one question's text: it falls back to English.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'locales-'));
+    fs.cpSync(localesDir, dir, { recursive: true });
+    const file = path.join(dir, 'so', 'housing-help.json');
+    const so = JSON.parse(fs.readFileSync(file, 'utf8'));
+    delete so.questions.situation.text;
+    fs.writeFileSync(file, JSON.stringify(so));
+    const partial = new Texts(loadLocales(dir), texts.survey, undefined, 'nb');
+
+    const h = await createHarness({ texts: partial });
+    const r = h.respondent();
+    await startSurvey(r, 'so');
+    const reply = await r.text('haa');
+    expect(reply).toContain(texts.s('en', 'questions.situation.text'));
+    await r.say('1');
+    const [resp] = await h.store.listResponses();
+    const byQ = Object.fromEntries(resp.answers.map((a) => [a.questionId, a.fallback]));
+    expect(byQ).toEqual({ needed_help: false, situation: true });
+  });
+
   test.each(['nb', 'ar', 'so'])('"I don\'t understand" in %s re-explains in simpler words, then offers another language, and is counted', async (lng) => {
     const h = await createHarness();
     const r = h.respondent();

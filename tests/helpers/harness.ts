@@ -62,19 +62,20 @@ export interface Harness {
 }
 
 /** The whole bot (SurveyBot, dialogs, real SQLite store) on botbuilder's TestAdapter. */
-export async function createHarness(opts: { store?: SurveyStore; storage?: Storage } = {}): Promise<Harness> {
+export async function createHarness(opts: { store?: SurveyStore; storage?: Storage; texts?: Texts } = {}): Promise<Harness> {
   const store = opts.store ?? (await sqliteStore());
+  const t = opts.texts ?? texts;
   const storage = opts.storage ?? new MemoryStorage();
   const { logger, lines } = memoryLogger();
   const state = new SurveyState(storage, TEST_SECRET);
   const sessions = state.createProperty<Session>('session');
   const dialogState = state.createProperty<DialogState>('dialogState');
-  const bot = new SurveyBot(state, sessions, dialogState, new MainDialog({ texts, store, sessions, logger, now: () => new Date(), detectLanguage: detect }), texts);
+  const bot = new SurveyBot(state, sessions, dialogState, new MainDialog({ texts: t, store, sessions, logger, now: () => new Date(), detectLanguage: detect }), t);
   const adapter = new TestAdapter(async (context) => bot.run(context));
   // TestAdapter stamps "en-us" on every activity; real SMS and Direct Line messages carry no
   // locale unless the channel knows one, and tests that want a hint pass it explicitly.
   adapter.locale = '';
-  adapter.onTurnError = turnErrorHandler(logger, texts);
+  adapter.onTurnError = turnErrorHandler(logger, t);
   return { adapter, store, storage, logLines: lines, respondent: (id = 'user-1', channelId = 'test') => new Respondent(adapter, id, channelId) };
 }
 
