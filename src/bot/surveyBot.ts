@@ -40,8 +40,10 @@ export class SurveyBot extends ActivityHandler {
 
   override async run(context: TurnContext): Promise<void> {
     context.onSendActivities(async (ctx, activities, next) => {
+      // botbuilder has already copied the incoming activity's locale (the browser's) onto each
+      // reply; the respondent's chosen language must win, or the page cannot follow a switch.
       const lng = (await this.sessions.get(ctx))?.lang;
-      if (lng) for (const a of activities) a.locale ??= lng;
+      if (lng) for (const a of activities) a.locale = lng;
       return next();
     });
     await super.run(context);

@@ -1,5 +1,219 @@
-import { Server } from 'restify';
+import crypto from 'node:crypto';
+import { Activity, ActivityTypes, TurnContext } from 'botbuilder';
+import { Request, Response, Server } from 'restify';
+import { z } from 'zod';
+import { keyedHash } from '../../identity';
+import { safeError } from '../../logger';
 import { ChannelDeps } from '../channelDeps';
+import { BOT_ID, botReply, outboxExpiry, StoredActivity, toServed, userEcho } from './outbox';
+import { DirectLineTokens, TokenClaims } from './tokens';
 
-/** Direct Line 3.0 subset for the web page (to be implemented). */
-export function registerDirectLine(_server: Server, _deps: ChannelDeps): void {}
+export const DIRECT_LINE_BASE = '/v3/directline';
+
+/** Activities per poll; the watermark lets the client fetch the rest on its next poll. */
+const PAGE_SIZE = 100;
+/** Longer than any answer (the bot refuses long ones politely) and well under the body limit. */
+const MAX_TEXT = 32 * 1024;
+
+export interface DirectLineOptions {
+  /** Token lifetime; the client refreshes at half-life. */
+  tokenTtlMs?: number;
+  now?: () => Date;
+}
+
+// What the subset accepts from a client. Everything else a client sends (from, channelId,
+// conversation, timestamps, entities) is ignored: the token and the server decide those.
+const bcp47 = z.string().max(35).regex(/^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*$/);
+const incomingActivity = z.object({
+  type: z.string().min(1).max(64),
+  text: z.string().max(MAX_TEXT).optional(),
+  // Web Chat stamps its `locale` prop on every activity; an odd value is dropped, not refused.
+  locale: bcp47.optional().catch(undefined),
+  // Web Chat sends an empty list with every message; uploads are not part of this subset.
+  attachments: z.array(z.unknown()).max(0, 'must be empty (uploads are not supported)').optional(),
+  channelData: z.object({ clientActivityID: z.string().max(128).optional().catch(undefined) }).optional().catch(undefined),
+});
+const startBody = z.object({ locale: bcp47.optional().catch(undefined) }).catch({ locale: undefined });
+
+/** The outbox key of a conversation: its id never reaches the database. */
+export function conversationKey(secret: string, conversationId: string): string {
+  return keyedHash(secret, 'directline-conversation', conversationId);
+}
+
+/**
+ * A Direct Line 3.0 subset on the bot's own server, enough for Web Chat and DirectLineJS in
+ * polling mode (no `streamUrl`: no WebSocket). Tokens are signed, not stored; replies and echoes
+ * go to the database outbox, so any bot process can serve any poll. The page is public, so
+ * `tokens/generate` needs no secret: a token only ever opens a new, empty conversation.
+ */
+export function registerDirectLine(server: Server, deps: ChannelDeps, options: DirectLineOptions = {}): void {
+  const { store, logger, secret } = deps;
+  const now = options.now ?? (() => new Date());
+  const tokens = new DirectLineTokens(secret, options.tokenTtlMs, now);
+
+  const conversation = (claims: TokenClaims, token: string) => ({ conversationId: claims.conv, token, expires_in: tokens.expiresIn(claims) });
+
+  /** Checks the bearer token, and that it is scoped to the conversation in the path; else answers. */
+  const authorize = (req: Request, res: Response, pathConversation?: string): TokenClaims | undefined => {
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.header('authorization') ?? '')?.[1];
+    // 403, not 401, for every token problem: DirectLineJS reads 403 as "token expired" and stops
+    // cleanly (ConnectionStatus.ExpiredToken), while a 401 makes its poller error out silently.
+    if (!bearer) return void fail(res, 403, 'TokenMissing', 'An Authorization: Bearer token is required; get one from POST /v3/directline/tokens/generate.');
+    const check = tokens.verify(bearer);
+    if (!check.ok) {
+      // Expiry is routine (a phone that slept); a bad signature is worth seeing.
+      logger[check.reason === 'expired' ? 'debug' : 'info']({ event: 'directline_token_refused', reason: check.reason }, 'Direct Line token refused');
+      return void fail(res, 403, check.reason === 'expired' ? 'TokenExpired' : 'TokenInvalid', check.reason === 'expired' ? 'The token has expired; start a new conversation.' : 'The token is not valid.');
+    }
+    if (pathConversation !== undefined && pathConversation !== check.claims.conv) {
+      logger.info({ event: 'directline_token_refused', reason: 'conversation' }, 'Direct Line token used for another conversation');
+      return void fail(res, 403, 'Forbidden', 'The token is not valid for this conversation.');
+    }
+    return check.claims;
+  };
+
+  /** One turn of the bot, with the replies (and, for messages, the user's echo) put in the outbox. */
+  const turn = async (claims: TokenClaims, activity: Partial<Activity>, echo?: StoredActivity): Promise<void> => {
+    const key = conversationKey(secret, claims.conv);
+    const at = now();
+    // Direct Line echoes the user's message into the stream before the bot answers; Web Chat marks
+    // a message sent only when it sees that echo (channelData.clientActivityID).
+    if (echo) await store.appendOutbox(key, [echo], outboxExpiry(at));
+    const replies = await deps.direct.runTurn(
+      {
+        ...activity,
+        channelId: 'directline',
+        // Server-assigned and never stored: the bot sees them for this turn only.
+        id: crypto.randomUUID(),
+        timestamp: at,
+        from: { id: claims.user, name: '', role: 'user' },
+        recipient: { id: BOT_ID, name: '', role: 'bot' },
+        conversation: { id: claims.conv, isGroup: false, conversationType: 'personal', name: '' },
+        serviceUrl: '',
+      },
+      (context) => runBot(context),
+    );
+    // One append per turn: the store writes it in one transaction, so a poll sees all of a turn's
+    // replies or none of them.
+    await store.appendOutbox(key, replies.map((r) => botReply(r, now())), outboxExpiry(now()));
+    logger.debug({ event: 'directline_turn', activityType: activity.type, replies: replies.length }, 'Direct Line turn');
+  };
+
+  const runBot = async (context: TurnContext): Promise<void> => {
+    const hinted = context.activity.locale;
+    context.onSendActivities(async (_ctx, activities, next) => {
+      // botbuilder copies the incoming activity's locale onto every reply
+      // (TurnContext.applyConversationReference) before SurveyBot's handler fills in the
+      // respondent's chosen language with `??=`, so the browser's hint would win over the choice.
+      // Dropping the copy lets the chosen language through; the page reads it to switch direction.
+      for (const a of activities) if (a.locale === hinted) delete a.locale;
+      return next();
+    });
+    await deps.bot.run(context);
+  };
+
+  /**
+   * Greets once per conversation, so the language menu is there before the user types: Direct
+   * Line announces a new conversation to the bot with conversationUpdate. An empty outbox means
+   * not greeted yet (or its rows expired, and then the bot re-asks the current question).
+   */
+  const ensureStarted = async (claims: TokenClaims, locale: string | undefined): Promise<void> => {
+    if ((await store.readOutbox(conversationKey(secret, claims.conv), 0, 1)).length) return;
+    await turn(claims, { type: ActivityTypes.ConversationUpdate, membersAdded: [{ id: BOT_ID, name: '' }, { id: claims.user, name: '' }], locale });
+  };
+
+  const handle =
+    (name: string, handler: (req: Request, res: Response) => Promise<void>) =>
+    async (req: Request, res: Response): Promise<void> => {
+      // Tokens are in these bodies: never cache them anywhere.
+      res.setHeader('Cache-Control', 'no-store');
+      try {
+        await handler(req, res);
+      } catch (err) {
+        logger.error({ event: 'directline_failed', route: name, error: safeError(err) }, 'Direct Line request failed');
+        if (!res.headersSent) fail(res, 500, 'ServiceError', 'The request could not be processed; try again.');
+      }
+    };
+
+  server.post(
+    `${DIRECT_LINE_BASE}/tokens/generate`,
+    handle('tokens/generate', async (_req, res) => {
+      const { token, claims } = tokens.issueNew();
+      res.send(200, conversation(claims, token));
+    }),
+  );
+
+  server.post(
+    `${DIRECT_LINE_BASE}/tokens/refresh`,
+    handle('tokens/refresh', async (req, res) => {
+      const claims = authorize(req, res);
+      if (!claims) return;
+      const fresh = tokens.issue(claims.conv, claims.user);
+      res.send(200, conversation(fresh.claims, fresh.token));
+    }),
+  );
+
+  server.post(
+    `${DIRECT_LINE_BASE}/conversations`,
+    handle('conversations', async (req, res) => {
+      const claims = authorize(req, res);
+      if (!claims) return;
+      // DirectLineJS sends conversationStartProperties.locale here: the first greeting's language hint.
+      await ensureStarted(claims, startBody.parse(req.body ?? {}).locale);
+      const fresh = tokens.issue(claims.conv, claims.user);
+      res.send(201, conversation(fresh.claims, fresh.token));
+    }),
+  );
+
+  server.get(
+    `${DIRECT_LINE_BASE}/conversations/:id`,
+    handle('conversations/:id', async (req, res) => {
+      const claims = authorize(req, res, req.params.id);
+      if (!claims) return;
+      // Reconnect (a reloaded page). Polling clients read `?watermark` themselves from the activity
+      // stream; there is no stream URL to position.
+      await ensureStarted(claims, undefined);
+      const fresh = tokens.issue(claims.conv, claims.user);
+      res.send(200, conversation(fresh.claims, fresh.token));
+    }),
+  );
+
+  server.get(
+    `${DIRECT_LINE_BASE}/conversations/:id/activities`,
+    handle('conversations/:id/activities', async (req, res) => {
+      const claims = authorize(req, res, req.params.id);
+      if (!claims) return;
+      const raw = new URLSearchParams(req.getQuery() ?? '').get('watermark') ?? '';
+      if (!/^\d{0,15}$/.test(raw)) return fail(res, 400, 'BadArgument', 'watermark must be a number from a previous response.');
+      const after = raw === '' ? 0 : Number(raw);
+      const rows = await store.readOutbox(conversationKey(secret, claims.conv), after, PAGE_SIZE);
+      res.send(200, {
+        activities: rows.map((r) => toServed(r, claims.conv, claims.user)),
+        watermark: String(rows.length ? rows[rows.length - 1].seq : after),
+      });
+    }),
+  );
+
+  server.post(
+    `${DIRECT_LINE_BASE}/conversations/:id/activities`,
+    handle('conversations/:id/activities', async (req, res) => {
+      const claims = authorize(req, res, req.params.id);
+      if (!claims) return;
+      const parsed = incomingActivity.safeParse(req.body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return fail(res, 400, 'BadArgument', `Not a supported activity: ${issue.path.join('.') || 'body'} ${issue.message}.`);
+      }
+      const { type, text, locale, channelData } = parsed.data;
+      if (type !== ActivityTypes.Message) return fail(res, 400, 'BadArgument', 'Only activities of type "message" are supported.');
+      const echo = userEcho({ text, locale, clientActivityID: channelData?.clientActivityID }, now());
+      await turn(claims, { type: ActivityTypes.Message, text: text ?? '', locale }, echo);
+      res.send(200, { id: echo.id });
+    }),
+  );
+}
+
+/** Direct Line's ErrorResponse: `{ error: { code, message } }`; the code is stable, the message is not. */
+function fail(res: Response, status: number, code: string, message: string): void {
+  res.send(status, { error: { code, message } });
+}

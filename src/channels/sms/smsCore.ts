@@ -1,5 +1,5 @@
-import crypto from 'node:crypto';
 import { Activity, ActivityTypes } from 'botbuilder';
+import { keyedHash } from '../../identity';
 import { safeError } from '../../logger';
 import { ChannelDeps } from '../channelDeps';
 import { splitForSms } from './smsText';
@@ -24,10 +24,6 @@ export type LateSender = (texts: string[]) => Promise<void>;
 const DELIVERY_TTL_MS = 48 * 3600 * 1000;
 const PENDING_POLL_MS = 50;
 
-export function hmac(secret: string, purpose: string, value: string): string {
-  return crypto.createHmac('sha256', secret).update(`${purpose}\u0000${value}`).digest('hex');
-}
-
 /** The texts an SMS respondent receives for a turn's activities. */
 export function renderForSms(activities: Partial<Activity>[]): string[] {
   return activities
@@ -43,7 +39,7 @@ export function renderForSms(activities: Partial<Activity>[]): string[] {
  */
 export async function handleInboundSms(sms: InboundSms, deps: ChannelDeps, deadlineMs: number, sendLate?: LateSender): Promise<string[]> {
   const { store, secret, logger } = deps;
-  const key = hmac(secret, 'sms-message', sms.messageId);
+  const key = keyedHash(secret, 'sms-message', sms.messageId);
   const deadline = Date.now() + deadlineMs;
 
   const claim = await store.claimDelivery(key, new Date(Date.now() + DELIVERY_TTL_MS));
@@ -67,7 +63,7 @@ export async function handleInboundSms(sms: InboundSms, deps: ChannelDeps, deadl
           from: { id: sms.from, name: '' },
           recipient: { id: 'bot', name: '' },
           // SMS has no conversation; one per sender, named by HMAC so no number is passed around.
-          conversation: { id: hmac(secret, 'sms-conversation', sms.from), isGroup: false, conversationType: 'personal', name: '' },
+          conversation: { id: keyedHash(secret, 'sms-conversation', sms.from), isGroup: false, conversationType: 'personal', name: '' },
           text: sms.text,
         },
         (context) => deps.bot.run(context),

@@ -1,5 +1,154 @@
-import { Server } from 'restify';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Request, Response, Server } from 'restify';
+import { negotiateLocale } from '../../bot/negotiateLocale';
+import { Texts } from '../../bot/texts';
+import { projectRoot } from '../../paths';
 import { ChannelDeps } from '../channelDeps';
+import { DIRECT_LINE_BASE } from '../directline/directLine';
+import { StaticFile } from './staticFile';
 
-/** The respondent's web page with Bot Framework Web Chat (to be implemented). */
-export function registerWebPage(_server: Server, _deps: ChannelDeps): void {}
+/** The page's own files; read from the project root so `src/` (tests) and `dist/` (built) serve the same. */
+export const WEB_ASSETS_DIR = path.join(projectRoot, 'src', 'channels', 'web', 'assets');
+/** The minimal bundle: no Adaptive Cards, speech or Markdown, half the size of the full one. */
+export const WEBCHAT_BUNDLE = path.join(projectRoot, 'node_modules', 'botframework-webchat', 'dist', 'webchat-minimal.js');
+
+/** Web Chat's own UI strings that the page replaces with the project's translations, when a locale has them. */
+const WEBCHAT_STRINGS: Record<string, string> = {
+  TEXT_INPUT_PLACEHOLDER: 'web.placeholder',
+  TEXT_INPUT_SEND_BUTTON_ALT: 'web.send',
+};
+
+/** What the page script needs per language: direction for `<html dir>`, and its texts. */
+interface PageLocale {
+  tag: string;
+  dir: 'ltr' | 'rtl';
+  endonym: string;
+  title: string;
+  privacy: string;
+  webchat: Record<string, string>;
+}
+
+/**
+ * `GET /`: the respondent's page, Bot Framework Web Chat talking to this server's Direct Line
+ * subset. Every text on it comes from locales/ (`bot:web.*`), for every language at once, so the
+ * page can follow the language the respondent picks in the chat without another request.
+ *
+ * Security: a strict Content-Security-Policy (scripts and connections to this origin only; Web
+ * Chat's CSS-in-JS gets a per-response nonce), no cookies, no third-party requests, no referrer.
+ */
+export function registerWebPage(server: Server, deps: ChannelDeps): void {
+  const { texts } = deps;
+  const template = fs.readFileSync(path.join(WEB_ASSETS_DIR, 'index.html'), 'utf8');
+  const files = {
+    webchat: new StaticFile(WEBCHAT_BUNDLE, 'application/javascript; charset=utf-8'),
+    page: new StaticFile(path.join(WEB_ASSETS_DIR, 'page.js'), 'application/javascript; charset=utf-8'),
+    css: new StaticFile(path.join(WEB_ASSETS_DIR, 'page.css'), 'text/css; charset=utf-8'),
+  };
+  const locales = texts.locales.list.map((l) => pageLocale(texts, l.tag));
+  const supported = locales.map((l) => l.tag);
+
+  server.get('/', async (req: Request, res: Response) => {
+    const nonce = crypto.randomBytes(16).toString('base64');
+    // Only a first guess for the server-rendered texts; the script decides from navigator.languages
+    // and from the language the respondent chooses.
+    const lng = fromAcceptLanguage(req.header('accept-language'), supported, texts.defaultLocale);
+    const current = locales.find((l) => l.tag === lng)!;
+    const config = { defaultLocale: texts.defaultLocale, directLine: DIRECT_LINE_BASE, nonce, locales };
+    const html = fill(template, {
+      lang: escapeHtml(current.tag),
+      dir: current.dir,
+      title: escapeHtml(current.title),
+      privacy: escapeHtml(current.privacy),
+      noscript: escapeHtml(texts.t(lng, 'bot:web.noscript')),
+      config: jsonForScript(config),
+      webchatHash: files.webchat.hash,
+      pageHash: files.page.hash,
+      cssHash: files.css.hash,
+    });
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.setHeader('Content-Security-Policy', contentSecurityPolicy(nonce));
+    // The nonce is per response: the page must never come from a cache.
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+    res.sendRaw(200, html);
+  });
+
+  server.get('/assets/webchat.js', async (req: Request, res: Response) => files.webchat.send(req, res));
+  server.get('/assets/page.js', async (req: Request, res: Response) => files.page.send(req, res));
+  server.get('/assets/page.css', async (req: Request, res: Response) => files.css.send(req, res));
+  // Browsers ask for it on every page; an empty answer saves a 404 in every log.
+  server.get('/favicon.ico', async (_req: Request, res: Response) => {
+    res.setHeader('Cache-Control', 'public, max-age=604800');
+    res.sendRaw(204, '');
+  });
+}
+
+const EMPTY_STYLE_HASH = `sha256-${crypto.createHash('sha256').update('').digest('base64')}`;
+
+/**
+ * `default-src 'none'` and then only what the page uses: its own scripts and styles, XHR to this
+ * origin (Direct Line), and images the page itself makes (Web Chat draws its spinner and typing
+ * animations as `blob:` URLs). Web Chat's CSS-in-JS (emotion) gets the per-response nonce.
+ */
+export function contentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    // The hash is that of an empty style element. Web Chat 4.18's transcript does not hand its
+    // nonce to react-scroll-to-bottom, whose emotion instance inserts an empty <style> and fills
+    // it through CSSOM insertRule (which CSP does not govern). Without it the transcript loses
+    // `overflow-y: auto` and cannot scroll. An empty element can carry no style of its own.
+    `style-src 'self' 'nonce-${nonce}' '${EMPTY_STYLE_HASH}'`,
+    "connect-src 'self'",
+    "img-src 'self' blob:",
+    "font-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+function pageLocale(texts: Texts, tag: string): PageLocale {
+  const meta = texts.meta(tag);
+  const webchat: Record<string, string> = {};
+  // Web Chat has good translations of its own for many languages: replace them only with a text
+  // this locale really has, not with a fallback language's.
+  for (const [id, key] of Object.entries(WEBCHAT_STRINGS)) if (!texts.fallsBack(tag, 'bot', key)) webchat[id] = texts.t(tag, `bot:${key}`);
+  return { tag, dir: meta.dir, endonym: meta.endonym, title: texts.t(tag, 'bot:web.title'), privacy: texts.t(tag, 'bot:web.privacy'), webchat };
+}
+
+/** The best supported language of an Accept-Language header, by q-value, or the default. */
+export function fromAcceptLanguage(header: string | undefined, supported: string[], fallback: string): string {
+  const ranked = (header ?? '')
+    .split(',')
+    .slice(0, 20)
+    .map((part, i) => {
+      const [tag, ...params] = part.trim().split(';');
+      const q = Number(params.find((p) => p.trim().startsWith('q='))?.trim().slice(2) ?? 1);
+      return { tag: tag.trim(), q: Number.isFinite(q) ? q : 0, i };
+    })
+    .filter((x) => x.tag && x.tag !== '*' && x.q > 0)
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  for (const { tag } of ranked) {
+    const lng = negotiateLocale({ activityLocale: tag }, supported, '');
+    if (lng) return lng;
+  }
+  return fallback;
+}
+
+function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (m, name: string) => values[name] ?? m);
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** JSON inside <script>: `<` escaped so no text can close the element early (`</script>`). */
+function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}

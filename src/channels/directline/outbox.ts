@@ -1,0 +1,90 @@
+import crypto from 'node:crypto';
+import { Activity } from 'botbuilder';
+
+/**
+ * The shape of an activity in the database outbox, and the translation to and from it. The outbox
+ * holds what a polling browser must see, and nothing that identifies anyone: no user id, no
+ * conversation id (the row is keyed by an HMAC of it), no client clock. Ids and addresses are put
+ * back when a poll, authenticated by its token, reads the rows.
+ */
+export interface StoredActivity {
+  /** Who sent it: the user's own message (echo) or the bot. */
+  role: 'user' | 'bot';
+  type: string;
+  /** Set for echoes only: the id `POST …/activities` answered with. */
+  id?: string;
+  /** Minute precision: enough for Web Chat's "just now", too coarse to match against other logs. */
+  time: string;
+  text?: string;
+  textFormat?: string;
+  locale?: string;
+  inputHint?: string;
+  code?: string;
+  suggestedActions?: { actions: { type: string; title?: string; value?: unknown }[] };
+  /** Web Chat's id for a message it is sending; the echo must carry it back (see toServed). */
+  clientActivityID?: string;
+}
+
+export const BOT_ID = 'bot';
+
+/** How long outbox rows are kept: a reload within this time replays the conversation. */
+export const OUTBOX_TTL_MS = 2 * 3600 * 1000;
+
+const HOUR_MS = 3600 * 1000;
+
+/** Rounded up to the hour, as respondent-state expiry is, so the row does not date the message. */
+export function outboxExpiry(now: Date): Date {
+  return new Date(Math.ceil((now.getTime() + OUTBOX_TTL_MS) / HOUR_MS) * HOUR_MS);
+}
+
+export function minuteOf(now: Date): string {
+  return new Date(Math.floor(now.getTime() / 60000) * 60000).toISOString();
+}
+
+/** The user's message as it will be echoed back in the activity stream. */
+export function userEcho(message: { text?: string; locale?: string; clientActivityID?: string }, now: Date): StoredActivity {
+  return {
+    role: 'user',
+    type: 'message',
+    id: crypto.randomUUID(),
+    time: minuteOf(now),
+    text: message.text,
+    locale: message.locale,
+    clientActivityID: message.clientActivityID,
+  };
+}
+
+/** A bot reply, stripped of the addressing botbuilder filled in (user id, conversation id, reply-to id). */
+export function botReply(activity: Partial<Activity>, now: Date): StoredActivity {
+  const stored: StoredActivity = { role: 'bot', type: activity.type ?? 'message', time: minuteOf(now) };
+  if (typeof activity.text === 'string') stored.text = activity.text;
+  if (activity.textFormat) stored.textFormat = activity.textFormat;
+  if (activity.locale) stored.locale = activity.locale;
+  if (activity.inputHint) stored.inputHint = activity.inputHint;
+  if (activity.code) stored.code = activity.code;
+  if (activity.suggestedActions?.actions?.length) {
+    stored.suggestedActions = { actions: activity.suggestedActions.actions.map(({ type, title, value }) => ({ type, title, value })) };
+  }
+  return stored;
+}
+
+/**
+ * A stored activity as Direct Line delivers it. `webchat:sequence-id` is Web Chat's ordering key
+ * (botframework-webchat-core createActivitiesReducer): with it, order follows the outbox's seq
+ * exactly instead of timestamps, which here have only minute precision.
+ */
+export function toServed(row: { seq: number; activity: unknown }, conversationId: string, userId: string): Partial<Activity> {
+  const { role, id, time, clientActivityID, ...rest } = row.activity as StoredActivity;
+  const user = { id: userId, name: '', role: 'user' };
+  const bot = { id: BOT_ID, name: '', role: 'bot' };
+  return {
+    ...rest,
+    id: id ?? `${conversationId}|${String(row.seq).padStart(7, '0')}`,
+    timestamp: time as unknown as Date,
+    channelId: 'directline',
+    conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+    from: role === 'user' ? user : bot,
+    recipient: role === 'user' ? bot : user,
+    channelData: { ...(clientActivityID ? { clientActivityID } : {}), 'webchat:sequence-id': row.seq },
+  } as Partial<Activity>;
+}
