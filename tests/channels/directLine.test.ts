@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
-import net from 'node:net';
-import path from 'node:path';
-import Database from 'better-sqlite3';
-import { projectRoot } from '../../src/paths';
 import { DirectLineTokens } from '../../src/channels/directline/tokens';
 import { askedStep, tempDir, TEST_SECRET, texts } from '../helpers/harness';
-import { startTestServer, TestServer } from '../helpers/http';
+import { everyStoredValue } from '../helpers/db';
+import { call, startTestServer, TestServer } from '../helpers/http';
+import { NB_PLAN } from '../helpers/plans';
+import { startBotProcess } from '../helpers/process';
 import { Activity, DirectLineRespondent, isBot, textOf, waitFor } from './directLineClient';
 
 const DL = '/v3/directline';
@@ -15,22 +13,6 @@ beforeAll(async () => {
   server = await startTestServer({ SURVEY_SECRET: TEST_SECRET });
 });
 afterAll(() => server.close());
-
-/** Plain HTTP against the endpoints, for what the official client never does (forgeries, bad input). */
-async function call(method: string, url: string, token?: string, body?: unknown, raw?: string): Promise<{ status: number; body: any; text: string }> {
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined || raw !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(url, { method, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: res.status, body: parsed, text };
-}
 
 interface Conversation {
   conversationId: string;
@@ -58,65 +40,7 @@ async function post(c: Conversation, activity: Record<string, unknown>, s: TestS
   return call('POST', activitiesUrl(c, s), c.token, activity);
 }
 
-/**
- * A second bot as a real separate process, from the sources (tsx), as a scaled-out deployment runs
- * it. Not a second in-process server: better-sqlite3 waits for another connection's lock
- * synchronously, which in one process blocks the very event loop that would release it.
- */
-async function startChildBot(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await new Promise<number>((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port: p } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(p));
-    });
-  });
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', "require('./src/cli').main(['start'])"], {
-    cwd: projectRoot,
-    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const url = `http://127.0.0.1:${port}`;
-  const stop = () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))));
-  for (const deadline = Date.now() + 20000; Date.now() < deadline; ) {
-    if (child.exitCode !== null) throw new Error(`bot exited with ${child.exitCode}: ${stderr}`);
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return { url, stop };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await stop();
-  throw new Error(`bot did not become healthy: ${stderr}`);
-}
-
-/** Every value in every row of every table of a bot's database, as text. */
-function everyStoredValue(dataDir: string): string {
-  const db = new Database(path.join(dataDir, 'survey.db'), { readonly: true });
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
-  const dump = tables.map((t) => JSON.stringify(db.prepare(`SELECT * FROM "${t}"`).all())).join('\n');
-  db.close();
-  return dump;
-}
-
-const plan: Record<string, string> = {
-  needed_help: 'ja',
-  situation: 'leier privat',
-  help_areas: '3, 6',
-  'help_got[rent_arrears]': 'delvis',
-  'who_helped[rent_arrears]': 'nav',
-  'help_got[housing_allowance]': '1',
-  'who_helped[housing_allowance]': '2',
-  info_language: 'ja',
-  interpreter: '3',
-  understood_letters: '4',
-  respect: '5',
-  barriers: '4',
-  children: 'ja',
-  background: '2',
-  years_in_norway: '7',
-  age_band: '2',
-  municipality: 'Trondheim',
-  what_helped: 'Ring meg på 912 34 567',
-};
+const plan = NB_PLAN;
 
 test('the official DirectLineJS client, polling, completes a whole survey that is stored as completed', async () => {
   const before = new Set((await server.bot.store.listResponses()).map((r) => r.id));
@@ -150,7 +74,7 @@ test('the official DirectLineJS client, polling, completes a whole survey that i
     expect(created).toHaveLength(1);
     expect(created[0]).toMatchObject({ status: 'completed', channel: 'web', language: 'nb' });
     expect(created[0].answers).toHaveLength(asked.length);
-    expect(created[0].answers.find((a) => a.questionId === 'what_helped')!.value).toBe('Ring meg på <PHONE>');
+    expect(created[0].answers.find((a) => a.questionId === 'what_helped')!.value).toBe('Ring meg på <PHONE> eller skriv til <EMAIL>');
   } finally {
     r.end();
   }
@@ -326,9 +250,9 @@ describe('activity stream', () => {
   test('two bot processes on one SQLite file: a message posted to one is answered by polling the other', async () => {
     const dataDir = tempDir();
     const inProcess = await startTestServer({ DATA_DIR: dataDir, SURVEY_SECRET: TEST_SECRET });
-    let child: Awaited<ReturnType<typeof startChildBot>> | undefined;
+    let child: Awaited<ReturnType<typeof startBotProcess>> | undefined;
     try {
-      child = await startChildBot({ DATA_DIR: dataDir, SURVEY_SECRET: TEST_SECRET });
+      child = await startBotProcess({ DATA_DIR: dataDir, SURVEY_SECRET: TEST_SECRET });
       const other = { url: child.url } as TestServer;
       const c = await newConversation(inProcess);
       const greeting = await poll(c, '', other);
@@ -412,6 +336,10 @@ describe('privacy', () => {
       const claims = JSON.parse(Buffer.from(c.token.split('.')[1], 'base64url').toString());
       const stored = everyStoredValue(s.dataDir);
       for (const id of [c.conversationId, claims.user, c.token, c.token.split('.')[2]]) expect(stored).not.toContain(id);
+      // The echo of what the respondent typed is redacted like any stored text.
+      await post(c, { type: 'message', text: 'ring 912 34 567' }, s);
+      expect(everyStoredValue(s.dataDir)).not.toContain('912 34 567');
+      expect((await poll(c, '', s)).activities.map((a) => ('text' in a ? a.text : undefined))).toContain('ring <PHONE>');
       const logs = s.logLines.join('\n');
       for (const id of [c.conversationId, claims.user, c.token.split('.')[2], secretWord]) expect(logs).not.toContain(id);
       expect(logs).toContain('"event":"directline_turn"');

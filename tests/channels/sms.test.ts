@@ -1,8 +1,8 @@
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { SurveyStore } from '../../src/store/store';
 import { SqliteStore } from '../../src/store/sqliteStore';
 import { askedStep, tempDir, texts } from '../helpers/harness';
+import { everyStoredValue, rowCounts } from '../helpers/db';
 import { startTestServer, TestServer } from '../helpers/http';
 import { nextSid, postSms, SMS_ENV, SmsPhone } from '../helpers/sms';
 
@@ -12,23 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-/** Every value in every row of every table of the bot's database, as text. */
-function everyStoredValue(dataDir: string): string {
-  const db = new Database(path.join(dataDir, 'survey.db'), { readonly: true });
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
-  const dump = tables.map((t) => JSON.stringify(db.prepare(`SELECT * FROM "${t}"`).all())).join('\n');
-  db.close();
-  return dump;
-}
-
-function rowCounts(dataDir: string): Record<string, number> {
-  const db = new Database(path.join(dataDir, 'survey.db'), { readonly: true });
-  const counts = Object.fromEntries(
-    ['Response', 'Answer', 'BotState', 'SmsDelivery', 'OutboxActivity'].map((t) => [t, (db.prepare(`SELECT COUNT(*) AS n FROM "${t}"`).get() as { n: number }).n]),
-  );
-  db.close();
-  return counts;
-}
+const ALL_TABLES = ['Response', 'Answer', 'BotState', 'SmsDelivery', 'OutboxActivity'];
 
 const plans: Record<string, string[]> = {
   so: ['haa', '1', '1', '1', '1', '1', '1', '5', '5', '8', 'maya', '1', '3', 'Oslo', 'Turjubaan'],
@@ -71,7 +55,7 @@ describe('signatures', () => {
     const phone = new SmsPhone(isolated);
     const r = await postSms(isolated, phone.params('hei'), signature);
     expect(r.status).toBe(403);
-    expect(rowCounts(isolated.dataDir)).toEqual({ Response: 0, Answer: 0, BotState: 0, SmsDelivery: 0, OutboxActivity: 0 });
+    expect(rowCounts(isolated.dataDir, ALL_TABLES)).toEqual({ Response: 0, Answer: 0, BotState: 0, SmsDelivery: 0, OutboxActivity: 0 });
   });
 
   test('a signature over different parameters (a tampered body) gets 403', async () => {

@@ -20,8 +20,12 @@ export async function startTestServer(env: Record<string, string> = {}, override
   return { url: `http://127.0.0.1:${bot.port}`, bot, dataDir, logLines: lines, close: () => bot.close() };
 }
 
-export async function postJson(url: string, body: unknown, raw?: string): Promise<{ status: number; body: any; text: string }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw ?? JSON.stringify(body) });
+/** One HTTP call with an optional bearer token and JSON (or raw) body; the body is parsed when it is JSON. */
+export async function call(method: string, url: string, token?: string, body?: unknown, raw?: string): Promise<{ status: number; body: any; text: string }> {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined || raw !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(url, { method, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
   const text = await res.text();
   let parsed: unknown;
   try {
@@ -31,6 +35,8 @@ export async function postJson(url: string, body: unknown, raw?: string): Promis
   }
   return { status: res.status, body: parsed, text };
 }
+
+export const postJson = (url: string, body: unknown, raw?: string) => call('POST', url, undefined, body, raw);
 
 /** A respondent talking to POST /api/messages with deliveryMode "expectReplies", as a Bot Framework channel would. */
 export class HttpRespondent {

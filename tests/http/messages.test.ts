@@ -1,6 +1,7 @@
 import { ActivityTypes } from 'botbuilder';
 import { askedStep, texts } from '../helpers/harness';
 import { HttpRespondent, postJson, startTestServer, TestServer } from '../helpers/http';
+import { NB_PLAN } from '../helpers/plans';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -9,25 +10,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const plans: Record<string, Record<string, string>> = {
-  nb: {
-    needed_help: 'ja',
-    situation: 'leier privat',
-    help_areas: '3, 6',
-    'help_got[rent_arrears]': 'delvis',
-    'who_helped[rent_arrears]': 'nav',
-    'help_got[housing_allowance]': '1',
-    'who_helped[housing_allowance]': '2',
-    info_language: 'ja',
-    interpreter: '3',
-    understood_letters: '4',
-    respect: '5',
-    barriers: '4',
-    children: 'ja',
-    background: '1',
-    age_band: '2',
-    municipality: 'Trondheim',
-    what_helped: 'Ring meg på 912 34 567 eller skriv til ola@example.no',
-  },
+  nb: NB_PLAN,
   en: {
     needed_help: "don't know",
     situation: '5',

@@ -2,6 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createLogger } from '../../src/logger';
 import { purgeOnce } from '../../src/purge';
+import { storedCells } from '../helpers/db';
 import { texts } from '../helpers/harness';
 import { HttpRespondent, startTestServer, TestServer } from '../helpers/http';
 import { SMS_ENV, SmsPhone } from '../helpers/sms';
@@ -16,14 +17,6 @@ beforeAll(async () => {
   server = await startTestServer({ ...SMS_ENV, STATE_TTL_DAYS: '1' });
 });
 afterAll(() => server.close());
-
-function everyCell(dataDir: string): string[] {
-  const db = new Database(path.join(dataDir, 'survey.db'), { readonly: true });
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
-  const cells = tables.flatMap((t) => (db.prepare(`SELECT * FROM "${t}"`).all() as Record<string, unknown>[]).flatMap((row) => Object.values(row).map(String)));
-  db.close();
-  return cells;
-}
 
 test('no identifier survives in any table once conversations end and the TTL passes, and none is ever logged', async () => {
   const secrets: string[] = [];
@@ -57,7 +50,7 @@ test('no identifier survives in any table once conversations end and the TTL pas
   const purged = await purgeOnce(server.bot.store, new Date(Date.now() + 2 * 86400_000), createLogger('silent'));
   expect(purged).toBeGreaterThanOrEqual(1); // the abandoned conversation's state
 
-  const cells = everyCell(server.dataDir);
+  const cells = storedCells(server.dataDir);
   const hits = secrets.filter((s) => cells.some((c) => c.includes(s)));
   expect(hits).toEqual([]);
   expect(cells.some((c) => c.startsWith(sidProbe))).toBe(false);

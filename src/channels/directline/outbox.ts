@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { redact } from '../../privacy/redact';
 import { Activity } from 'botbuilder';
 
 /**
@@ -48,7 +49,10 @@ export function userEcho(message: { text?: string; locale?: string; clientActivi
     type: 'message',
     id: crypto.randomUUID(),
     time: minuteOf(now),
-    text: message.text,
+    // The echo waits in the database until it expires: the same redaction as for stored answers,
+    // so a phone number typed by mistake is not kept even for two hours. The respondent sees
+    // their message with the placeholder, which also tells them it was not kept.
+    text: message.text === undefined ? undefined : redact(message.text),
     locale: message.locale,
     clientActivityID: message.clientActivityID,
   };
