@@ -35,7 +35,8 @@ export class QuestionDialog extends Dialog {
     const activity = dc.context.activity;
     if (activity.type !== ActivityTypes.Message) return this.askNext(dc);
 
-    if (texts.command(lng, activity.text) === Command.Back) {
+    const command = texts.command(lng, activity.text);
+    if (command === Command.Back) {
       const undone = back(session.progress);
       if (!undone) {
         await dc.context.sendActivity(texts.t(lng, 'bot:back.first'));
@@ -48,7 +49,7 @@ export class QuestionDialog extends Dialog {
 
     const step = nextStep(texts.survey, session.progress.answers);
     if (!step) return dc.endDialog({ completed: true, withdrawn: false } satisfies SurveyOutcome);
-    if (texts.command(lng, activity.text) === Command.DontUnderstand) return this.reexplain(dc, session, step);
+    if (command === Command.DontUnderstand) return this.reexplain(dc, session, step);
     const text = activity.text ?? '';
     if (!text.trim() && (activity.attachments?.length ?? 0) > 0) {
       await dc.context.sendActivity(texts.t(lng, 'bot:reprompt.not_text'));

@@ -100,15 +100,7 @@ export const repeatBlock = z.strictObject({
 export type RepeatBlock = z.infer<typeof repeatBlock>;
 
 // One discriminated union (not question | block) so a broken item reports the field at fault.
-export const surveyItem = z.discriminatedUnion('type', [
-  singleQuestion,
-  multiQuestion,
-  yesNoQuestion,
-  scaleQuestion,
-  numberQuestion,
-  textQuestion,
-  repeatBlock,
-]);
+export const surveyItem = z.discriminatedUnion('type', [...question.options, repeatBlock]);
 export type SurveyItem = z.infer<typeof surveyItem>;
 
 export const surveyDefinition = z.strictObject({
