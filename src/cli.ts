@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config';
 import { loadLocales } from './i18n';
 import { createLogger } from './logger';
 import { createStore } from './store/createStore';
+import { MigrationReport, SurveyStore } from './store/store';
 import { Problem, requiredTextKeys, validateSurvey } from './survey/validate';
 
 const USAGE = `Usage: survey-bot <command>
@@ -89,13 +90,19 @@ async function start(env: NodeJS.ProcessEnv): Promise<number> {
 async function migrate(env: NodeJS.ProcessEnv): Promise<number> {
   const config = configOrExit(env);
   if (!config) return 1;
-  const store = createStore(config.databaseUrl);
-  try {
-    const report = await store.migrate();
+  return withStore(config.databaseUrl, async (_store, report) => {
     process.stdout.write(
       report.applied.length ? `Applied ${report.applied.length} migration(s): ${report.applied.join(', ')}\n` : `Database is up to date (${report.alreadyApplied} migration(s) applied before).\n`,
     );
     return 0;
+  });
+}
+
+/** Opens the configured store, migrates it, runs `work`, and always closes the store. */
+async function withStore(databaseUrl: string, work: (store: SurveyStore, migrations: MigrationReport) => Promise<number>): Promise<number> {
+  const store = createStore(databaseUrl);
+  try {
+    return await work(store, await store.migrate());
   } finally {
     await store.close();
   }
@@ -104,6 +111,14 @@ async function migrate(env: NodeJS.ProcessEnv): Promise<number> {
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** Reads an option limited to `choices`; undefined (after saying why) for anything else. */
+function choiceOption<T extends string>(args: string[], name: string, choices: readonly T[]): T | undefined {
+  const value = option(args, name) ?? choices[0];
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  process.stderr.write(`${name} must be ${choices.join(' or ')}, not "${value}"\n`);
+  return undefined;
 }
 
 /** Reads --k; undefined (after saying why) when it is not a whole number of at least 2. */
@@ -117,50 +132,34 @@ function kOption(args: string[]): number | undefined {
 async function reportCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const config = configOrExit(env);
   if (!config) return 1;
-  const by = option(args, '--by') ?? 'language';
+  const by = choiceOption(args, '--by', ['language', 'background'] as const);
   const k = kOption(args);
-  if (k === undefined) return 2;
-  if (by !== 'language' && by !== 'background') {
-    process.stderr.write(`--by must be language or background, not "${by}"\n`);
-    return 2;
-  }
+  if (by === undefined || k === undefined) return 2;
   const { helpReceived, formatReport } = await import('./report/helpReceived');
   const { DEFAULT_SURVEY_FILE, loadSurvey } = await import('./survey/load');
-  const store = createStore(config.databaseUrl);
-  try {
-    await store.migrate();
+  return withStore(config.databaseUrl, async (store) => {
     const report = await helpReceived(store, loadSurvey(DEFAULT_SURVEY_FILE).id, by, k);
     process.stdout.write(args.includes('--json') ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 async function exportCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const config = configOrExit(env);
   if (!config) return 1;
-  const format = option(args, '--format') ?? 'csv';
+  const format = choiceOption(args, '--format', ['csv', 'json'] as const);
   const k = kOption(args);
-  if (k === undefined) return 2;
-  if (format !== 'csv' && format !== 'json') {
-    process.stderr.write(`--format must be csv or json, not "${format}"\n`);
-    return 2;
-  }
+  if (format === undefined || k === undefined) return 2;
   const { Texts } = await import('./bot/texts');
   const { exportResponses } = await import('./export/exportResponses');
   const { DEFAULT_SURVEY_FILE, loadSurvey } = await import('./survey/load');
   const texts = new Texts(loadLocales(), loadSurvey(DEFAULT_SURVEY_FILE), config.organisation, config.defaultLocale);
-  const store = createStore(config.databaseUrl);
-  try {
-    await store.migrate();
+  return withStore(config.databaseUrl, async (store) => {
     const result = await exportResponses(store, texts, { format, k, includePartial: args.includes('--include-partial') });
     process.stdout.write(result.body);
     process.stderr.write(`${result.rows} response(s) exported, k = ${k}.\n`);
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 function validate(file: string): number {

@@ -22,7 +22,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  DETECTABLE_LANGUAGES, DetectorOptions, LanguageDetector, LanguageModel, ModelGuess, UND, createLanguageDetector, detectLanguage, modelCodeToTags,
+  DETECTABLE_LANGUAGES, DetectorOptions, LanguageModel, ModelGuess, UND, createLanguageDetector, detectLanguage, modelCodeToTags,
 } from '../../src/language/detect';
 
 /** One labelled first message. */
