@@ -1,14 +1,15 @@
 import path from 'node:path';
 import { SurveyStore } from '../../src/store/store';
 import { SqliteStore } from '../../src/store/sqliteStore';
-import { askedStep, tempDir, texts } from '../helpers/harness';
+import { keyedHash } from '../../src/identity';
+import { askedStep, tempDir, TEST_SECRET, texts } from '../helpers/harness';
 import { everyStoredValue, rowCounts } from '../helpers/db';
 import { startTestServer, TestServer } from '../helpers/http';
 import { nextSid, postSms, SMS_ENV, SmsPhone } from '../helpers/sms';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer(SMS_ENV);
+  server = await startTestServer({ ...SMS_ENV, SURVEY_SECRET: TEST_SECRET });
 });
 afterAll(() => server.close());
 
@@ -200,4 +201,16 @@ describe('a slow database', () => {
       await slowServer.close();
     }
   }, 30000);
+});
+
+test('a copy waiting on a failed first attempt takes the message over instead of leaving it stuck', async () => {
+  const phone = new SmsPhone(server);
+  const params = phone.params('👋');
+  const key = keyedHash(TEST_SECRET, 'sms-message', params.MessageSid);
+  // Another request claimed the message, then gave up (as after a crash in its turn).
+  await server.bot.store.claimDelivery(key, new Date(Date.now() + 60_000));
+  setTimeout(() => void server.bot.store.releaseDelivery(key), 200);
+  const r = await postSms(server, params);
+  expect(r.status).toBe(200);
+  expect(r.messages.join('\n')).toContain(texts.t(texts.defaultLocale, 'bot:language.menu'));
 });

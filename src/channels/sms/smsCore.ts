@@ -42,16 +42,14 @@ export async function handleInboundSms(sms: InboundSms, deps: ChannelDeps, deadl
   const key = keyedHash(secret, 'sms-message', sms.messageId);
   const deadline = Date.now() + deadlineMs;
 
-  const claim = await store.claimDelivery(key, new Date(Date.now() + DELIVERY_TTL_MS));
-  if (claim.state === 'done') return JSON.parse(claim.reply) as string[];
-  if (claim.state === 'pending') {
-    // The same message is being handled by another request (a redelivery racing the first).
-    while (Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, PENDING_POLL_MS));
-      const again = await store.claimDelivery(key, new Date(Date.now() + DELIVERY_TTL_MS));
-      if (again.state === 'done') return JSON.parse(again.reply) as string[];
-    }
-    return [];
+  // Claim the message, or wait while another request (a redelivery racing the first) handles
+  // it. If that request fails it releases the claim, and this one takes the message over.
+  for (;;) {
+    const claim = await store.claimDelivery(key, new Date(Date.now() + DELIVERY_TTL_MS));
+    if (claim.state === 'done') return JSON.parse(claim.reply) as string[];
+    if (claim.state === 'new') break;
+    if (Date.now() >= deadline) return [];
+    await new Promise((r) => setTimeout(r, PENDING_POLL_MS));
   }
 
   const turn = (async () => {
