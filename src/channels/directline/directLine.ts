@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { Activity, ActivityTypes, TurnContext } from 'botbuilder';
+import { Activity, ActivityTypes } from 'botbuilder';
 import { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { keyedHash } from '../../identity';
@@ -91,25 +91,12 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
         conversation: { id: claims.conv, isGroup: false, conversationType: 'personal', name: '' },
         serviceUrl: '',
       },
-      (context) => runBot(context),
+      (context) => deps.bot.run(context),
     );
     // One append per turn: the store writes it in one transaction, so a poll sees all of a turn's
     // replies or none of them.
     await store.appendOutbox(key, replies.map((r) => botReply(r, now())), outboxExpiry(now()));
     logger.debug({ event: 'directline_turn', activityType: activity.type, replies: replies.length }, 'Direct Line turn');
-  };
-
-  const runBot = async (context: TurnContext): Promise<void> => {
-    const hinted = context.activity.locale;
-    context.onSendActivities(async (_ctx, activities, next) => {
-      // botbuilder copies the incoming activity's locale onto every reply
-      // (TurnContext.applyConversationReference) before SurveyBot's handler fills in the
-      // respondent's chosen language with `??=`, so the browser's hint would win over the choice.
-      // Dropping the copy lets the chosen language through; the page reads it to switch direction.
-      for (const a of activities) if (a.locale === hinted) delete a.locale;
-      return next();
-    });
-    await deps.bot.run(context);
   };
 
   /**
