@@ -76,6 +76,19 @@ function key(name: string): string {
     .replace(/[\s\-–_]+/gu, ' ');
 }
 
+const NAME_BY_KEY: ReadonlyMap<string, string> = new Map(
+  Object.values(MUNICIPALITIES_BY_COUNTY).flatMap((names) => names.map((n) => [key(n), n] as const)),
+);
+
+/**
+ * The official spelling of a municipality named in free text ("baerum kommune" → "Bærum"), or
+ * undefined when the name is not in the table. Exports carry this instead of what was typed,
+ * which is free text.
+ */
+export function municipalityOf(text: string): string | undefined {
+  return NAME_BY_KEY.get(key(text));
+}
+
 const BY_KEY: ReadonlyMap<string, County> = new Map(
   (Object.entries(MUNICIPALITIES_BY_COUNTY) as [County, readonly string[]][]).flatMap(([county, names]) => names.map((n) => [key(n), county] as const)),
 );
