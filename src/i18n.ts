@@ -16,6 +16,8 @@ export const localeMeta = z.strictObject({
   /** Languages to fall back to, in order, before English, when a key is missing. */
   fallback: z.array(z.string()),
   enabled: z.boolean().default(true),
+  /** ISO 3166 regions whose local phone-number formats speakers of this language may use (redaction). */
+  phoneRegions: z.array(z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 region such as PL')).default([]),
   provenance: z.strictObject({
     /** `drafted` until a qualified native speaker has reviewed it; never claim more. */
     status: z.enum(['drafted', 'reviewed']),

@@ -195,7 +195,7 @@ describe('redact: ordinary numbers are kept', () => {
 
 describe('redact: placeholders and shape', () => {
   it('uses the placeholders <ID>, <PHONE> and <EMAIL>', () => {
-    expect(PLACEHOLDER).toEqual({ id: '<ID>', phone: '<PHONE>', email: '<EMAIL>' });
+    expect(PLACEHOLDER).toMatchObject({ id: '<ID>', phone: '<PHONE>', email: '<EMAIL>' });
     expect(redact(`${FNR} 91234567 a@b.no`)).toBe('<ID> <PHONE> <EMAIL>');
   });
 
