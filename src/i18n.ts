@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import i18next, { i18n as I18n } from 'i18next';
 import { z } from 'zod';
+import { Glossary, readGlossary } from './language/glossary';
+import { ProvenanceOverrides, readProvenance } from './language/provenance';
 import { localesDir } from './paths';
 
 /** Per-locale metadata, `locales/<tag>/meta.json`. */
@@ -12,7 +14,13 @@ export const localeMeta = z.strictObject({
   script: z.string().regex(/^[A-Z][a-z]{3}$/, 'an ISO 15924 script code such as Latn or Arab'),
   /** Which SMS alphabet the locale's text needs: GSM-7 (160 characters) or UCS-2 (70). */
   smsEncoding: z.enum(['GSM-7', 'UCS-2']),
+  /** Fold Latin diacritics when comparing what respondents type (src/text/normalize.ts). */
   foldDiacritics: z.boolean(),
+  /**
+   * Letters this language's writers type for others, `{ typed: meant }`, folded before comparing:
+   * Arabic yeh ي for Persian ی, ه + ZWNJ for Sorani ە. Deliberately per language (src/text/normalize.ts).
+   */
+  fold: z.record(z.string().min(1), z.string()).default({}),
   /** Languages to fall back to, in order, before English, when a key is missing. */
   fallback: z.array(z.string()),
   enabled: z.boolean().default(true),
@@ -33,13 +41,27 @@ export interface Locales {
   list: LocaleMeta[];
   byTag: Map<string, LocaleMeta>;
   namespaces: string[];
+  /** Per-string reviews (`provenance.json`); see src/language/provenance.ts `stringProvenance`. */
+  provenance: Map<string, ProvenanceOverrides>;
+  /** Key terms per locale (`glossary.json`); see src/language/glossary.ts. */
+  glossary: Map<string, Glossary>;
+  /** The folder the locales were read from, for tools that write reviewed texts back. */
+  dir: string;
 }
+
+/**
+ * Files in a locale folder that are data about the language, not texts: everything else ending
+ * in `.json` is an i18next namespace.
+ */
+export const LOCALE_DATA_FILES: ReadonlySet<string> = new Set(['meta.json', 'provenance.json', 'glossary.json', 'detect.json', 'redaction.json']);
 
 /** Reads every `locales/<tag>/*.json` into one i18next instance. Synchronous: done once at start-up. */
 export function loadLocales(dir: string = localesDir): Locales {
   const resources: Record<string, Record<string, unknown>> = {};
   const list: LocaleMeta[] = [];
   const namespaces = new Set<string>();
+  const provenance = new Map<string, ProvenanceOverrides>();
+  const glossary = new Map<string, Glossary>();
   for (const tag of fs.readdirSync(dir).sort()) {
     const folder = path.join(dir, tag);
     if (!fs.statSync(folder).isDirectory()) continue;
@@ -48,8 +70,10 @@ export function loadLocales(dir: string = localesDir): Locales {
     if (!parsed.success) throw new Error(`${metaFile}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     if (!parsed.data.enabled) continue;
     list.push({ tag, ...parsed.data });
+    provenance.set(tag, readProvenance(folder));
+    glossary.set(tag, readGlossary(folder));
     resources[tag] = {};
-    for (const file of fs.readdirSync(folder).filter((f) => f.endsWith('.json') && f !== 'meta.json')) {
+    for (const file of fs.readdirSync(folder).filter((f) => f.endsWith('.json') && !LOCALE_DATA_FILES.has(f))) {
       const ns = file.slice(0, -'.json'.length);
       namespaces.add(ns);
       resources[tag][ns] = JSON.parse(fs.readFileSync(path.join(folder, file), 'utf8'));
@@ -72,5 +96,5 @@ export function loadLocales(dir: string = localesDir): Locales {
     initAsync: false,
     showSupportNotice: false,
   });
-  return { i18n, list, byTag: new Map(list.map((l) => [l.tag, l])), namespaces: [...namespaces] };
+  return { i18n, list, byTag: new Map(list.map((l) => [l.tag, l])), namespaces: [...namespaces], provenance, glossary, dir };
 }

@@ -1,3 +1,5 @@
+import { createFold } from '../text/normalize';
+
 /**
  * Norwegian municipalities (kommuner) mapped to their county (fylke), as of the county division
  * in force from 1 January 2024 (Viken, Vestfold og Telemark and Troms og Finnmark were split,
@@ -56,24 +58,19 @@ export const MUNICIPALITIES_BY_COUNTY: Readonly<Record<County, readonly string[]
 };
 
 /**
- * The form in which names are compared: lower case, no "kommune" suffix, and Norwegian and Sámi
- * letters folded to ASCII, because respondents on foreign keyboards type "Tromso", "Baerum" or
- * "Aalesund" (the pre-1917 spelling still used in URLs and by many immigrants).
+ * Municipality names are folded like Norwegian answers (src/text/normalize.ts), plus the spellings
+ * of respondents on foreign keyboards: "Tromso", "Baerum", and "Aalesund" (the pre-1917 spelling
+ * still used in URLs and by many immigrants), with German/Swedish ä and ö for æ and ø.
  */
+const MUNICIPALITY_FOLD = createFold({ diacritics: true, letters: { aa: 'å', 'ä': 'æ', 'ö': 'ø' } });
+
+/** The form in which names are compared: folded, without a "kommune" suffix, one space between words. */
 function key(name: string): string {
-  return name
-    .normalize('NFC')
-    .toLowerCase()
-    .trim()
+  return MUNICIPALITY_FOLD(name)
     .replace(/\s+(kommune|municipality|kommun)$/u, '')
     .replace(/^(kommune|municipality of)\s+/u, '')
-    .replace(/aa/g, 'å')
-    .replace(/æ|ä/g, 'ae')
-    .replace(/ø|ö/g, 'o')
-    .replace(/å/g, 'a')
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[\s\-–_]+/gu, ' ');
+    .replace(/[\s\-–_]+/gu, ' ')
+    .trim();
 }
 
 const NAME_BY_KEY: ReadonlyMap<string, string> = new Map(

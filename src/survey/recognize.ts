@@ -1,131 +1,160 @@
+import { CompiledFold, sanitize } from '../text/normalize';
 import { Question, optionsOf } from './definition';
 import { AnswerValue, bandOf } from './engine';
 
 /**
  * Answer recognition for every language the bot speaks. botbuilder's prompt recognisers cover nine
  * cultures and none of ours, so this works from the locale's own words (option labels and
- * synonyms) plus numbers in any of the digit forms respondents type: ASCII, Arabic-Indic (٠–٩)
- * and Persian/Urdu (۰–۹).
+ * synonyms) plus numbers in any decimal digit script (src/text/digits.ts), compared in the
+ * locale's fold (src/text/normalize.ts).
  */
 
-/** The words one locale offers for a question: labels and synonyms per option, and skip words. */
-export interface Vocabulary {
-  options: Record<string, string[]>;
-  skip: string[];
+/** The words one locale offers for a question, as written in its locale files. */
+export interface VocabularyWords {
+  /** Label first, then synonyms, per option. */
+  options: Record<string, readonly string[]>;
+  skip: readonly string[];
   /** Words that join several choices ("og", "and"); commas, slashes and spaces between numbers always do. */
-  and: string[];
-  /** Fold diacritics (Latin-script languages); never for scripts where marks carry meaning. */
-  foldDiacritics: boolean;
+  and: readonly string[];
 }
 
-export type Rejection = 'empty' | 'no_match' | 'out_of_range' | 'too_long' | 'exclusive' | 'not_optional';
+/**
+ * A question's words in one locale, folded once when the bot starts (src/bot/words.ts), so
+ * recognising a message folds only the message.
+ */
+export interface Vocabulary {
+  /** Folded words per option, label first; empty words are left out. */
+  options: Readonly<Record<string, readonly string[]>>;
+  skip: ReadonlySet<string>;
+  /** Folded joining words, as regular-expression alternatives. */
+  and: readonly string[];
+  fold: CompiledFold;
+}
+
+/** Folds a locale's words for {@link recognize}. */
+export function compileVocabulary(words: VocabularyWords, fold: CompiledFold): Vocabulary {
+  const folded = (list: readonly string[]) => [...new Set(list.map(fold).filter(Boolean))];
+  return {
+    options: Object.fromEntries(Object.entries(words.options).map(([o, list]) => [o, folded(list)])),
+    skip: new Set(folded(words.skip)),
+    and: words.and.map((w) => fold.letters(w).trim()).filter(Boolean).map(escapeRegExp),
+    fold,
+  };
+}
+
+/**
+ * Why a message is not an answer. `ambiguous`: it matches two different options ("I rent from
+ * the municipality" when "I rent" means private renting); the bot asks again rather than guess,
+ * and counts it as not understood.
+ */
+export type Rejection = 'empty' | 'no_match' | 'ambiguous' | 'out_of_range' | 'too_long' | 'exclusive' | 'not_optional';
 export type Recognition = { ok: true; value: AnswerValue } | { ok: false; reason: Rejection };
 
 /** Longest message worth matching against options; anything longer is not a choice. */
 const MAX_CHOICE_INPUT = 200;
 
-// C0/C1 controls, DEL, bidi embeddings/overrides/isolates and zero-width characters: invisible,
-// and a bidi override can make stored text display differently from what was typed.
-const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
-
-/** Removes invisible and control characters and trims; keeps newlines and tabs as spaces. */
-export function sanitize(text: string): string {
-  return text.replace(INVISIBLE, '').replace(/[\t\r\n]+/g, ' ').replace(/ {2,}/g, ' ').trim();
-}
-
-/** Folds Arabic-Indic and Extended Arabic-Indic (Persian, Urdu) digits to ASCII. */
-export function foldDigits(text: string): string {
-  return text.replace(/[\u0660-\u0669\u06F0-\u06F9]/g, (d) => {
-    const c = d.charCodeAt(0);
-    return String(c >= 0x06f0 ? c - 0x06f0 : c - 0x0660);
-  });
-}
-
-/** The form in which input and vocabulary are compared. */
-export function normalize(text: string, foldDiacritics: boolean): string {
-  let s = foldDigits(sanitize(text).normalize('NFKC')).toLowerCase();
-  if (foldDiacritics) s = s.normalize('NFD').replace(/\p{M}/gu, '').replace(/ø/g, 'o').replace(/æ/g, 'ae').replace(/ł/g, 'l');
-  // Arabic-script variants typed on different keyboards: Arabic/Persian yeh and kaf, tatweel.
-  s = s.replace(/\u064A/g, '\u06CC').replace(/\u0643/g, '\u06A9').replace(/\u0640/g, '');
-  // Sentence punctuation of the scripts we serve: Arabic ، ؛ ؟ ۔, Devanagari ।, Ethiopic ። ፣ ፤ ፧.
-  return s.replace(/[.!?,;:'"«»“”„()\u060C\u061B\u061F\u06D4\u0964\u1362-\u1368]+/g, ' ').replace(/\s+/g, ' ').trim();
-}
+const AMBIGUOUS = Symbol('ambiguous');
+type Match = string | typeof AMBIGUOUS | undefined;
 
 /** Reads an integer written alone (possibly with a sign). */
 function asInteger(s: string): number | undefined {
   return /^[+-]?\d{1,9}$/.test(s) ? Number(s) : undefined;
 }
 
-/** Matches one choice: an option number, a label or synonym, or a label contained as a whole phrase. */
-function matchOption(input: string, options: string[], vocab: Vocabulary): string | undefined {
+/**
+ * Matches one choice: an option number, a label or synonym, or a phrase that contains one
+ * option's words. Where one matched phrase lies inside a longer one, the longer wins ("nie" in
+ * "nie wiem" is not "no"); two options left over make the message ambiguous.
+ */
+function matchOption(input: string, options: readonly string[], vocab: Vocabulary): Match {
   // "3ን" (Tigrinya joins "and" as a suffix), "2nd", "1a": an option number with a short suffix.
   const n = asInteger(input) ?? asInteger(/^(\d{1,2})\p{L}{1,2}$/u.exec(input)?.[1] ?? '');
   if (n !== undefined) return n >= 1 && n <= options.length ? options[n - 1] : undefined;
-  const words = (o: string) => (vocab.options[o] ?? []).map((w) => normalize(w, vocab.foldDiacritics)).filter(Boolean);
+  const words = (o: string) => vocab.options[o] ?? [];
   const exact = options.filter((o) => words(o).includes(input));
   if (exact.length === 1) return exact[0];
-  // "ja takk", "yes please", "1." — a phrase that contains exactly one option's words.
+  if (exact.length > 1) return AMBIGUOUS;
+  // "ja takk", "yes please", "1." — a phrase that contains an option's words.
   const padded = ` ${input} `;
-  const contained = options.filter((o) => words(o).some((w) => padded.includes(` ${w} `)));
-  return contained.length === 1 ? contained[0] : undefined;
+  const hits: { option: string; start: number; end: number }[] = [];
+  for (const option of options) {
+    for (const w of words(option)) {
+      for (let i = padded.indexOf(` ${w} `); i >= 0; i = padded.indexOf(` ${w} `, i + 1)) hits.push({ option, start: i + 1, end: i + 1 + w.length });
+    }
+  }
+  const inLonger = (h: (typeof hits)[number]) => hits.some((g) => g.start <= h.start && g.end >= h.end && g.end - g.start > h.end - h.start);
+  const chosen = new Set(hits.filter((h) => !inLonger(h)).map((h) => h.option));
+  if (chosen.size > 1) return AMBIGUOUS;
+  return chosen.values().next().value;
+}
+
+function rejected(reason: Rejection): Recognition {
+  return { ok: false, reason };
+}
+
+/** Why a part that matched nothing was refused. */
+function missReason(input: string, match: Match): Rejection {
+  if (match === AMBIGUOUS) return 'ambiguous';
+  return asInteger(input) !== undefined ? 'out_of_range' : 'no_match';
 }
 
 /**
  * Recognises a respondent's message as an answer to a question, or says why it is not one.
- * Pure: the caller supplies the locale's vocabulary.
+ * Pure: the caller supplies the locale's compiled vocabulary.
  */
 export function recognize(q: Question, raw: string, vocab: Vocabulary): Recognition {
   const clean = sanitize(raw);
-  if (!clean) return { ok: false, reason: 'empty' };
+  if (!clean) return rejected('empty');
   if (q.type === 'text') {
-    if (isSkip(clean, vocab)) return q.optional ? { ok: true, value: null } : { ok: false, reason: 'not_optional' };
-    if (clean.length > q.maxLength) return { ok: false, reason: 'too_long' };
+    if (isSkip(raw, vocab)) return q.optional ? { ok: true, value: null } : rejected('not_optional');
+    if (clean.length > q.maxLength) return rejected('too_long');
     return { ok: true, value: clean };
   }
-  if (clean.length > MAX_CHOICE_INPUT) return { ok: false, reason: 'too_long' };
-  if (isSkip(clean, vocab)) return q.optional ? { ok: true, value: null } : { ok: false, reason: 'not_optional' };
-  const input = normalize(clean, vocab.foldDiacritics);
-  if (!input) return { ok: false, reason: 'no_match' };
+  if (clean.length > MAX_CHOICE_INPUT) return rejected('too_long');
+  if (isSkip(raw, vocab)) return q.optional ? { ok: true, value: null } : rejected('not_optional');
+  // Folded from the raw text, not the sanitised one: a fold may need the zero-width non-joiner
+  // that sanitising removes (ه + ZWNJ is how a Persian keyboard writes Sorani ە).
+  const input = vocab.fold(raw);
+  if (!input) return rejected('no_match');
 
   switch (q.type) {
     case 'single':
     case 'yes_no': {
       const o = matchOption(input, optionsOf(q), vocab);
-      return o ? { ok: true, value: o } : { ok: false, reason: asInteger(input) !== undefined ? 'out_of_range' : 'no_match' };
+      return typeof o === 'string' ? { ok: true, value: o } : rejected(missReason(input, o));
     }
     case 'multi': {
       const options = optionsOf(q);
       const whole = matchOption(input, options, vocab);
-      const parts = whole ? [input] : splitChoices(clean, vocab);
+      const parts = typeof whole === 'string' ? [input] : splitChoices(raw, vocab);
       const chosen: string[] = [];
       for (const p of parts) {
         const o = matchOption(p, options, vocab);
-        if (!o) return { ok: false, reason: asInteger(p) !== undefined ? 'out_of_range' : 'no_match' };
+        if (typeof o !== 'string') return rejected(missReason(p, o));
         if (!chosen.includes(o)) chosen.push(o);
       }
-      if (chosen.length > 1 && chosen.some((o) => q.exclusive.includes(o))) return { ok: false, reason: 'exclusive' };
+      if (chosen.length > 1 && chosen.some((o) => q.exclusive.includes(o))) return rejected('exclusive');
       return { ok: true, value: chosen.sort((a, b) => options.indexOf(a) - options.indexOf(b)) };
     }
     case 'scale':
     case 'number': {
       const found = input.match(/[+-]?\d+/g);
-      if (!found || found.length !== 1) return { ok: false, reason: 'no_match' };
+      if (!found || found.length !== 1) return rejected('no_match');
       const n = Number(found[0]);
-      if (!Number.isSafeInteger(n) || n < q.min || n > q.max) return { ok: false, reason: 'out_of_range' };
+      if (!Number.isSafeInteger(n) || n < q.min || n > q.max) return rejected('out_of_range');
       if (q.type === 'number' && q.bands) return { ok: true, value: bandOf(n, q.bands) };
       return { ok: true, value: n };
     }
   }
 }
 
-/** Splits "1, 3", "1 3", "١ و ٣" or "bolig og husleie" into normalised single choices. */
-function splitChoices(clean: string, vocab: Vocabulary): string[] {
-  const lowered = foldDigits(clean.normalize('NFKC')).toLowerCase();
-  const joiners = vocab.and.map((w) => w.toLowerCase().trim()).filter(Boolean).map(escapeRegExp);
-  const words = joiners.length ? `|\\s(?:${joiners.join('|')})\\s` : '';
-  return lowered
+/** Splits "1, 3", "1 3", "١ و ٣" or "bolig og husleie" into folded single choices. */
+function splitChoices(raw: string, vocab: Vocabulary): string[] {
+  const words = vocab.and.length ? `|\\s(?:${vocab.and.join('|')})\\s` : '';
+  return vocab.fold
+    .letters(raw)
     .split(new RegExp(`\\s*(?:[,/+&;\u060C\u1363\u1364]${words})\\s*|\\s+(?=\\d)`, 'u'))
-    .map((p) => normalize(p, vocab.foldDiacritics))
+    .map(vocab.fold)
     .filter(Boolean);
 }
 
@@ -133,7 +162,6 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function isSkip(clean: string, vocab: Vocabulary): boolean {
-  const input = normalize(clean, vocab.foldDiacritics);
-  return vocab.skip.some((w) => normalize(w, vocab.foldDiacritics) === input);
+function isSkip(raw: string, vocab: Vocabulary): boolean {
+  return vocab.skip.has(vocab.fold(raw));
 }

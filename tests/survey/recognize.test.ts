@@ -1,13 +1,10 @@
 import { Question } from '../../src/survey/definition';
-import { Vocabulary, foldDigits, normalize, recognize, sanitize } from '../../src/survey/recognize';
+import { Vocabulary, VocabularyWords, compileVocabulary, recognize } from '../../src/survey/recognize';
+import { FoldRules, createFold, sanitize } from '../../src/text/normalize';
 
-const vocab = (options: Record<string, string[]>, extra: Partial<Vocabulary> = {}): Vocabulary => ({
-  options,
-  skip: ['skip', 'hopp over', '-'],
-  and: ['og', 'and'],
-  foldDiacritics: true,
-  ...extra,
-});
+const LATIN: FoldRules = { diacritics: true };
+const vocab = (options: Record<string, string[]>, extra: Partial<VocabularyWords> = {}, rules: FoldRules = LATIN): Vocabulary =>
+  compileVocabulary({ options, skip: ['skip', 'hopp over', '-'], and: ['og', 'and'], ...extra }, createFold(rules));
 const single: Question = { id: 'situation', type: 'single', optional: false, options: ['owner', 'rent_private', 'temporary', 'other'] };
 const situationWords = vocab({
   owner: ['Jeg eier boligen', 'eier'],
@@ -25,7 +22,12 @@ describe('option numbers in every digit form', () => {
     [' 3. ', 'temporary'],
     ['٣', 'temporary'], // Arabic-Indic
     ['۳', 'temporary'], // Persian
-    ['３', 'temporary'], // full-width, from CJK/Thai keyboards (NFKC)
+    ['３', 'temporary'], // full-width, from CJK keyboards
+    ['๓', 'temporary'], // Thai
+    ['३', 'temporary'], // Devanagari
+    ['৩', 'temporary'], // Bengali
+    ['၃', 'temporary'], // Myanmar
+    ['𝟑', 'temporary'], // mathematical bold, outside the Basic Multilingual Plane
     ['1', 'owner'],
   ])('"%s" selects %s', (input, expected) => {
     expect(recognize(single, input, situationWords)).toEqual({ ok: true, value: expected });
@@ -48,16 +50,27 @@ describe('labels and synonyms', () => {
     expect(recognize(single, input, situationWords)).toEqual({ ok: true, value: expected });
   });
 
-  test('a phrase naming two options is not guessed', () => {
-    expect(recognize(single, 'eier eller hospits', situationWords)).toEqual({ ok: false, reason: 'no_match' });
+  test('a phrase naming two options is ambiguous, not guessed', () => {
+    expect(recognize(single, 'eier eller hospits', situationWords)).toEqual({ ok: false, reason: 'ambiguous' });
+  });
+
+  test('a word two options share is ambiguous', () => {
+    const shared = vocab({ owner: ['Eier', 'bolig'], rent_private: ['Leier', 'bolig'], temporary: ['Midlertidig'], other: ['Annet'] });
+    expect(recognize(single, 'bolig', shared)).toEqual({ ok: false, reason: 'ambiguous' });
+  });
+
+  test('a phrase inside a longer matched phrase belongs to the longer one ("nie" in "nie wiem")', () => {
+    const pl = vocab({ yes: ['Tak'], no: ['Nie'], dont_know: ['Nie wiem'] });
+    expect(recognize(yesNo, 'chyba nie wiem', pl)).toEqual({ ok: true, value: 'dont_know' });
+    expect(recognize(yesNo, 'nie, nie wiem', pl)).toEqual({ ok: false, reason: 'ambiguous' });
   });
 
   test('folds diacritics for Latin-script languages ("sprak" for "Språk")', () => {
     expect(recognize(multi, 'sprak', multiWords)).toEqual({ ok: true, value: ['language_barrier'] });
   });
 
-  test('does not fold marks in scripts where they carry meaning', () => {
-    expect(normalize('ที่', false)).toBe('ที่');
+  test('folds only the marks of Latin letters, never Thai tone or vowel marks', () => {
+    expect(createFold(LATIN)('ที่ Språk')).toBe('ที่ sprak');
   });
 
   test('answers yes/no questions with the locale\'s words', () => {
@@ -67,9 +80,11 @@ describe('labels and synonyms', () => {
     expect(recognize(yesNo, 'nie', words)).toEqual({ ok: true, value: 'no' });
   });
 
-  test('treats Arabic and Persian yeh and kaf as the same letter', () => {
-    const words = vocab({ yes: ['بلی'], no: ['نه'], dont_know: ['نمی‌دانم'] }, { foldDiacritics: false });
+  test('treats Arabic yeh as Persian yeh where the locale declares it', () => {
+    const persian: FoldRules = { diacritics: false, letters: { 'ي': 'ی', 'ك': 'ک' } };
+    const words = vocab({ yes: ['بلی'], no: ['نه'], dont_know: ['نمی‌دانم'] }, {}, persian);
     expect(recognize(yesNo, 'بلي', words)).toEqual({ ok: true, value: 'yes' }); // Arabic yeh U+064A
+    expect(recognize(yesNo, 'نمیدانم', words)).toEqual({ ok: true, value: 'dont_know' }); // typed without ZWNJ
   });
 });
 
@@ -99,6 +114,11 @@ describe('multiple choice', () => {
     expect(recognize(multi, '4', multiWords)).toEqual({ ok: true, value: ['none'] });
   });
 
+  test('a part that fits two options rejects the whole answer as ambiguous', () => {
+    const overlapping = vocab({ language_barrier: ['Språk', 'skjema på norsk'], forms: ['Skjemaene var for vanskelige', 'skjema'], waited: ['Ventet for lenge'], none: ['Ingenting'] });
+    expect(recognize(multi, '3, skjema norsk språk', overlapping)).toEqual({ ok: false, reason: 'ambiguous' });
+  });
+
   test('one unknown part rejects the whole answer rather than storing half of it', () => {
     expect(recognize(multi, '1, 7', multiWords)).toEqual({ ok: false, reason: 'out_of_range' });
     expect(recognize(multi, '1, blah', multiWords)).toEqual({ ok: false, reason: 'no_match' });
@@ -108,8 +128,11 @@ describe('multiple choice', () => {
 describe('scales and numbers', () => {
   const scale: Question = { id: 'respect', type: 'scale', optional: false, min: 1, max: 5 };
   const years: Question = { id: 'years_in_norway', type: 'number', optional: false, min: 0, max: 80, bands: [0, 2, 5, 10] };
-  test('reads a scale point in any digit form', () => {
-    expect(recognize(scale, '۴', vocab({}))).toEqual({ ok: true, value: 4 });
+  test.each(['۴', '٤', '๔', '४', '４'])('reads the scale point %s as 4', (digit) => {
+    expect(recognize(scale, digit, vocab({}))).toEqual({ ok: true, value: 4 });
+  });
+  test('reads years typed in Thai digits', () => {
+    expect(recognize(years, '๑๒ ปี', vocab({}))).toEqual({ ok: true, value: '10+' });
   });
   test('rejects a scale point outside the scale', () => {
     expect(recognize(scale, '6', vocab({}))).toEqual({ ok: false, reason: 'out_of_range' });
@@ -155,7 +178,6 @@ describe('free text and bad input', () => {
   });
 });
 
-test('sanitize and foldDigits keep text length-stable where it matters', () => {
-  expect(foldDigits('٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹')).toBe('01234567890123456789');
+test('sanitize turns tabs and line breaks into single spaces', () => {
   expect(sanitize('  a\tb\n\nc  ')).toBe('a b c');
 });
