@@ -1,5 +1,9 @@
-import { TurnContext } from 'botbuilder';
+import { ActivityTypes, TurnContext } from 'botbuilder';
 import { Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult } from 'botbuilder-dialogs';
+import { numbered, withChoices } from '../src/bot/prompts';
+import { DialogDeps, sessionOf } from '../src/bot/session';
+import { YesNoPrompt } from '../src/bot/texts';
+import { Rejection, recognize } from '../src/survey/recognize';
 
 /**
  * A dialog that asks one thing and, whenever it comes back to the top of the stack (after help,
@@ -16,5 +20,66 @@ export abstract class AskDialog<O extends object = object> extends Dialog<O> {
   override async resumeDialog(dc: DialogContext, _reason: DialogReason, _result?: unknown): Promise<DialogTurnResult> {
     await this.ask(dc.context, dc.activeDialog!);
     return Dialog.EndOfTurn;
+  }
+}
+
+/** What a {@link YesNoDialog} asks now: in which language, the question, and its prompt's words. */
+export interface YesNoQuestion {
+  lng: string;
+  text: string;
+  prompt: YesNoPrompt;
+}
+
+const YES_NO = { id: 'yes_no', type: 'yes_no', dontKnow: false, optional: false } as const;
+
+/**
+ * The one yes/no prompt of the bot (language confirmation, consent, withdrawal): it shows the
+ * question with numbered choices and buttons, recognises "1", "ja", a tapped button or a typed
+ * label, and otherwise says why and asks again. An answer that fits both yes and no is asked
+ * again and counted as not understood, like an ambiguous survey answer.
+ */
+export abstract class YesNoDialog<O extends object = object> extends AskDialog<O> {
+  constructor(
+    id: string,
+    protected readonly deps: DialogDeps,
+  ) {
+    super(id);
+  }
+
+  /** The yes/no question to ask now; undefined when this dialog is asking something else. */
+  protected abstract question(context: TurnContext, instance: DialogInstance): Promise<YesNoQuestion | undefined>;
+
+  /** The respondent answered. */
+  protected abstract answered(dc: DialogContext, yes: boolean): Promise<DialogTurnResult>;
+
+  /**
+   * A message that is neither yes nor no, before the bot says it did not understand: a dialog can
+   * take it as something else and return its turn result, or return undefined.
+   */
+  protected async unrecognised(_dc: DialogContext, _text: string, _reason: Rejection): Promise<DialogTurnResult | undefined> {
+    return undefined;
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    if (dc.context.activity.type !== ActivityTypes.Message) return this.resumeDialog(dc, DialogReason.continueCalled);
+    const q = await this.question(dc.context, dc.activeDialog!);
+    if (!q) return this.resumeDialog(dc, DialogReason.continueCalled);
+    const text = dc.context.activity.text ?? '';
+    const r = recognize(YES_NO, text, this.deps.texts.words.yesNo(q.lng, q.prompt));
+    if (r.ok) return this.answered(dc, r.value === 'yes');
+    if (r.reason === 'ambiguous') (await sessionOf(this.deps, dc.context)).notUnderstood += 1;
+    const handled = await this.unrecognised(dc, text, r.reason);
+    if (handled) return handled;
+    await dc.context.sendActivity(this.deps.texts.t(q.lng, `bot:reprompt.${r.reason}`));
+    await this.ask(dc.context, dc.activeDialog!);
+    return Dialog.EndOfTurn;
+  }
+
+  protected async ask(context: TurnContext, instance: DialogInstance): Promise<void> {
+    const q = await this.question(context, instance);
+    if (!q) return;
+    const { texts } = this.deps;
+    const labels = (['yes', 'no'] as const).map((o) => (q.prompt.labels ? texts.t(q.lng, q.prompt.labels[o]) : texts.optionLabel(q.lng, o)));
+    await context.sendActivity(withChoices(texts.lines(q.lng, q.text, numbered(labels)), labels));
   }
 }

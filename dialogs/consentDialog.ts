@@ -1,18 +1,18 @@
-import { ActivityTypes, TurnContext } from 'botbuilder';
-import { Dialog, DialogContext, DialogReason, DialogTurnResult } from 'botbuilder-dialogs';
-import { AskDialog } from './askDialog';
-import { numbered, withChoices } from '../src/bot/prompts';
+import { TurnContext } from 'botbuilder';
+import { Dialog, DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import { YesNoDialog, YesNoQuestion } from './askDialog';
 import { DialogDeps, sessionOf } from '../src/bot/session';
-import { recognize } from '../src/survey/recognize';
+import { YesNoPrompt } from '../src/bot/texts';
 
 export const CONSENT_DIALOG = 'consentDialog';
 
-const CONSENT_QUESTION = { id: 'consent', type: 'yes_no', dontKnow: false, optional: false } as const;
+/** Consent is answered with the survey's own yes and no. */
+const CONSENT: YesNoPrompt = { id: 'consent' };
 
 /** Explains purpose and anonymity and asks for consent. Ends with true (consented) or false. */
-export class ConsentDialog extends AskDialog {
-  constructor(private readonly deps: DialogDeps) {
-    super(CONSENT_DIALOG);
+export class ConsentDialog extends YesNoDialog {
+  constructor(deps: DialogDeps) {
+    super(CONSENT_DIALOG, deps);
   }
 
   override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
@@ -22,28 +22,17 @@ export class ConsentDialog extends AskDialog {
     for (const part of ['consent.purpose', 'consent.anonymity', 'consent.after']) {
       await dc.context.sendActivity(texts.s(lng, part, { organisation: texts.organisationName(lng) }));
     }
-    await this.ask(dc.context);
+    await this.ask(dc.context, dc.activeDialog!);
     return Dialog.EndOfTurn;
   }
 
-  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
-    const lng = await this.language(dc.context);
-    const { texts } = this.deps;
-    if (dc.context.activity.type !== ActivityTypes.Message) return this.resumeDialog(dc, DialogReason.continueCalled);
-    const r = recognize(CONSENT_QUESTION, dc.context.activity.text ?? '', texts.yesNoVocabulary(lng));
-    if (!r.ok) {
-      await dc.context.sendActivity(texts.t(lng, `bot:reprompt.${r.reason}`));
-      await this.ask(dc.context);
-      return Dialog.EndOfTurn;
-    }
-    return dc.endDialog(r.value === 'yes');
+  protected async question(context: TurnContext): Promise<YesNoQuestion> {
+    const lng = await this.language(context);
+    return { lng, text: this.deps.texts.s(lng, 'consent.ask'), prompt: CONSENT };
   }
 
-  protected async ask(context: TurnContext): Promise<void> {
-    const lng = await this.language(context);
-    const { texts } = this.deps;
-    const choices = ['yes', 'no'].map((o) => texts.optionLabel(lng, o));
-    await context.sendActivity(withChoices(`${texts.s(lng, 'consent.ask')}\n${numbered(choices)}`, choices));
+  protected async answered(dc: DialogContext, yes: boolean): Promise<DialogTurnResult> {
+    return dc.endDialog(yes);
   }
 
   private async language(context: TurnContext): Promise<string> {

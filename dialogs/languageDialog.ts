@@ -1,19 +1,19 @@
 import { ActivityTypes, TurnContext } from 'botbuilder';
 import { Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult } from 'botbuilder-dialogs';
-import { AskDialog } from './askDialog';
+import { YesNoDialog, YesNoQuestion } from './askDialog';
 import { channelKind } from '../src/identity';
 import { numbered, withChoices } from '../src/bot/prompts';
 import { DialogDeps, sessionOf } from '../src/bot/session';
 import { negotiateLocale } from '../src/bot/negotiateLocale';
-import { recognize } from '../src/survey/recognize';
-import { Question } from '../src/survey/definition';
+import { YesNoPrompt } from '../src/bot/texts';
 
 export const LANGUAGE_DIALOG = 'languageDialog';
 
 /** SMS shows no buttons and every character costs: the menu comes in pages of this many. */
 const SMS_PAGE_SIZE = 6;
 
-const CONFIRM: Question = { id: 'confirm_language', type: 'single', options: ['yes', 'no'], optional: false };
+/** "Yes" continues in the guessed language, "Other language" shows the menu. */
+const CONFIRM_LANGUAGE: YesNoPrompt = { id: 'confirm_language', labels: { yes: 'bot:language.confirm_yes', no: 'bot:language.other' } };
 
 export interface LanguageOptions {
   /** Mid-survey switch: no greeting and no guess, and the switch is counted. */
@@ -31,10 +31,13 @@ interface LanguageState {
  * Finds the respondent's language. From the first message it guesses (script and word evidence,
  * src/language/detect.ts) or takes the channel's locale, and asks to confirm rather than assume;
  * otherwise, or on "other language", it shows a menu of endonyms (each language's own name).
+ * A sentence where a choice was expected ("Hei, jeg vil svare" under "Continue in Norsk
+ * bokmål?", which the web page asks before the respondent has written anything) is run through
+ * the same detector: its language is taken or offered before the bot says it did not understand.
  */
-export class LanguageDialog extends AskDialog<LanguageOptions> {
-  constructor(private readonly deps: DialogDeps) {
-    super(LANGUAGE_DIALOG);
+export class LanguageDialog extends YesNoDialog<LanguageOptions> {
+  constructor(deps: DialogDeps) {
+    super(LANGUAGE_DIALOG, deps);
   }
 
   override async beginDialog(dc: DialogContext, options?: LanguageOptions): Promise<DialogTurnResult> {
@@ -60,32 +63,65 @@ export class LanguageDialog extends AskDialog<LanguageOptions> {
     if (activity.type !== ActivityTypes.Message) return this.resumeDialog(dc, DialogReason.continueCalled);
     const text = activity.text ?? '';
     // An endonym or tag typed at any point is a choice.
-    const named = texts.languageFromName(text);
+    const named = texts.words.languageFromName(text);
     if (named) return this.choose(dc, named);
-
-    if (state.candidate) {
-      const vocab = texts.yesNoVocabulary(state.candidate, texts.t(state.candidate, 'bot:language.confirm_yes'), texts.t(state.candidate, 'bot:language.other'));
-      const r = recognize(CONFIRM, text, vocab);
-      if (r.ok && r.value === 'yes') return this.choose(dc, state.candidate);
-      if (r.ok) {
-        state.candidate = undefined;
-        state.page = 0;
-      } else {
-        await dc.context.sendActivity(texts.t(state.candidate, `bot:reprompt.${r.reason}`));
-      }
-      await this.ask(dc.context, dc.activeDialog!);
-      return Dialog.EndOfTurn;
-    }
+    if (state.candidate) return super.continueDialog(dc);
 
     const page = this.page(dc.context, state.page);
-    const n = Number(recognizeNumber(text));
+    const n = texts.words.number(text) ?? 0;
     if (n >= 1 && n <= page.items.length) return this.choose(dc, page.items[n - 1]);
     if (page.hasMore && n === page.items.length + 1) {
       state.page = (state.page + 1) % page.pages;
-      await this.ask(dc.context, dc.activeDialog!);
-      return Dialog.EndOfTurn;
+      return this.askAgain(dc);
     }
+    if (this.offerDetected(dc, text)) return this.askAgain(dc);
     await dc.context.sendActivity(texts.t(await this.displayLanguage(dc.context), 'bot:language.invalid'));
+    return this.askAgain(dc);
+  }
+
+  protected async question(_context: TurnContext, instance: DialogInstance): Promise<YesNoQuestion | undefined> {
+    const lng = (instance.state as LanguageState).candidate;
+    if (!lng) return undefined;
+    const { texts } = this.deps;
+    return { lng, text: texts.t(lng, 'bot:language.confirm', { endonym: texts.meta(lng).endonym }), prompt: CONFIRM_LANGUAGE };
+  }
+
+  protected async answered(dc: DialogContext, yes: boolean): Promise<DialogTurnResult> {
+    const state = dc.activeDialog!.state as LanguageState;
+    if (yes) return this.choose(dc, state.candidate!);
+    state.candidate = undefined;
+    state.page = 0;
+    return this.askAgain(dc);
+  }
+
+  /** Neither yes nor no: the same language continues, another one is offered, or undefined. */
+  protected override async unrecognised(dc: DialogContext, text: string): Promise<DialogTurnResult | undefined> {
+    const state = dc.activeDialog!.state as LanguageState;
+    if (this.deps.detectLanguage(text) === state.candidate) return this.choose(dc, state.candidate!);
+    return this.offerDetected(dc, text) ? this.askAgain(dc) : undefined;
+  }
+
+  protected override async ask(context: TurnContext, instance: DialogInstance): Promise<void> {
+    const state = instance.state as LanguageState;
+    if (state.candidate) return super.ask(context, instance);
+    const { texts } = this.deps;
+    const lng = await this.displayLanguage(context);
+    const page = this.page(context, state.page);
+    const labels = page.items.map((tag) => texts.meta(tag).endonym);
+    if (page.hasMore) labels.push(texts.t(lng, 'bot:language.more'));
+    await context.sendActivity(withChoices(texts.lines(lng, texts.t(lng, 'bot:language.menu'), numbered(labels)), labels));
+  }
+
+  /** Makes a detected language, other than the one offered, the one to confirm next. */
+  private offerDetected(dc: DialogContext, text: string): boolean {
+    const state = dc.activeDialog!.state as LanguageState;
+    const detected = this.deps.detectLanguage(text);
+    if (!detected || detected === state.candidate || !this.deps.texts.locales.byTag.has(detected)) return false;
+    state.candidate = detected;
+    return true;
+  }
+
+  private async askAgain(dc: DialogContext): Promise<DialogTurnResult> {
     await this.ask(dc.context, dc.activeDialog!);
     return Dialog.EndOfTurn;
   }
@@ -103,22 +139,6 @@ export class LanguageDialog extends AskDialog<LanguageOptions> {
     return dc.endDialog(tag);
   }
 
-  protected async ask(context: TurnContext, instance: DialogInstance): Promise<void> {
-    const state = instance.state as LanguageState;
-    const { texts } = this.deps;
-    if (state.candidate) {
-      const lng = state.candidate;
-      const choices = [texts.t(lng, 'bot:language.confirm_yes'), texts.t(lng, 'bot:language.other')];
-      await context.sendActivity(withChoices(`${texts.t(lng, 'bot:language.confirm', { endonym: texts.meta(lng).endonym })}\n${numbered(choices)}`, choices));
-      return;
-    }
-    const lng = await this.displayLanguage(context);
-    const page = this.page(context, state.page);
-    const labels = page.items.map((tag) => texts.meta(tag).endonym);
-    if (page.hasMore) labels.push(texts.t(lng, 'bot:language.more'));
-    await context.sendActivity(withChoices(`${texts.t(lng, 'bot:language.menu')}\n${numbered(labels)}`, labels));
-  }
-
   /** The menu page to show: everything at once where buttons exist, pages of six on SMS. */
   private page(context: TurnContext, index: number): { items: string[]; hasMore: boolean; pages: number } {
     const all = this.deps.texts.locales.list.map((l) => l.tag);
@@ -134,10 +154,4 @@ export class LanguageDialog extends AskDialog<LanguageOptions> {
     const { texts } = this.deps;
     return negotiateLocale({ explicit: session.lang, activityLocale: context.activity.locale }, texts.locales.list.map((l) => l.tag), texts.defaultLocale);
   }
-}
-
-/** A menu number in any digit form, or "" when the text is not one. */
-function recognizeNumber(text: string): string {
-  const r = recognize({ id: 'menu', type: 'number', min: 0, max: 99, optional: false }, text, { options: {}, skip: [], and: [], foldDiacritics: false });
-  return r.ok && /^\s*\S+\s*$/.test(text) ? String(r.value) : '';
 }

@@ -107,14 +107,14 @@ export class MainDialog extends ComponentDialog {
       return Dialog.EndOfTurn;
     }
     if (inSurvey && activity.type === ActivityTypes.Message) {
-      switch (texts.command(lng, activity.text)) {
+      switch (texts.words.command(lng, activity.text)) {
         case Command.Help:
           await innerDc.context.sendActivity(
             texts.t(lng, 'bot:help.text', {
-              back: texts.keyword(lng, Command.Back),
-              language: texts.keyword(lng, Command.Language),
-              stop: texts.keyword(lng, Command.Stop),
-              delete: texts.keyword(lng, Command.Delete),
+              back: texts.words.keyword(lng, Command.Back),
+              language: texts.words.keyword(lng, Command.Language),
+              stop: texts.words.keyword(lng, Command.Stop),
+              delete: texts.words.keyword(lng, Command.Delete),
             }),
           );
           await innerDc.repromptDialog();

@@ -35,7 +35,7 @@ export class QuestionDialog extends Dialog {
     const activity = dc.context.activity;
     if (activity.type !== ActivityTypes.Message) return this.askNext(dc);
 
-    const command = texts.command(lng, activity.text);
+    const command = texts.words.command(lng, activity.text);
     if (command === Command.Back) {
       const undone = back(session.progress);
       if (!undone) {
@@ -55,8 +55,13 @@ export class QuestionDialog extends Dialog {
       await dc.context.sendActivity(texts.t(lng, 'bot:reprompt.not_text'));
       return this.askNext(dc);
     }
-    const r = recognize(step.question, text, texts.vocabulary(lng, step.question));
+    const r = recognize(step.question, text, texts.words.vocabulary(lng, step.question));
     if (!r.ok) {
+      // An answer that fits two options is asked again, and counted like "I don't understand".
+      if (r.reason === 'ambiguous') {
+        session.notUnderstood += 1;
+        await store.updateResponse(session.responseId!, { notUnderstoodCount: session.notUnderstood });
+      }
       await dc.context.sendActivity(texts.t(lng, `bot:reprompt.${r.reason}`, { option: this.exclusiveLabel(lng, step) }));
       return this.askNext(dc);
     }
@@ -118,7 +123,7 @@ export class QuestionDialog extends Dialog {
     const times = (state.confused ??= {})[step.key] = (state.confused[step.key] ?? 0) + 1;
     const vars = step.repeat ? { area: texts.optionLabel(lng, step.repeat.option) } : {};
     await dc.context.sendActivity(`${texts.t(lng, 'bot:understand.simpler')}\n${texts.s(lng, `questions.${step.question.id}.simple`, vars)}`);
-    if (times > 1) await dc.context.sendActivity(texts.t(lng, 'bot:understand.offer_language', { language: texts.keyword(lng, Command.Language) }));
+    if (times > 1) await dc.context.sendActivity(texts.t(lng, 'bot:understand.offer_language', { language: texts.words.keyword(lng, Command.Language) }));
     return this.askNext(dc);
   }
 

@@ -13,10 +13,12 @@ export interface RenderedQuestion {
   fallback: boolean;
 }
 
+/** Options as numbered lines ("1. Yes"), for channels without buttons. */
 export function numbered(labels: string[]): string {
   return labels.map((l, i) => `${i + 1}. ${l}`).join('\n');
 }
 
+/** A message with one `imBack` button per choice, whose value is the label itself. */
 export function withChoices(text: string, choices: string[]): Partial<Activity> {
   const activity = MessageFactory.text(text);
   if (choices.length) {
@@ -28,6 +30,7 @@ export function withChoices(text: string, choices: string[]): Partial<Activity> 
   return activity;
 }
 
+/** A survey step as one message: progress, question, numbered options and how to answer. */
 export function renderQuestion(texts: Texts, lng: string, step: Step, position: { index: number; total: number }): RenderedQuestion {
   const q = step.question;
   const ns = texts.ns;
@@ -59,7 +62,7 @@ export function renderQuestion(texts: Texts, lng: string, step: Step, position: 
       lines.push(texts.t(lng, 'bot:question.text'));
       break;
   }
-  if (q.optional) lines.push(texts.t(lng, 'bot:question.optional', { skip: texts.keyword(lng, 'skip') }));
+  if (q.optional) lines.push(texts.t(lng, 'bot:question.optional', { skip: texts.words.keyword(lng, 'skip') }));
   const fallback = keys.some((k) => texts.fallsBack(lng, ns, k));
-  return { activity: withChoices(lines.join('\n'), choices), fallback };
+  return { activity: withChoices(texts.lines(lng, ...lines), choices), fallback };
 }

@@ -36,11 +36,11 @@ describe.each(tags)('%s', (lng) => {
     total: 18,
     min: 0,
     max: 80,
-    skip: texts.keyword(lng, 'skip'),
-    back: texts.keyword(lng, Command.Back),
-    language: texts.keyword(lng, Command.Language),
-    stop: texts.keyword(lng, Command.Stop),
-    delete: texts.keyword(lng, Command.Delete),
+    skip: texts.words.keyword(lng, 'skip'),
+    back: texts.words.keyword(lng, Command.Back),
+    language: texts.words.keyword(lng, Command.Language),
+    stop: texts.words.keyword(lng, Command.Stop),
+    delete: texts.words.keyword(lng, Command.Delete),
   };
 
   test.each(['bot', survey.id])('every %s string fits in one SMS within budget', (ns) => {

@@ -4,7 +4,7 @@ import { askedStep, createHarness, startSurvey, texts, textOf } from '../helpers
 
 // Every supported language: the keywords, labels and re-prompts of each locale are exercised.
 const LANGS = texts.locales.list.map((l) => l.tag);
-const kw = (lng: string, c: Command) => texts.keyword(lng, c);
+const kw = (lng: string, c: Command) => texts.words.keyword(lng, c);
 
 describe.each(LANGS)('interruptions in %s', (lng) => {
   test('back lets the respondent change the previous answer', async () => {

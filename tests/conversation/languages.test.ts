@@ -67,7 +67,7 @@ describe('choosing the language', () => {
     const h = await createHarness();
     const r = h.respondent();
     await startSurvey(r, 'nb');
-    const menu = await r.text(texts.keyword('ar', Command.Language));
+    const menu = await r.text(texts.words.keyword('ar', Command.Language));
     expect(menu).toContain(endonym('ar'));
   });
 });
@@ -135,10 +135,10 @@ describe('comprehension', () => {
     const words = texts.list(lng, 'bot:keywords.dont_understand');
     const first = await r.text(words[0]);
     expect(first).toContain(texts.s(lng, 'questions.needed_help.simple'));
-    expect(first).not.toContain(texts.t(lng, 'bot:understand.offer_language', { language: texts.keyword(lng, Command.Language) }));
+    expect(first).not.toContain(texts.t(lng, 'bot:understand.offer_language', { language: texts.words.keyword(lng, Command.Language) }));
     expect(askedStep(lng, first)).toBe('needed_help');
     const second = await r.text(words[0]);
-    expect(second).toContain(texts.t(lng, 'bot:understand.offer_language', { language: texts.keyword(lng, Command.Language) }));
+    expect(second).toContain(texts.t(lng, 'bot:understand.offer_language', { language: texts.words.keyword(lng, Command.Language) }));
     const [resp] = await h.store.listResponses();
     expect(resp.notUnderstoodCount).toBe(2);
     expect(resp.answers).toEqual([]);
@@ -151,7 +151,7 @@ describe('comprehension', () => {
     await r.say('ja');
     await r.say('4');
     await r.say('1, 2');
-    await r.say(texts.keyword('nb', Command.Language));
+    await r.say(texts.words.keyword('nb', Command.Language));
     const reply = await r.text(endonym('ar'));
     expect(askedStep('ar', reply)).toBe('help_got[find_home]');
     await r.say('١');

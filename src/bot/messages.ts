@@ -1,0 +1,65 @@
+import { Locales, LocaleMeta } from '../i18n';
+import { SurveyDefinition } from '../survey/definition';
+import { directional } from '../text/bidi';
+
+/**
+ * Every word the bot says, looked up in `locales/`. Dialogs get text only through this class (or
+ * {@link Words} for what the bot listens for), so a missing translation is one place to find and
+ * user-facing literals never creep into code.
+ */
+export class Messages {
+  constructor(
+    readonly locales: Locales,
+    readonly survey: SurveyDefinition,
+    private readonly organisation: string | undefined,
+    readonly defaultLocale: string,
+  ) {
+    if (!locales.byTag.has(defaultLocale)) throw new Error(`DEFAULT_LOCALE ${defaultLocale} has no folder in locales/`);
+  }
+
+  get ns(): string {
+    return this.survey.id;
+  }
+
+  meta(lng: string): LocaleMeta {
+    return this.locales.byTag.get(lng) ?? this.locales.byTag.get(this.defaultLocale)!;
+  }
+
+  /**
+   * A bot string (`bot` namespace) or a survey string (`<surveyId>:` prefix). In a right-to-left
+   * language, a line that would start with Latin text ("NAV …", an organisation's name) is
+   * marked right-to-left, or phones would lay it out left to right.
+   */
+  t(lng: string, key: string, vars: Record<string, unknown> = {}): string {
+    return directional(this.locales.i18n.t(key, { lng, ...vars }) as string, this.meta(lng).dir);
+  }
+
+  /** A survey string: question texts, option labels, consent. */
+  s(lng: string, key: string, vars: Record<string, unknown> = {}): string {
+    return this.t(lng, `${this.ns}:${key}`, vars);
+  }
+
+  /** Lines of one message, joined and laid out in `lng`'s direction (see {@link t}). */
+  lines(lng: string, ...lines: string[]): string {
+    return directional(lines.join('\n'), this.meta(lng).dir);
+  }
+
+  /** A list (keywords, synonyms) as written, or [] when the key holds no list. */
+  list(lng: string, key: string): string[] {
+    const v = this.locales.i18n.t(key, { lng, returnObjects: true });
+    return Array.isArray(v) ? (v as string[]) : [];
+  }
+
+  /** True when `key` has no text of its own in `lng` and would be shown from a fallback language. */
+  fallsBack(lng: string, ns: string, key: string): boolean {
+    return this.locales.i18n.getResource(lng, ns, key) === undefined;
+  }
+
+  optionLabel(lng: string, option: string): string {
+    return this.s(lng, `options.${option}.label`);
+  }
+
+  organisationName(lng: string): string {
+    return this.organisation ?? this.s(lng, 'consent.default_organisation');
+  }
+}
