@@ -1,5 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { LOCALE_DATA_FILES } from '../src/i18n';
+import { glossaryProblems } from '../src/language/glossary';
+import { textHash } from '../src/language/provenance';
 import { localesDir, projectRoot } from '../src/paths';
 import { optionsOf } from '../src/survey/definition';
 import { requiredTextKeys } from '../src/survey/validate';
@@ -10,6 +13,9 @@ type Json = string | Json[] | { [k: string]: Json };
 const { locales, survey } = texts;
 const tags = locales.list.map((l) => l.tag);
 const namespaces = locales.namespaces;
+/** What respondents read, in every language; other namespaces (analyst texts) only where analysts read them. */
+const respondentNamespaces = ['bot', survey.id];
+const localesWith = (ns: string) => tags.filter((t) => fs.existsSync(path.join(localesDir, t, `${ns}.json`)));
 const resource = (tag: string, ns: string) => JSON.parse(fs.readFileSync(path.join(localesDir, tag, `${ns}.json`), 'utf8')) as Json;
 
 /** Flattens a locale file to key → value; arrays are leaves. */
@@ -30,14 +36,15 @@ test('the supported-language list matches the locale folders', () => {
   expect(tags).toEqual(expect.arrayContaining(['nb', 'nn', 'en']));
 });
 
-test('every locale has the same files', () => {
-  for (const tag of tags) {
-    const files = fs.readdirSync(path.join(localesDir, tag)).sort();
-    expect({ tag, files }).toEqual({ tag, files: ['meta.json', ...namespaces.map((n) => `${n}.json`)].sort() });
-  }
+test.each(tags)('%s has the texts respondents read and the data about its language', (tag) => {
+  const files = fs.readdirSync(path.join(localesDir, tag));
+  const required = ['meta.json', 'detect.json', 'glossary.json', ...respondentNamespaces.map((n) => `${n}.json`)];
+  expect(required.filter((f) => !files.includes(f))).toEqual([]);
+  expect(files.filter((f) => !LOCALE_DATA_FILES.has(f) && !namespaces.includes(f.replace(/\.json$/, '')))).toEqual([]);
 });
 
 describe.each(namespaces)('namespace %s', (ns) => {
+  const tags = localesWith(ns);
   const all = new Map(tags.map((t) => [t, flatten(resource(t, ns))]));
   const union = new Set([...all.values()].flatMap((m) => [...m.keys()]));
 
@@ -68,19 +75,64 @@ test.each(tags)('%s has every text the survey definition needs', (tag) => {
 
 test.each(tags)('%s keywords do not collide with answers to any question', (tag) => {
   const commands = ['help', 'back', 'language', 'stop', 'delete', 'dont_understand', 'opt_out', 'opt_in', 'sms_help'] as const;
+  const fold = texts.words.fold(tag);
   const answerWords = new Set<string>();
   for (const o of new Set(survey.items.flatMap((i) => (i.type === 'repeat' ? i.questions.flatMap(optionsOf) : optionsOf(i))).concat(['yes', 'no', 'dont_know']))) {
-    for (const w of texts.vocabulary(tag, { type: 'single', id: 'x', optional: false, options: [o] }).options[o]) answerWords.add(w.toLowerCase());
+    for (const w of texts.words.vocabulary(tag, { type: 'single', id: 'x', optional: false, options: [o] }).options[o]) answerWords.add(w);
   }
-  const clashes = commands.flatMap((c) => texts.list(tag, `bot:keywords.${c}`).filter((w) => answerWords.has(w.toLowerCase())).map((w) => `${c}: ${w}`));
+  const clashes = commands.flatMap((c) => texts.list(tag, `bot:keywords.${c}`).filter((w) => answerWords.has(fold(w))).map((w) => `${c}: ${w}`));
   expect(clashes).toEqual([]);
 });
 
-test.each(tags)('%s metadata is honest about provenance', (tag) => {
+describe.each(tags)('%s provenance', (tag) => {
   const meta = texts.meta(tag);
-  expect(['drafted', 'reviewed']).toContain(meta.provenance.status);
-  // Nothing in this repository has been reviewed by a qualified native speaker yet.
-  expect(meta.provenance.status).toBe('drafted');
+  const overrides = Object.entries(locales.provenance.get(tag) ?? {});
+  const keysOf = (ns: string) => [...flatten(resource(tag, ns)).keys()].map((k) => `${ns}:${k}`);
+  const allKeys = respondentNamespaces.flatMap(keysOf);
+  const valueOf = (nsKey: string) => {
+    const [ns, key] = nsKey.split(/:(.*)/s);
+    return locales.i18n.getResource(tag, ns, key) as unknown;
+  };
+
+  test('names who wrote the texts and how', () => {
+    expect(meta.provenance.by.trim()).not.toBe('');
+    expect(meta.provenance.method.trim()).not.toBe('');
+  });
+
+  test('claims a reviewed locale only when every string has a review on record', () => {
+    if (meta.provenance.status !== 'reviewed') return;
+    const reviewed = new Set(overrides.filter(([, r]) => r.status === 'reviewed').map(([k]) => k));
+    expect(allKeys.filter((k) => !reviewed.has(k))).toEqual([]);
+  });
+
+  test('records reviews only of strings that exist, as they were reviewed, on a day that has come', () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const wrong = overrides.flatMap(([key, r]) => {
+      if (!allKeys.includes(key)) return [`${key}: no such string`];
+      if (r.text !== textHash(valueOf(key))) return [`${key}: edited after review; have it reviewed again or remove the entry`];
+      return r.date > today ? [`${key}: reviewed on ${r.date}, which is in the future`] : [];
+    });
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('glossary', () => {
+  const source = locales.glossary.get('en')!;
+  test('the source glossary says what every term means and where it is used', () => {
+    for (const [concept, entry] of Object.entries(source)) expect({ concept, means: !!entry.means, in: entry.in?.length ?? 0 }).toEqual({ concept, means: true, in: expect.any(Number) });
+    expect(Object.values(source).every((e) => (e.in?.length ?? 0) > 0)).toBe(true);
+  });
+
+  test.each(tags)('%s uses its key terms where the survey measures them, and none of the renderings found wrong', (tag) => {
+    const own = locales.glossary.get(tag) ?? {};
+    const text = (nsKey: string) => {
+      const [ns, key] = nsKey.split(/:(.*)/s);
+      return locales.i18n.getResource(tag, ns, key) as string | undefined;
+    };
+    const problems = glossaryProblems(source, own, text, texts.words.fold(tag));
+    expect(problems.map((p) => `${p.key} (${p.concept}): ${p.message}`)).toEqual([]);
+    expect(Object.keys(own).filter((c) => !(c in source))).toEqual([]);
+  });
 });
 
 /** Texts that are the same in every language: names and numbers, not translations. */
@@ -96,11 +148,13 @@ test.each(tags.filter((t) => t !== 'en'))('%s survey texts are translated, not c
 describe('no user-facing string literal in dialogs', () => {
   const keys = new Set<string>();
   const localeValues = new Set<string>();
-  for (const tag of tags)
-    for (const ns of namespaces)
+  for (const ns of namespaces)
+    for (const tag of localesWith(ns))
       for (const [k, v] of flatten(resource(tag, ns))) {
         keys.add(`${ns}:${k}`);
         if (ns === survey.id) keys.add(k);
+        // Dialogs speak to respondents: analysts' words ("completed") may be identifiers there.
+        if (!respondentNamespaces.includes(ns)) continue;
         for (const s of Array.isArray(v) ? v : [v]) if (typeof s === 'string') localeValues.add(s.toLowerCase().trim());
       }
   const ids = new Set<string>(['yes', 'no', 'dont_know', 'consent', 'confirm_delete', 'single', 'multi', 'yes_no', 'scale', 'number', 'text']);

@@ -1,0 +1,134 @@
+import { Question, optionsOf } from '../../src/survey/definition';
+import { recognize } from '../../src/survey/recognize';
+import { texts } from '../helpers/harness';
+
+/**
+ * What respondents type, checked over every locale's own words so that the next locale cannot
+ * repeat an error found in one: a generic synonym that captures another option's answers ("I
+ * rent" for private renting), two options answered by the same word, and words that fail when
+ * typed on the keyboards the locale's meta.json declares (Sorani on a Persian keyboard, Urdu
+ * with Arabic heh).
+ */
+const tags = texts.locales.list.map((l) => l.tag);
+const { survey, words } = texts;
+const questions: Question[] = survey.items.flatMap((i) => (i.type === 'repeat' ? i.questions : [i])).filter((q) => optionsOf(q).length > 0);
+const prompts = [
+  { id: 'consent' },
+  { id: 'confirm_language', labels: { yes: 'bot:language.confirm_yes', no: 'bot:language.other' } },
+  { id: 'confirm_delete', labels: { yes: 'bot:delete.yes', no: 'bot:delete.no' } },
+];
+const YES_NO = { id: 'yes_no', type: 'yes_no', dontKnow: false, optional: false } as const;
+
+/**
+ * Synonyms that are part of another option's words on purpose; each is a decision a native
+ * reviewer should confirm. A phrase that contains the longer word is read as the longer word's
+ * option, so these are safe where the other option lists the phrasings respondents use.
+ */
+const KEPT_INSIDE: Record<string, string[]> = {
+  // The language's plain "no", which is also the negation in "don't know" and "didn't need".
+  se: ['in'], // "I don't", as in "in dieđe" (I don't know) and "in dárbbašan" (I didn't need)
+  ps: ['na'], // Latin letters, as in "na pohegam"
+  ur: ['نہیں', 'nahi', 'جی'], // both scripts; جی is the polite particle of "جی ہاں" and "جی نہیں"
+  ckb: ['نا'], // as in "نا زانم"
+  // "Abroad" alone answers "Where were you born?"; "parents born abroad" is listed for the
+  // respondents born in Norway to immigrant parents.
+  en: ['abroad'],
+  nb: ['utlandet'],
+  nn: ['utlandet'],
+  so: ['dibadda'],
+};
+
+/** Every vocabulary a respondent answers: each survey question and each yes/no prompt. */
+function vocabularies(lng: string) {
+  return [
+    ...questions.map((q) => ({ name: q.id, q, vocab: words.vocabulary(lng, q) })),
+    ...prompts.map((p) => ({ name: p.id, q: YES_NO as unknown as Question, vocab: words.yesNo(lng, p) })),
+  ];
+}
+
+/** Whether a recognition is exactly `option`, alone (a multiple choice answers with a list). */
+const isOption = (r: ReturnType<typeof recognize>, option: string) => r.ok && (Array.isArray(r.value) ? r.value.length === 1 && r.value[0] === option : r.value === option);
+const shown = (r: ReturnType<typeof recognize>) => (r.ok ? JSON.stringify(r.value) : r.reason);
+
+const contains = (phrase: string, part: string) => phrase !== part && ` ${phrase} `.includes(` ${part} `);
+
+describe.each(tags)('%s', (lng) => {
+  test('every label and synonym is understood as its own option', () => {
+    const wrong: string[] = [];
+    for (const { name, q, vocab } of vocabularies(lng)) {
+      for (const [option, list] of Object.entries(vocab.options)) {
+        for (const w of list) {
+          const r = recognize(q, w, vocab);
+          if (!isOption(r, option)) wrong.push(`${name}: "${w}" (${option}) → ${shown(r)}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  test("no option's synonym is part of another option's label or synonyms", () => {
+    const clashes: string[] = [];
+    const plain = new Set((KEPT_INSIDE[lng] ?? []).map(words.fold(lng)));
+    for (const { name, vocab } of vocabularies(lng)) {
+      for (const [a, listA] of Object.entries(vocab.options)) {
+        // The label (the first word) is what the respondent is shown; only synonyms are ours to choose.
+        for (const synonym of listA.slice(1).filter((w) => w !== listA[0] && !plain.has(w))) {
+          for (const [b, listB] of Object.entries(vocab.options)) {
+            if (b === a) continue;
+            for (const wB of listB) if (contains(wB, synonym)) clashes.push(`${name}: "${synonym}" (${a}) is part of "${wB}" (${b})`);
+          }
+        }
+      }
+    }
+    expect(clashes).toEqual([]);
+  });
+
+  test('words are understood as typed on the keyboards meta.json declares', () => {
+    const rules = Object.entries(texts.meta(lng).fold);
+    const wrong: string[] = [];
+    for (const { name, q, vocab } of vocabularies(lng)) {
+      for (const o of optionsOf(q)) {
+        for (const w of [texts.optionLabel(lng, o), ...texts.list(lng, `${texts.ns}:options.${o}.synonyms`)]) {
+          // Each declared pair, both ways: the keyboard's stand-in for the letter, and the letter for it.
+          for (const [typed, meant] of rules) {
+            for (const variant of [w.split(meant).join(typed), w.split(typed).join(meant)]) {
+              if (variant === w) continue;
+              const r = recognize(q, variant, vocab);
+              if (!isOption(r, o)) wrong.push(`${name}: "${variant}" for "${w}" → ${shown(r)}`);
+            }
+          }
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('typed as people type', () => {
+  const needed = questions.find((q) => q.id === 'needed_help')!;
+  test.each([
+    ['ckb', 'به\u200cڵێ', 'yes'], // ه + ZWNJ for ە on a Persian keyboard
+    ['ckb', 'نه\u200cخێر', 'no'],
+    ['ckb', 'بەلێ', 'yes'], // ل for ڵ
+    ['ckb', 'نەخير', 'no'], // Arabic yeh for ی
+    ['ur', 'نهیں', 'no'], // Arabic heh for ہ
+    ['ur', 'جي هاں', 'yes'],
+    ['fa', 'بلي', 'yes'], // Arabic yeh for Persian ی
+    ['ar', 'نعم', 'yes'],
+    ['ru', 'не знаю', 'dont_know'],
+    ['uk', 'не знаю', 'dont_know'],
+  ])('%s: "%s" answers %s', (lng, typed, option) => {
+    expect(recognize(needed, typed, words.vocabulary(lng, needed))).toEqual({ ok: true, value: option });
+  });
+
+  const situation = questions.find((q) => q.id === 'situation')!;
+  test.each([
+    ['ru', 'снимаю у муниципалитета'],
+    ['uk', 'винаймаю у муніципалітету'],
+    ['uk', 'орендую в комуни'],
+    ['fa', 'مستأجر شهرداری هستم'],
+  ])('%s: "%s" (renting from the municipality) is not coded as private renting', (lng, typed) => {
+    const r = recognize(situation, typed, words.vocabulary(lng, situation));
+    expect(r.ok && r.value === 'rent_private').toBe(false);
+  });
+});
