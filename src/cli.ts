@@ -12,7 +12,8 @@ Commands:
   start                     run the bot (migrates the database first)
   migrate                   apply pending database migrations and exit
   survey validate <file>    check a survey definition and its texts in every locale
-  redact                    read lines on stdin, print them with personal data replaced
+  redact [--explain]        read lines on stdin, print them with personal data replaced
+                            (--explain: what was replaced in each line, by kind and count)
   detect-language           read lines on stdin, print the locale tag the bot would guess (or und)
   export [--format csv|json] [--k 5] [--include-partial]
                             print anonymised responses (shuffled, k-anonymous, JSON with codebook)
@@ -41,8 +42,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return detectLanguageCommand(process.stdin, process.stdout);
     }
     case 'redact': {
+      const config = configOrExit(env);
+      if (!config) return 1;
       const { redactCommand } = await import('./privacy/redactCommand');
-      return redactCommand(process.stdin, process.stdout);
+      return redactCommand(process.stdin, process.stdout, rest, config.redaction);
     }
     case undefined:
     case 'help':
@@ -71,6 +74,7 @@ async function start(env: NodeJS.ProcessEnv): Promise<number> {
   const config = configOrExit(env);
   if (!config) return 1;
   const logger = createLogger(config.logLevel);
+  (await import('./privacy/redact')).configureRedaction(config.redaction);
   // Imported here so `survey validate` does not load botbuilder.
   const { startBot } = await import('./index');
   const bot = await startBot(config, logger);

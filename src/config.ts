@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 
 /**
@@ -28,6 +29,15 @@ const envSchema = z.object({
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
   /** Answer the SMS webhook within this time; a slower turn's replies are sent afterwards. */
   SMS_REPLY_DEADLINE_MS: z.coerce.number().int().min(100).max(10000).default(1500),
+  /**
+   * Regions whose local phone formats redaction recognises, tried in order, e.g. "NO,PL,SO".
+   * Unset: Norway, then each locale's meta.json `phoneRegions` (src/privacy/redact.ts).
+   */
+  REDACT_PHONE_REGIONS: z
+    .string()
+    .transform((s) => s.split(/[\s,;]+/).filter(Boolean).map((c) => c.toUpperCase()))
+    .refine((codes) => codes.length > 0 && codes.every((c) => isSupportedCountry(c)), 'must be ISO 3166 alpha-2 region codes separated by commas, such as NO,PL,SO')
+    .optional(),
   MicrosoftAppId: z.string().default(''),
   MicrosoftAppPassword: z.string().default(''),
   MicrosoftAppTenantId: z.string().default(''),
@@ -48,6 +58,8 @@ export interface Config {
   organisation?: string;
   publicUrl?: string;
   sms: { twilioAuthToken?: string; twilioAccountSid?: string; replyDeadlineMs: number };
+  /** Passed to `configureRedaction` at start-up. */
+  redaction: { phoneRegions?: string[] };
   botAuth: {
     MicrosoftAppId: string;
     MicrosoftAppPassword: string;
@@ -87,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     organisation: e.SURVEY_ORGANISATION,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     sms: { twilioAuthToken: e.TWILIO_AUTH_TOKEN, twilioAccountSid: e.TWILIO_ACCOUNT_SID, replyDeadlineMs: e.SMS_REPLY_DEADLINE_MS },
+    redaction: { phoneRegions: e.REDACT_PHONE_REGIONS },
     botAuth: {
       MicrosoftAppId: e.MicrosoftAppId,
       MicrosoftAppPassword: e.MicrosoftAppPassword,

@@ -21,6 +21,7 @@ const NEXT_WORD = / *([\p{L}\p{M}][\p{L}\p{M}\p{N}²]*|%)/uy;
 const YEAR_LIKE = /^(?:19|20)\d\d$/;
 const END_OF_CLAUSE = /^ *(?:$|[\p{P}\n])/u;
 const MAX_NAME_WORDS = 3;
+const LEAD = / *(?:[:\-–—،] *)?/y;
 
 /** The word that ends just before `pos` (one space between), or undefined. */
 function wordBefore(text: string, pos: number): { start: number; word: string } | undefined {
@@ -52,6 +53,7 @@ export function addressDetectors(lexicon: Lexicon): Detector[] {
     return stops.has(word) || quantity.has(word) || keep.has(word);
   };
   const prefix = new RegExp(wholePhrases(lists.streetPrefixes), 'giu');
+  const announcedBy = new RegExp(wholePhrases(lists.addressWords), 'giu');
 
   const followedByQuantity = (text: string, end: number) => {
     NEXT_WORD.lastIndex = end;
@@ -111,7 +113,8 @@ export function addressDetectors(lexicon: Lexicon): Detector[] {
   const postcode: Detector = function* (text) {
     for (const m of text.matchAll(POSTCODE)) {
       const [, code, place] = m;
-      if (ordinary(place)) continue;
+      // Not ordinary(): a city in keepWords ("Oslo") is exactly what follows a postcode.
+      if (stops.has(place) || quantity.has(place)) continue;
       const before = wordBefore(text, m.index!);
       if (before && quantity.has(before.word)) continue;
       const end = m.index! + m[0].length;
@@ -124,5 +127,45 @@ export function addressDetectors(lexicon: Lexicon): Detector[] {
     }
   };
 
-  return [street, prefixed, postcode];
+  // "adressen min er Grønlandsleiret 44": after an address word, any street name with a number.
+  const announced: Detector = function* (text) {
+    for (const m of text.matchAll(announcedBy)) {
+      LEAD.lastIndex = m.index! + m[0].length;
+      let at = LEAD.exec(text) ? LEAD.lastIndex : m.index! + m[0].length;
+      let start = -1;
+      let streetLike = false;
+      for (let words = 0; words < MAX_NAME_WORDS + 1; words++) {
+        WORD.lastIndex = at;
+        const w = WORD.exec(text);
+        if (!w || quantity.has(w[0])) break;
+        // "my address is …", "adressen min er …": the little words before the street are kept.
+        if (start < 0 && stops.has(w[0])) {
+          at = WORD.lastIndex;
+          const space = / +/y;
+          space.lastIndex = at;
+          if (!space.exec(text)) break;
+          at = space.lastIndex;
+          continue;
+        }
+        if (start < 0) start = at;
+        // A street name is capitalised or has a street ending, or a postcode follows the number;
+        // "I live at my cousin's place 3 nights a week" is no address.
+        streetLike ||= isCapitalised(w[0]) || endsInSuffix(w[0]);
+        at = WORD.lastIndex;
+        HOUSE_NUMBER.lastIndex = at;
+        if (HOUSE_NUMBER.exec(text)) {
+          const end = HOUSE_NUMBER.lastIndex;
+          const full = withPostcode(text, end);
+          if (!followedByQuantity(text, end) && (streetLike || full > end)) yield { start, end: full, kind: 'address' };
+          break;
+        }
+        const space = / +/y;
+        space.lastIndex = at;
+        if (!space.exec(text)) break;
+        at = space.lastIndex;
+      }
+    }
+  };
+
+  return [street, prefixed, postcode, announced];
 }

@@ -25,6 +25,7 @@ const MAX_DOCUMENT_LETTERS = 4;
 export function documentDetectors(lexicon: Lexicon): { announced: Detector; shaped: Detector[] } {
   const quantity = keySet(lexicon.lists.quantityWords);
   const keep = keySet(lexicon.lists.keepWords);
+  const stops = keySet(lexicon.lists.nameStops);
   const notLetters = (letters: string) => quantity.has(letters) || keep.has(letters);
   const announcedBy = new RegExp(wholePhrases(lexicon.lists.documentWords), 'giu');
 
@@ -33,6 +34,13 @@ export function documentDetectors(lexicon: Lexicon): { announced: Detector; shap
       NUMBER_WORD.lastIndex = m.index! + m[0].length;
       NUMBER_WORD.exec(text);
       let at = NUMBER_WORD.lastIndex;
+      // "my passport number is …", "passnummeret mitt er …": one little word may come first.
+      TOKEN.lastIndex = at;
+      const little = TOKEN.exec(text);
+      if (little && stops.has(little[0])) {
+        TOKEN_GAP.lastIndex = TOKEN.lastIndex;
+        if (TOKEN_GAP.exec(text)) at = TOKEN_GAP.lastIndex;
+      }
       const start = at;
       let end = start;
       let digits = 0;
@@ -42,7 +50,8 @@ export function documentDetectors(lexicon: Lexicon): { announced: Detector; shap
         const t = TOKEN.exec(text);
         if (!t) break;
         const d = t[0].replace(/\D/g, '').length;
-        if (d === 0 && n > 0) break;
+        // A group without digits counts only as a prefix in capitals ("FE 123456", "КН 123456").
+        if (d === 0 && (n > 0 || t[0].length > 3 || t[0] !== t[0].toUpperCase())) break;
         digits += d;
         letters += t[0].length - d;
         end = TOKEN.lastIndex;

@@ -35,6 +35,8 @@ export const redactionLexiconFile = z.strictObject({
   phoneWords: z.array(z.string().min(1)),
   /** Words that announce an identity document's number: "passnummer", "oppholdskort". */
   documentWords: z.array(z.string().min(1)),
+  /** Words that announce an address: "adressen min er", "عنواني". */
+  addressWords: z.array(z.string().min(1)),
   /** Street-name endings, glued ("Storgata") or as their own word ("Kongens gate"). */
   streetSuffixes: z.array(z.string().min(1)),
   /** Street words that only stand alone after the name, often abbreviated: "gt.", "g." (Lithuanian gatvė). */

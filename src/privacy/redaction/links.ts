@@ -38,8 +38,9 @@ const personalLink: Detector = function* (text) {
 const HANDLE = /(?<![\p{L}\p{M}\p{N}._%+\-@])@[\p{L}\p{N}_](?:[\p{L}\p{M}\p{N}._]*[\p{L}\p{M}\p{N}_])?/gu;
 // "snap: kari_99", "facebook: Kari Nordmann", "whatsapp - abdi.h": a network's name and a colon or
 // dash, then the user name (one token, or up to three capitalised words for a display name).
+// The network's name is kept: analysts may want to know people ask to be contacted there.
 const NETWORK_HANDLE =
-  /(?<![\p{L}\p{M}])(?:facebook|fb|instagram|insta|ig|tiktok|snapchat|snap|telegram|whatsapp|viber|signal|imo|linkedin|twitter|vk|vkontakte|skype|messenger)(?![\p{L}\p{M}]) ?[:\-–] ?(?:[\p{L}\p{N}_][\p{L}\p{M}\p{N}._\-]*[\p{L}\p{M}\p{N}_]|[\p{L}\p{N}])(?: \p{Lu}[\p{L}\p{M}\-]*){0,2}/giu;
+  /(?<=(?<![\p{L}\p{M}])(?:facebook|fb|instagram|insta|ig|tiktok|snapchat|snap|telegram|whatsapp|viber|signal|imo|linkedin|twitter|vk|vkontakte|skype|messenger) ?[:\-–] ?)(?:[\p{L}\p{N}_][\p{L}\p{M}\p{N}._\-]*[\p{L}\p{M}\p{N}_]|[\p{L}\p{N}])(?: \p{Lu}[\p{L}\p{M}\-]*){0,2}/giu;
 
 export const email = regexDetector(EMAIL, 'email');
 export const links: Detector[] = [personalLink, regexDetector(HANDLE, 'handle', (m) => m.length >= 3), regexDetector(NETWORK_HANDLE, 'handle')];

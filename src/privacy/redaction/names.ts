@@ -22,15 +22,20 @@ const WORD = /[\p{L}\p{M}](?:[\p{L}\p{M}'’ʼ\-]*[\p{L}\p{M}])?/uy;
 // Spaces between the words of a name, and the Ethiopic word space.
 const GAP = /[ \u1361]+/y;
 // What may sit between an introduction and the name: "my name is: Kari", "jeg heter - Kari".
-const LEAD = / *(?:[:\-–—] *)?/y;
+const LEAD = / *(?:[:\-–—،] *)?/y;
 // After a signature's name, the message may only end: whitespace, punctuation, emoji, or
 // something already redacted (the mask is a symbol).
-const TRAILING = /[\s\p{P}\p{S}]/u;
+const TRAILING = /^[\s\p{P}\p{S}\p{M}\p{Extended_Pictographic}\u200D]$/u;
 
-/** Where the message's closing run of whitespace, punctuation and symbols begins. */
+/** Where the message's closing run of whitespace, punctuation, symbols and emoji begins. */
 function trailingStart(text: string): number {
   let i = text.length;
-  while (i > 0 && TRAILING.test(text[i - 1])) i--;
+  while (i > 0) {
+    // An emoji outside the Basic Multilingual Plane is two UTF-16 units.
+    const width = i > 1 && /[\uDC00-\uDFFF]/.test(text[i - 1]) && /[\uD800-\uDBFF]/.test(text[i - 2]) ? 2 : 1;
+    if (!TRAILING.test(text.slice(i - width, i))) break;
+    i -= width;
+  }
   return i;
 }
 const MAX_WORDS = 3;
@@ -44,11 +49,15 @@ interface Scan {
   requireCapital: boolean;
   /** Ignore stop words after the first word (signatures, which must end the message anyway). */
   stopsOnlyFirst: boolean;
+  /** A capitalised first word is a name even when it is also a stop word. */
+  capitalNames: boolean;
 }
 
 export function nameDetectors(lexicon: Lexicon): Detector[] {
   const { lists } = lexicon;
-  const stops = keySet(lists.nameStops.filter((w) => !UNSPACED.test(w)));
+  // A sign-off is never part of a name ("hilsen hilsen"). Greetings may be: Selam, Salam.
+  const oneWord = lists.signOffs.filter((w) => !/\s/.test(w));
+  const stops = keySet([...lists.nameStops, ...oneWord].filter((w) => !UNSPACED.test(w)));
   const unspacedStops = lists.nameStops.filter((w) => UNSPACED.test(w));
   const particles = keySet(lists.nameParticles);
   const keep = keySet(lists.keepWords);
@@ -56,6 +65,15 @@ export function nameDetectors(lexicon: Lexicon): Detector[] {
     const key = wordKey(word);
     // Arabic-script "and" is written joined to the next word: وأنا is و + أنا.
     return stops.has(key) || (key.length > 2 && key.startsWith('و') && stops.has(key.slice(1)));
+  };
+
+  // "Dette er Asker kommune", "This is Bergen municipality": a place before an institution word.
+  const beforeKeepWord = (text: string, end: number) => {
+    GAP.lastIndex = end;
+    if (!GAP.exec(text)) return false;
+    WORD.lastIndex = GAP.lastIndex;
+    const next = WORD.exec(text);
+    return next !== null && keep.has(next[0]);
   };
 
   /** Cuts a run of unspaced script at its first stop word; the length kept. */
@@ -88,8 +106,11 @@ export function nameDetectors(lexicon: Lexicon): Detector[] {
         if (cut < m[0].length) break;
       } else {
         const first = words.length === 0;
-        if ((first || !opts.stopsOnlyFirst) && isStop(word)) break;
-        if (first && opts.requireCapital && (!isCapitalised(word) || isAcronym(word) || keep.has(word))) break;
+        // After a self-introduction a capital is not a sentence start: "my name is Will", "magacaygu
+        // waa Ayaan" are names even though "will" and "ayaan" are ordinary words.
+        const named = first && opts.capitalNames && hasCase(word) && isCapitalised(word) && !isAcronym(word);
+        if ((first || !opts.stopsOnlyFirst) && !named && isStop(word)) break;
+        if (first && opts.requireCapital && (!isCapitalised(word) || isAcronym(word) || keep.has(word) || beforeKeepWord(text, at + word.length))) break;
         if (first) capitalised = hasCase(word) && isCapitalised(word);
         else if (capitalised && !opts.stopsOnlyFirst && hasCase(word) && !isCapitalised(word) && !particles.has(word)) break;
         words.push({ start: at, end: at + word.length, word });
@@ -113,7 +134,7 @@ export function nameDetectors(lexicon: Lexicon): Detector[] {
     'giu',
   );
   // A sign-off, then a comma or the like, and the name on the same line or the next.
-  const signOff = new RegExp(`(?:${wholePhrases(lists.signOffs)})[ \\t]*[,:!.\\-–—]?[ \\t]*(?:\\r?\\n[ \\t]*)?`, 'giu');
+  const signOff = new RegExp(`(?:${wholePhrases(lists.signOffs)})[ \\t]*[,:!.\\-–—،؛፣]?[ \\t]*(?:\\r?\\n[ \\t]*)?`, 'giu');
 
   const fromPhrase = (re: RegExp, opts: Scan, atEndOnly: boolean): Detector =>
     function* (text) {
@@ -127,8 +148,8 @@ export function nameDetectors(lexicon: Lexicon): Detector[] {
     };
 
   return [
-    fromPhrase(introduction, { maxWords: MAX_WORDS, requireCapital: false, stopsOnlyFirst: false }, false),
-    fromPhrase(greetingIntroduction, { maxWords: MAX_WORDS, requireCapital: true, stopsOnlyFirst: false }, false),
-    fromPhrase(signOff, { maxWords: MAX_WORDS + 1, requireCapital: false, stopsOnlyFirst: true }, true),
+    fromPhrase(introduction, { maxWords: MAX_WORDS, requireCapital: false, stopsOnlyFirst: false, capitalNames: true }, false),
+    fromPhrase(greetingIntroduction, { maxWords: MAX_WORDS, requireCapital: true, stopsOnlyFirst: false, capitalNames: false }, false),
+    fromPhrase(signOff, { maxWords: MAX_WORDS + 1, requireCapital: false, stopsOnlyFirst: true, capitalNames: true }, true),
   ];
 }

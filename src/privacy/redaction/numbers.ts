@@ -168,11 +168,9 @@ export const identityNumber: Detector[] = [
   regexDetector(ID_NUMBER, 'id', isIdentityNumber),
   regexDetector(THAI_ID, 'id', (m) => isValidThaiId(m.replace(/\D/g, ''))),
 ];
-export const accountNumber: Detector[] = [
-  regexDetector(IBAN, 'account'),
-  regexDetector(NRB, 'account'),
-  regexDetector(ACCOUNT_GROUPED, 'account'),
-  regexDetector(ACCOUNT_PLAIN, 'account', (m) => isValidAccountNumber(m)),
-];
+/** Account numbers in a shape no identity number has (4.2.5, IBAN, NRB): before identity numbers, which would take "1503.12.34562" for a date. */
+export const groupedAccountNumber: Detector[] = [regexDetector(IBAN, 'account'), regexDetector(NRB, 'account'), regexDetector(ACCOUNT_GROUPED, 'account')];
+/** Eleven digits in a row with a valid account check: after identity numbers, so a date-like run stays an <ID>. */
+export const plainAccountNumber = regexDetector(ACCOUNT_PLAIN, 'account', (m) => isValidAccountNumber(m));
 export const norwegianPhone = regexDetector(NO_PHONE, 'phone', (m) => !isRange(m));
 export const internationalPhoneShape = regexDetector(INTL_PHONE, 'phone');

@@ -21,8 +21,9 @@ import { keySet } from './words';
 
 // A run after + or 00: digits, spaces, dots, hyphens and parentheses, as people group numbers.
 const PREFIXED = new RegExp(`${NOT_AFTER_NUMBER}[(]?(?:\\+|00) ?[1-9][\\d ().\\-]{5,30}`, 'g');
-// Up to six groups of digits with one separator between, as a number is typed in any country.
-const NATIONAL = /(?<![\p{L}\p{M}\p{N}+/@]|[\p{N}][.,\- ]|[+])\(?\d{1,5}\)?(?:[ .\-]\(?\d{1,5}\)?){0,5}(?![\p{L}\p{M}\p{N}]|[.,/]\d)/gu;
+// Up to six groups of digits with one separator between, as a number is typed in any country
+// ("0300 1234567", "07911 123456", or all in one run).
+const NATIONAL = /(?<![\p{L}\p{M}\p{N}+/@]|[\p{N}][.,\- ]|[+])\(?\d{1,12}\)?(?:[ .\-]\(?\d{1,12}\)?){0,5}(?![\p{L}\p{M}\p{N}]|[.,/]\d)/gu;
 // Dates and clock times inside a run of numbers; a phone number never spans one.
 const DATE_OR_TIME = /(?<!\d)(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[.:]\d{2}(?:-\d{1,2}[.:]\d{2})?)(?!\d)/g;
 const GROUP = /\d+/g;
@@ -129,7 +130,10 @@ export function phoneDetectors(lexicon: Lexicon, regions: readonly CountryCode[]
         const shown = text.slice(start, end);
         if (isRange(shown) || window.every((g) => YEAR.test(g.digits))) continue;
         if (amountContext(text, start, end)) continue;
-        if (!context && isThousands(window, text) && digits.endsWith('00')) continue;
+        // Thousands grouping reads as an amount when it ends in 00 ("2 500 000") or starts with a
+        // group of one or two digits other than a trunk 0 ("1 234 567"): no numbering plan groups
+        // a subscriber number that way, while "601 234 567" (Poland) and "07 123 456" (Eritrea) do.
+        if (!context && isThousands(window, text) && (digits.endsWith('00') || (window[0].digits.length <= 2 && !window[0].digits.startsWith('0')))) continue;
         if (validSomewhere(digits) || (context && digits.length >= MIN_UNKNOWN_DIGITS && i === 0)) {
           found = j;
           yield { start, end, kind: 'phone' as const };

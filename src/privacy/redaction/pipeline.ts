@@ -6,7 +6,7 @@ import { Finding, noRedactions, PLACEHOLDERS, RedactionKind } from './kinds';
 import { Lexicon } from './lexicon';
 import { email, links } from './links';
 import { nameDetectors } from './names';
-import { accountNumber, Detector, identityNumber, internationalPhoneShape, norwegianPhone, norwegianPrefixedPhone } from './numbers';
+import { Detector, groupedAccountNumber, identityNumber, internationalPhoneShape, norwegianPhone, norwegianPrefixedPhone, plainAccountNumber } from './numbers';
 import { phoneDetectors } from './phones';
 
 /** What one redaction did: the text with placeholders, and how many of each kind it replaced. */
@@ -30,8 +30,8 @@ export interface RedactorOptions {
  *
  * Order matters: each detector sees the text with earlier findings masked out. E-mail and links
  * first (they hold digits and @), then numbers with an international prefix (unambiguous), then
- * identity and account numbers (11 digits) before an 8-digit phone pattern could take part of
- * one, then documents announced by a word, Norwegian and then other countries' phone numbers,
+ * account and identity numbers (11 digits and more) before an 8-digit phone pattern could take
+ * part of one, then documents announced by a word, Norwegian and then other countries' phone numbers,
  * document and plate shapes, addresses, and names last, which stop at anything masked.
  */
 export function createRedactor(options: RedactorOptions): Redactor {
@@ -44,8 +44,9 @@ export function createRedactor(options: RedactorOptions): Redactor {
     norwegianPrefixedPhone,
     phones.prefixed,
     internationalPhoneShape,
+    ...groupedAccountNumber,
     ...identityNumber,
-    ...accountNumber,
+    plainAccountNumber,
     documents.announced,
     norwegianPhone,
     phones.national,
