@@ -2,12 +2,10 @@ import { TurnContext } from 'botbuilder';
 import { Dialog, DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
 import { YesNoDialog, YesNoQuestion } from './askDialog';
 import { DialogDeps, sessionOf } from '../src/bot/session';
-import { YesNoPrompt } from '../src/bot/texts';
+import { YES_NO_PROMPTS } from '../src/bot/words';
 
 export const CONFIRM_DELETE_DIALOG = 'confirmDeleteDialog';
 
-/** "Yes, delete" and "No, go on": buttons that say what they do. */
-const CONFIRM_DELETE: YesNoPrompt = { id: 'confirm_delete', labels: { yes: 'bot:delete.yes', no: 'bot:delete.no' } };
 
 export interface DeleteResult {
   deleted: boolean;
@@ -30,7 +28,7 @@ export class ConfirmDeleteDialog extends YesNoDialog {
 
   protected async question(context: TurnContext): Promise<YesNoQuestion> {
     const lng = (await sessionOf(this.deps, context)).lang ?? this.deps.texts.defaultLocale;
-    return { lng, text: this.deps.texts.t(lng, 'bot:delete.confirm'), prompt: CONFIRM_DELETE };
+    return { lng, text: this.deps.texts.t(lng, 'bot:delete.confirm'), prompt: YES_NO_PROMPTS.delete };
   }
 
   protected async answered(dc: DialogContext, yes: boolean): Promise<DialogTurnResult> {

@@ -2,12 +2,10 @@ import { TurnContext } from 'botbuilder';
 import { Dialog, DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
 import { YesNoDialog, YesNoQuestion } from './askDialog';
 import { DialogDeps, sessionOf } from '../src/bot/session';
-import { YesNoPrompt } from '../src/bot/texts';
+import { YES_NO_PROMPTS } from '../src/bot/words';
 
 export const CONSENT_DIALOG = 'consentDialog';
 
-/** Consent is answered with the survey's own yes and no. */
-const CONSENT: YesNoPrompt = { id: 'consent' };
 
 /** Explains purpose and anonymity and asks for consent. Ends with true (consented) or false. */
 export class ConsentDialog extends YesNoDialog {
@@ -28,7 +26,7 @@ export class ConsentDialog extends YesNoDialog {
 
   protected async question(context: TurnContext): Promise<YesNoQuestion> {
     const lng = await this.language(context);
-    return { lng, text: this.deps.texts.s(lng, 'consent.ask'), prompt: CONSENT };
+    return { lng, text: this.deps.texts.s(lng, 'consent.ask'), prompt: YES_NO_PROMPTS.consent };
   }
 
   protected async answered(dc: DialogContext, yes: boolean): Promise<DialogTurnResult> {

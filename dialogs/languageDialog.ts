@@ -5,15 +5,13 @@ import { channelKind } from '../src/identity';
 import { numbered, withChoices } from '../src/bot/prompts';
 import { DialogDeps, sessionOf } from '../src/bot/session';
 import { negotiateLocale } from '../src/bot/negotiateLocale';
-import { YesNoPrompt } from '../src/bot/texts';
+import { YES_NO_PROMPTS } from '../src/bot/words';
 
 export const LANGUAGE_DIALOG = 'languageDialog';
 
 /** SMS shows no buttons and every character costs: the menu comes in pages of this many. */
 const SMS_PAGE_SIZE = 6;
 
-/** "Yes" continues in the guessed language, "Other language" shows the menu. */
-const CONFIRM_LANGUAGE: YesNoPrompt = { id: 'confirm_language', labels: { yes: 'bot:language.confirm_yes', no: 'bot:language.other' } };
 
 export interface LanguageOptions {
   /** Mid-survey switch: no greeting and no guess, and the switch is counted. */
@@ -83,7 +81,7 @@ export class LanguageDialog extends YesNoDialog<LanguageOptions> {
     const lng = (instance.state as LanguageState).candidate;
     if (!lng) return undefined;
     const { texts } = this.deps;
-    return { lng, text: texts.t(lng, 'bot:language.confirm', { endonym: texts.meta(lng).endonym }), prompt: CONFIRM_LANGUAGE };
+    return { lng, text: texts.t(lng, 'bot:language.confirm', { endonym: texts.meta(lng).endonym }), prompt: YES_NO_PROMPTS.language };
   }
 
   protected async answered(dc: DialogContext, yes: boolean): Promise<DialogTurnResult> {

@@ -74,7 +74,8 @@ test.each(tags)('%s has every text the survey definition needs', (tag) => {
 });
 
 test.each(tags)('%s keywords do not collide with answers to any question', (tag) => {
-  const commands = ['help', 'back', 'language', 'stop', 'delete', 'dont_understand', 'opt_out', 'opt_in', 'sms_help'] as const;
+  // Skip words too: on a required question they are refused before the answer is matched.
+  const commands = ['help', 'back', 'language', 'stop', 'delete', 'skip', 'dont_understand', 'opt_out', 'opt_in', 'sms_help'] as const;
   const fold = texts.words.fold(tag);
   const answerWords = new Set<string>();
   for (const o of new Set(survey.items.flatMap((i) => (i.type === 'repeat' ? i.questions.flatMap(optionsOf) : optionsOf(i))).concat(['yes', 'no', 'dont_know']))) {

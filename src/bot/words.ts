@@ -30,6 +30,16 @@ export interface YesNoPrompt {
   labels?: { yes: string; no: string };
 }
 
+/** The yes/no prompts of the bot, folded with everything else at start-up. */
+export const YES_NO_PROMPTS = {
+  /** Consent is answered with the survey's own yes and no. */
+  consent: { id: 'consent' },
+  /** "Yes" continues in the guessed language, "Other language" shows the menu. */
+  language: { id: 'confirm_language', labels: { yes: 'bot:language.confirm_yes', no: 'bot:language.other' } },
+  /** "Yes, delete" and "No, go on": buttons that say what they do. */
+  delete: { id: 'confirm_delete', labels: { yes: 'bot:delete.yes', no: 'bot:delete.no' } },
+} as const satisfies Record<string, YesNoPrompt>;
+
 /** Longest message that can be a command; anything longer is an answer or a sentence. */
 const MAX_COMMAND_LENGTH = 60;
 const MAX_SMS_KEYWORD_LENGTH = 40;
@@ -65,6 +75,7 @@ export class Words {
     const questions = survey.items.flatMap((i) => (i.type === 'repeat' ? i.questions : [i]));
     for (const l of locales.list) {
       for (const q of questions) this.vocabulary(l.tag, q);
+      for (const p of Object.values(YES_NO_PROMPTS)) this.yesNo(l.tag, p);
       this.commands.set(l.tag, this.commandTable(l.tag));
       const first = new Map<Command | 'skip', string>();
       for (const c of [...COMMANDS, 'skip' as const]) first.set(c, messages.list(l.tag, `bot:keywords.${c}`)[0] ?? c);
@@ -108,8 +119,8 @@ export class Words {
 
   /**
    * Yes/no words in `lng` for a prompt, with the prompt's own button labels first ("Yes, delete",
-   * "Other language"), so a tapped button is understood as well as a typed "ja" or "1". Folded on
-   * first use and kept.
+   * "Other language"), so a tapped button is understood as well as a typed "ja" or "1". The
+   * {@link YES_NO_PROMPTS} are folded at start-up; any other prompt on first use, then kept.
    */
   yesNo(lng: string, prompt: YesNoPrompt): Vocabulary {
     const key = `${lng}\u0000prompt:${prompt.id}`;

@@ -50,6 +50,52 @@ describe('choosing the language', () => {
     expect(reply).toContain(confirmText('ar'));
   });
 
+  describe('a sentence where a choice was expected', () => {
+    // The web page greets before the respondent writes: the conversation opens with the
+    // browser's language as the guess, and the first thing typed answers "Continue in …?".
+    async function greetedIn(locale: string) {
+      const h = await createHarness();
+      const r = h.respondent();
+      const greeting = await r.text({ type: ActivityTypes.ConversationUpdate, membersAdded: [{ id: r.id, name: '' }], recipient: { id: 'bot', name: '' }, locale });
+      return { h, r, greeting };
+    }
+
+    test('in the offered language continues in it', async () => {
+      const { r, greeting } = await greetedIn('nb-NO');
+      expect(greeting).toContain(confirmText('nb'));
+      const reply = await r.text('Hei, jeg vil svare');
+      expect(reply).toContain(texts.t('nb', 'bot:language.changed', { endonym: endonym('nb') }));
+      expect(reply).toContain(texts.s('nb', 'consent.ask'));
+      expect(reply).not.toContain(texts.t('nb', 'bot:reprompt.no_match'));
+    });
+
+    test.each([
+      ['pl', 'Dzień dobry, chcę odpowiedzieć na pytania'],
+      ['ar', 'مرحبا، أريد أن أجيب'],
+      ['ti', 'ሰላም፡ ክምልስ እደሊ'],
+    ])('in another supported language (%s) offers that language', async (lng, sentence) => {
+      const { r } = await greetedIn('nb-NO');
+      const reply = await r.text(sentence);
+      expect(reply).toContain(confirmText(lng));
+      expect(reply).not.toContain(texts.t('nb', 'bot:reprompt.no_match'));
+      expect(await r.text('1')).toContain(texts.s(lng, 'consent.ask'));
+    });
+
+    test('that no language can be read from is not understood', async () => {
+      const { r } = await greetedIn('nb-NO');
+      const reply = await r.text('qwzx vbnm');
+      expect(reply).toContain(texts.t('nb', 'bot:reprompt.no_match'));
+      expect(reply).toContain(confirmText('nb'));
+    });
+
+    test('under the menu offers the language it is written in', async () => {
+      const h = await createHarness();
+      const r = h.respondent();
+      await r.say('👍');
+      expect(await r.text('Добрий день, мені потрібна допомога з житлом')).toContain(confirmText('uk'));
+    });
+  });
+
   test('on SMS the menu comes in pages with a "more languages" entry', async () => {
     const h = await createHarness();
     const r = h.respondent('+4799999999', 'sms');
@@ -77,6 +123,7 @@ describe('answers in every script', () => {
     ['ar', '٣'],
     ['fa', '۳'],
     ['ur', '۳'],
+    ['th', '๓'],
     ['en', '3'],
   ])('%s: "%s" selects option 3', async (lng, digit) => {
     const h = await createHarness();
@@ -103,6 +150,56 @@ describe('answers in every script', () => {
     expect(askedStep(lng, await r.text(word))).toBe('situation');
     const [resp] = await h.store.listResponses();
     expect(resp.answers[0]).toMatchObject({ questionId: 'needed_help', value: 'yes', language: lng, fallback: false });
+  });
+});
+
+describe('ambiguous answers', () => {
+  test.each([
+    ['ar', 'أملك بيتي أو أستأجر من البلدية'],
+    ['nb', 'jeg eier boligen, eller jeg leier av kommunen'],
+  ])('%s: an answer that fits two options is asked again and counted as not understood', async (lng, both) => {
+    const h = await createHarness();
+    const r = h.respondent();
+    await startSurvey(r, lng);
+    await r.say('2'); // needed_help: no
+    const reply = await r.text(both);
+    expect(reply).toContain(texts.t(lng, 'bot:reprompt.ambiguous'));
+    expect(askedStep(lng, reply)).toBe('situation');
+    const [resp] = await h.store.listResponses();
+    expect(resp.notUnderstoodCount).toBe(1);
+    expect(resp.answers.map((a) => a.questionId)).toEqual(['needed_help']);
+  });
+
+  test('ru: renting from the municipality is not coded as private renting', async () => {
+    const h = await createHarness();
+    const r = h.respondent();
+    await startSurvey(r, 'ru');
+    await r.say('2');
+    await r.say('снимаю у коммуны');
+    const [resp] = await h.store.listResponses();
+    expect(resp.answers.find((a) => a.questionId === 'situation')?.value).toBe('rent_municipal');
+  });
+});
+
+describe('Tigrinya commands in every form', () => {
+  test.each([
+    ['ተመለሲ', 'feminine'],
+    ['ተመለሱ', 'plural'],
+    ['temeles', 'in Latin letters'],
+  ])('"%s" (%s) goes back to the previous question', async (word) => {
+    const h = await createHarness();
+    const r = h.respondent();
+    await startSurvey(r, 'ti');
+    await r.say('2');
+    expect(askedStep('ti', await r.text(word))).toBe('needed_help');
+  });
+
+  test('"ኣዕርፊ" (feminine) pauses, and any message resumes', async () => {
+    const h = await createHarness();
+    const r = h.respondent();
+    await startSurvey(r, 'ti');
+    expect(await r.text('ኣዕርፊ')).toBe(texts.t('ti', 'bot:pause.paused'));
+    expect(await r.text('ሰላም')).toContain(texts.t('ti', 'bot:pause.resumed'));
   });
 });
 

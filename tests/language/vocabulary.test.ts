@@ -1,5 +1,6 @@
 import { Question, optionsOf } from '../../src/survey/definition';
 import { recognize } from '../../src/survey/recognize';
+import { YES_NO_PROMPTS } from '../../src/bot/words';
 import { texts } from '../helpers/harness';
 
 /**
@@ -12,11 +13,7 @@ import { texts } from '../helpers/harness';
 const tags = texts.locales.list.map((l) => l.tag);
 const { survey, words } = texts;
 const questions: Question[] = survey.items.flatMap((i) => (i.type === 'repeat' ? i.questions : [i])).filter((q) => optionsOf(q).length > 0);
-const prompts = [
-  { id: 'consent' },
-  { id: 'confirm_language', labels: { yes: 'bot:language.confirm_yes', no: 'bot:language.other' } },
-  { id: 'confirm_delete', labels: { yes: 'bot:delete.yes', no: 'bot:delete.no' } },
-];
+const prompts = Object.values(YES_NO_PROMPTS);
 const YES_NO = { id: 'yes_no', type: 'yes_no', dontKnow: false, optional: false } as const;
 
 /**
@@ -130,5 +127,53 @@ describe('typed as people type', () => {
   ])('%s: "%s" (renting from the municipality) is not coded as private renting', (lng, typed) => {
     const r = recognize(situation, typed, words.vocabulary(lng, situation));
     expect(r.ok && r.value === 'rent_private').toBe(false);
+  });
+});
+
+describe('keywords as people type them', () => {
+  const COMMANDS_TYPED = ['back', 'stop', 'delete', 'skip', 'opt_in'] as const;
+  const nonLatin = texts.locales.list.filter((l) => l.script !== 'Latn').map((l) => l.tag);
+
+  test.each(nonLatin)('%s accepts a Latin-letter spelling of back, stop, delete, skip and start, as typed on phones without its keyboard', (lng) => {
+    const missing = COMMANDS_TYPED.filter((c) => !texts.list(lng, `bot:keywords.${c}`).some((w) => /^[a-z0-9' -]*[a-z][a-z0-9' -]*$/i.test(w)));
+    expect(missing).toEqual([]);
+  });
+
+  // Tigrinya imperatives agree with the person addressed: masculine, feminine, plural (also polite).
+  test.each([
+    ['ተመለስ', 'back'], ['ተመለሲ', 'back'], ['ተመለሱ', 'back'], ['ndhrit', 'back'], ['temelesi', 'back'],
+    ['ኣዕርፍ', 'stop'], ['ኣዕርፊ', 'stop'], ['ኣዕርፉ', 'stop'], ['erefti', 'stop'],
+    ['ደምስስ', 'delete'], ['ደምስሲ', 'delete'], ['ደምስሱ', 'delete'], ['ሰርዚ', 'delete'], ['demsisu', 'delete'],
+  ])('ti: "%s" is %s', (typed, command) => {
+    expect(words.command('ti', typed)).toBe(command);
+  });
+
+  const municipality = survey.items.find((i) => i.id === 'municipality') as Question;
+  test.each(['ሕለፍ', 'ሕለፊ', 'ሕለፉ', 'hlef', 'hilef'])('ti: "%s" skips an optional question', (typed) => {
+    expect(recognize(municipality, typed, words.vocabulary('ti', municipality))).toEqual({ ok: true, value: null });
+  });
+
+  test.each(['ጀምር', 'ጀምሪ', 'ጀምሩ', 'jemri', 'start'])('ti: "%s" restarts SMS', (typed) => {
+    expect(words.smsKeyword(typed)).toBe('opt_in');
+  });
+});
+
+describe('tables folded once', () => {
+  test('recognising commands, keywords, names and answers does not ask i18next for words', () => {
+    const spy = jest.spyOn(texts.locales.i18n, 't');
+    try {
+      const q = questions.find((x) => x.id === 'situation')!;
+      for (const lng of tags) {
+        words.command(lng, 'hjelp');
+        words.keyword(lng, 'skip');
+        recognize(q, '3', words.vocabulary(lng, q));
+        words.yesNo(lng, prompts[1]);
+      }
+      words.smsKeyword('STOPP');
+      words.languageFromName('Polski');
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
