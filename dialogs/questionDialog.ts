@@ -104,7 +104,9 @@ export class QuestionDialog extends Dialog {
     const lng = shown?.key === step.key ? shown.lng : (session.lang ?? texts.defaultLocale);
     const { progress, dropped } = answer(texts.survey, session.progress, step.key, value);
     const { questionId, iteration } = parseStepKey(step.key);
-    await store.saveAnswer({ responseId: session.responseId!, questionId, iteration, value, language: lng, fallback: shown?.fallback ?? false });
+    // How often "I don't understand" came before this answer: the comprehension analysis reads it per question.
+    const notUnderstood = (dc.activeDialog!.state as { confused?: Record<string, number> }).confused?.[step.key] ?? 0;
+    await store.saveAnswer({ responseId: session.responseId!, questionId, iteration, value, language: lng, fallback: shown?.fallback ?? false, notUnderstood });
     await store.deleteAnswers(session.responseId!, dropped.map(parseStepKey));
     session.progress = progress;
   }

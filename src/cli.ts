@@ -15,10 +15,17 @@ Commands:
   redact [--explain]        read lines on stdin, print them with personal data replaced
                             (--explain: what was replaced in each line, by kind and count)
   detect-language           read lines on stdin, print the locale tag the bot would guess (or und)
-  export [--format csv|json] [--k 5] [--include-partial]
-                            print anonymised responses (shuffled, k-anonymous, JSON with codebook)
-  report [--by language|background] [--k 5] [--json]
-                            help received by group, small cells suppressed, with 95% intervals
+  export --format csv|xlsx|json [--out FILE] [--labels LOCALE] [--version N]
+         [--from WEEK] [--to WEEK] [--language L] [--channel C] [--status completed|all]
+         [--k 5] [--include-free-text] [--bom] [--codebook-language nb|en]
+                            anonymised responses: shuffled, no response id, k-anonymous over the
+                            survey's quasi-identifiers; WEEK is an ISO week such as 2026-W05
+  analyze --by language|background|situation|channel [--area AREA] [--json] [--k 5]
+          [--status completed|all] [--lang en|nb]
+                            help received and barriers by group, with 95% intervals, gaps to the
+                            baseline group and tests; every number through disclosure control
+  codebook [--format json|csv|xlsx] [--out FILE] [--lang en|nb]
+                            every column, question and code, with labels in every language
 `;
 
 /** Runs one CLI command; resolves to the process exit code. */
@@ -35,8 +42,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return 2;
     case 'export':
       return exportCommand(rest, env);
-    case 'report':
-      return reportCommand(rest, env);
+    case 'analyze':
+      return analyzeCommand(rest, env);
+    case 'codebook':
+      return codebookCommand(rest, env);
     case 'detect-language': {
       const { detectLanguageCommand } = await import('./language/detectCommand');
       return detectLanguageCommand(process.stdin, process.stdout);
@@ -125,43 +134,163 @@ function choiceOption<T extends string>(args: string[], name: string, choices: r
   return undefined;
 }
 
-/** Reads --k; undefined (after saying why) when it is not a whole number of at least 2. */
+/** Reads --k; undefined (after saying why) when it is not a whole number of at least 3. */
 function kOption(args: string[]): number | undefined {
   const k = Number(option(args, '--k') ?? 5);
-  if (Number.isInteger(k) && k >= 2) return k;
-  process.stderr.write('--k must be a whole number of at least 2\n');
+  if (Number.isInteger(k) && k >= 3) return k;
+  process.stderr.write('--k must be a whole number of at least 3: with smaller groups, the people in a group can tell each other apart\n');
   return undefined;
 }
 
-async function reportCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+const ISO_WEEK = /^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/;
+
+/** The analyst service over the configured store, for one command; the store is closed after. */
+async function withAnalyst(env: NodeJS.ProcessEnv, work: (service: import('./analyst/analystService').AnalystService) => Promise<number>): Promise<number> {
   const config = configOrExit(env);
   if (!config) return 1;
-  const by = choiceOption(args, '--by', ['language', 'background'] as const);
-  const k = kOption(args);
-  if (by === undefined || k === undefined) return 2;
-  const { helpReceived, formatReport } = await import('./report/helpReceived');
+  const { AnalystService } = await import('./analyst/analystService');
   const { DEFAULT_SURVEY_FILE, loadSurvey } = await import('./survey/load');
-  return withStore(config.databaseUrl, async (store) => {
-    const report = await helpReceived(store, loadSurvey(DEFAULT_SURVEY_FILE).id, by, k);
-    process.stdout.write(args.includes('--json') ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
-    return 0;
+  const survey = loadSurvey(DEFAULT_SURVEY_FILE);
+  const locales = loadLocales();
+  // At the server's own command line the operator may choose k (at least 3); the HTTP API never lets a request choose.
+  return withStore(config.databaseUrl, (store) => work(new AnalystService({ store, survey, locales }, 3)));
+}
+
+/** A progress bar on a terminal; nothing when stderr is piped or a file. */
+async function progressBar(): Promise<{ update(done: number, total: number): void; stop(): void }> {
+  if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+  const { SingleBar, Presets } = await import('cli-progress');
+  const bar = new SingleBar({ stream: process.stderr, hideCursor: true, format: '{bar} {percentage}% | {value}/{total}' }, Presets.shades_classic);
+  let started = false;
+  return {
+    update(done, total) {
+      if (!started) bar.start(total, 0);
+      started = true;
+      bar.update(done);
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+/** Resolves when a file stream has flushed and closed (or at once for stdout). */
+function closed(out: NodeJS.WritableStream): Promise<void> {
+  if (out === process.stdout) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    out.on('error', reject);
+    if ((out as fs.WriteStream).closed) resolve();
+    else out.on('close', () => resolve());
+    out.end();
   });
 }
 
 async function exportCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const config = configOrExit(env);
-  if (!config) return 1;
-  const format = choiceOption(args, '--format', ['csv', 'json'] as const);
+  const format = choiceOption(args, '--format', ['csv', 'xlsx', 'json'] as const);
+  const status = choiceOption(args, '--status', ['completed', 'all'] as const);
   const k = kOption(args);
-  if (format === undefined || k === undefined) return 2;
-  const { Texts } = await import('./bot/texts');
-  const { exportResponses } = await import('./export/exportResponses');
-  const { DEFAULT_SURVEY_FILE, loadSurvey } = await import('./survey/load');
-  const texts = new Texts(loadLocales(), loadSurvey(DEFAULT_SURVEY_FILE), config.organisation, config.defaultLocale);
-  return withStore(config.databaseUrl, async (store) => {
-    const result = await exportResponses(store, texts, { format, k, includePartial: args.includes('--include-partial') });
-    process.stdout.write(result.body);
-    process.stderr.write(`${result.rows} response(s) exported, k = ${k}.\n`);
+  if (format === undefined || status === undefined || k === undefined) return 2;
+  const from = option(args, '--from');
+  const to = option(args, '--to');
+  for (const [name, week] of [['--from', from], ['--to', to]] as const) {
+    if (week !== undefined && !ISO_WEEK.test(week)) {
+      process.stderr.write(`${name} must be an ISO week such as 2026-W05, not "${week}"\n`);
+      return 2;
+    }
+  }
+  const version = option(args, '--version');
+  if (version !== undefined && !/^[1-9]\d*$/.test(version)) {
+    process.stderr.write(`--version must be a survey version number, not "${version}"\n`);
+    return 2;
+  }
+  const file = option(args, '--out');
+  if (format === 'xlsx' && !file && process.stdout.isTTY) {
+    process.stderr.write('An XLSX file is binary: give --out FILE, or redirect the output to a file\n');
+    return 2;
+  }
+  return withAnalyst(env, async (service) => {
+    const lng = option(args, '--codebook-language') ?? option(args, '--labels') ?? 'en';
+    const out = file ? fs.createWriteStream(file) : process.stdout;
+    const freeFile = file ? file.replace(/(\.[a-z]+)?$/i, '.free-text$1') : undefined;
+    const freeOut = args.includes('--include-free-text') && format === 'csv' && freeFile ? fs.createWriteStream(freeFile) : undefined;
+    const bar = await progressBar();
+    try {
+      const summary = await service.export(
+        {
+          format,
+          k,
+          labels: option(args, '--labels'),
+          codebookLanguage: lng,
+          includeFreeText: args.includes('--include-free-text'),
+          bom: args.includes('--bom'),
+          filter: {
+            status: status === 'all' ? undefined : 'completed',
+            surveyVersion: version === undefined ? undefined : Number(version),
+            language: option(args, '--language'),
+            channel: option(args, '--channel'),
+            fromPeriod: from,
+            toPeriod: to,
+          },
+          onProgress: (done, total) => bar.update(done, total),
+        },
+        out,
+        freeOut,
+      );
+      bar.stop();
+      await Promise.all([closed(out), ...(freeOut ? [closed(freeOut)] : [])]);
+      const { disclosureLines } = await import('./export/exportService');
+      const locales = loadLocales();
+      process.stderr.write(`${disclosureLines(summary.report, locales, lng).join('\n')}\n`);
+      if (freeOut) process.stderr.write(`${summary.freeTextItems} free-text answer(s), redacted and shuffled, in ${freeFile}\n`);
+      return 0;
+    } catch (err) {
+      bar.stop();
+      if (err instanceof RangeError) {
+        process.stderr.write(`${err.message}\n`);
+        return 2;
+      }
+      throw err;
+    }
+  });
+}
+
+async function analyzeCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const status = choiceOption(args, '--status', ['completed', 'all'] as const);
+  const lng = choiceOption(args, '--lang', ['en', 'nb'] as const);
+  const k = kOption(args);
+  const by = option(args, '--by');
+  if (status === undefined || lng === undefined || k === undefined) return 2;
+  if (!by) {
+    process.stderr.write('analyze needs --by language|background|situation|channel\n');
+    return 2;
+  }
+  return withAnalyst(env, async (service) => {
+    const { AnalysisRequestError } = await import('./analysis/analyze');
+    try {
+      const result = await service.analyze({ by, area: option(args, '--area'), k, status });
+      if (args.includes('--json')) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else {
+        const { formatAnalysis } = await import('./analysis/format');
+        process.stdout.write(formatAnalysis(result, loadLocales(), lng, service.survey));
+      }
+      return 0;
+    } catch (err) {
+      if (err instanceof AnalysisRequestError) {
+        process.stderr.write(`${err.message}\n`);
+        return 2;
+      }
+      throw err;
+    }
+  });
+}
+
+async function codebookCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const format = choiceOption(args, '--format', ['json', 'csv', 'xlsx'] as const);
+  const lng = choiceOption(args, '--lang', ['en', 'nb'] as const);
+  if (format === undefined || lng === undefined) return 2;
+  return withAnalyst(env, async (service) => {
+    const file = option(args, '--out');
+    const out = file ? fs.createWriteStream(file) : process.stdout;
+    await service.writeCodebook(format, lng, out);
+    await closed(out);
     return 0;
   });
 }

@@ -98,42 +98,6 @@ export function protectSeries(labels: readonly string[], counts: readonly number
   return { k, labels: [...labels], cells: t.cells[0], total: t.rowTotals[0] };
 }
 
-/** A proportion with its confidence interval. */
-export interface Proportion {
-  p: number;
-  lower: number;
-  upper: number;
-}
-
-/**
- * The Wilson score interval for a proportion (Wilson 1927), recommended over the textbook Wald
- * interval by Brown, Cai & DasGupta (2001) because it stays inside [0, 1] and keeps its coverage
- * for the small groups and rates near 0 or 1 that comparisons between language groups produce.
- *
- * @param successes how many of the n had the outcome, an integer 0 ≤ successes ≤ n
- * @param n group size, a non-negative integer; n = 0 gives p = NaN and the interval [0, 1]
- * @param z the normal quantile (1.96 for 95 %)
- */
-export function wilsonInterval(successes: number, n: number, z = 1.96): Proportion {
-  if (!Number.isInteger(n) || n < 0) throw new Error(`wilsonInterval: n must be a non-negative integer, got ${n}`);
-  if (!Number.isInteger(successes) || successes < 0 || successes > n) {
-    throw new Error(`wilsonInterval: successes must be an integer between 0 and n = ${n}, got ${successes}`);
-  }
-  if (!(z > 0) || !Number.isFinite(z)) throw new Error(`wilsonInterval: z must be a positive number, got ${z}`);
-  if (n === 0) return { p: Number.NaN, lower: 0, upper: 1 };
-  const p = successes / n;
-  const z2 = z * z;
-  const denominator = 1 + z2 / n;
-  const centre = (p + z2 / (2 * n)) / denominator;
-  const half = (z / denominator) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  // The bounds are exactly 0 and 1 at the ends; clamp away floating-point dust.
-  return {
-    p,
-    lower: successes === 0 ? 0 : Math.max(0, centre - half),
-    upper: successes === n ? 1 : Math.min(1, centre + half),
-  };
-}
-
 function validate(table: ContingencyTable, k: number): void {
   if (!Number.isInteger(k) || k < 1) throw new Error(`protectTable: k must be a positive integer, got ${k}`);
   const R = table.rowLabels.length;

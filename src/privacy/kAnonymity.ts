@@ -1,49 +1,71 @@
-import { countyOf } from './counties';
 import { DEFAULT_K } from './disclosure';
 
 /**
  * k-anonymity for record-level exports (Samarati & Sweeney 1998): every combination of
  * quasi-identifiers — answers that are harmless alone but, combined, can point to one person in a
- * small municipality — must be shared by at least k records. Reached by generalising attributes
- * along fixed hierarchies, most-distinct attribute first (Sweeney's Datafly heuristic), and by
- * suppressing the quasi-identifiers of the few records that still stand out. Rows are never
- * dropped: an analyst's totals must still add up to the number of respondents.
+ * small municipality — must be shared by at least k records.
+ *
+ * Which attributes are quasi-identifiers, the hierarchy each climbs (age band → wider band → "*"),
+ * and the order in which they give way come from the survey definition (`analysis`), not from
+ * here: a survey knows that language and background are what its analysis is for and must give
+ * way last. This module only climbs the hierarchies it is given:
+ *
+ * - While more records sit in groups smaller than k than the suppression limit allows, the
+ *   earliest step in the declared order that reduces that number is taken (if none reduces it,
+ *   the earliest step that can be taken is). The order is a list of steps, not of attributes, so
+ *   a survey can say "language to 'other', then background to 'immigrant background', and only
+ *   then suppress the language".
+ * - An attribute whose presence depends on another (years in Norway is asked only of those born
+ *   abroad) is masked in every record where the other's generalised value no longer decides that
+ *   presence: otherwise an empty or filled cell would give the hidden value away.
+ * - Records still in groups smaller than k are then withheld (record suppression, as in ARX),
+ *   so that every combination that is published covers at least k records.
  */
 
-export const QUASI_IDENTIFIERS = ['language', 'background', 'age_band', 'municipality', 'children'] as const;
-export type QuasiIdentifier = (typeof QUASI_IDENTIFIERS)[number];
+/** A quasi-identifier value: a code, a generalised label, "*" (suppressed), or null (not answered). */
+export type QiValue = string | null;
 
 /** The value of a suppressed quasi-identifier. */
 export const SUPPRESSED = '*';
 
-/** Age bands of the housing-help survey, youngest first; merged pairwise in this order. */
-export const AGE_BANDS = ['age_18_25', 'age_26_35', 'age_36_50', 'age_51_66', 'age_67'] as const;
+/** One attribute's hierarchy: level 0 is the value as stored, the last level is "*". */
+export interface Hierarchy {
+  /** A name per level, e.g. ["age band", "wider age band", "suppressed"]. */
+  levels: readonly string[];
+  /** The value at `level`; must map every value to "*" at the last level. */
+  generalise(value: QiValue, level: number): QiValue;
+}
 
-type QiValue = string | null | undefined;
+/**
+ * `target` is asked only for some values of `source` (its skip condition reads `source`).
+ * `shownFor(record, value)` tells whether the record would have been asked `target` had its
+ * `source` answer been `value`.
+ */
+export interface Dependency {
+  target: number;
+  source: number;
+  shownFor(record: number, value: QiValue): boolean;
+}
 
-/** A record with (some of) the quasi-identifier fields; other fields pass through untouched. */
-export type QuasiRecord = { [K in QuasiIdentifier]?: QiValue };
-
-/** A record after anonymisation: quasi-identifiers may hold generalised labels or "*". */
-export type Anonymised<T> = { [K in keyof T]: K extends QuasiIdentifier ? QiValue : T[K] };
-
-export interface KAnonymityOptions {
-  /** Minimum group size (default 5, as for published tables). */
+export interface KAnonymityInput {
+  /** Attribute names, in the order they give way. */
+  names: readonly string[];
+  hierarchies: readonly Hierarchy[];
+  /** `records[r][a]`: the value of attribute a in record r. */
+  records: readonly (readonly QiValue[])[];
   k?: number;
-  /** Which fields to treat as quasi-identifiers (default all of {@link QUASI_IDENTIFIERS}). */
-  quasiIdentifiers?: readonly QuasiIdentifier[];
-  /**
-   * Largest share of records whose quasi-identifiers may be suppressed instead of generalising
-   * further (default 0.05). Without it one unusual respondent would force a whole attribute to be
-   * coarsened for everyone; with it, generalisation stops once at most this share still stands out.
-   */
+  /** Largest share of records that may be withheld instead of generalising further (default 0.05). */
   suppressionLimit?: number;
-  /** Age band codes, youngest first (default {@link AGE_BANDS}). */
-  ageBands?: readonly string[];
+  dependencies?: readonly Dependency[];
+  /**
+   * The order in which steps are taken, as attribute indexes: the n-th occurrence of an attribute
+   * is its n-th step (suppression being its last). Default: every step of the first attribute,
+   * then of the second, and so on.
+   */
+  order?: readonly number[];
 }
 
 export interface GeneralisationStep {
-  /** Name of the level before and after, e.g. "municipality" → "county". */
   from: string;
   to: string;
   /** Records whose value of this attribute changed in this step. */
@@ -51,218 +73,252 @@ export interface GeneralisationStep {
 }
 
 export interface AttributeReport {
-  attribute: QuasiIdentifier;
-  /** Hierarchy level the attribute ended at ("municipality", "county", "suppressed", …). */
+  attribute: string;
+  /** The level the attribute ended at ("age band", "county", "suppressed", …). */
   level: string;
   steps: GeneralisationStep[];
-  /** Records whose value was set to "*" because their group stayed smaller than k. */
-  suppressedRecords: number;
-  /** Records whose exported value differs from the original, by any step. */
+  /** Published records whose value differs from the one stored, by any step or mask. */
   recordsAffected: number;
+  /** Published records where it was masked because an attribute it depends on was generalised. */
+  maskedRecords: number;
 }
 
 export interface KAnonymityReport {
   k: number;
+  /** Records given. */
   records: number;
-  /** Records whose quasi-identifiers were all suppressed. */
-  suppressedRecords: number;
-  /** Most records that could have been suppressed under `suppressionLimit`. */
-  suppressionAllowed: number;
-  /** Distinct quasi-identifier combinations left, and the size of the smallest one. */
+  /** Records withheld because their group stayed smaller than k. */
+  withheldRecords: number;
+  /** Most records that could be withheld under the suppression limit. */
+  withholdingAllowed: number;
+  /** Distinct combinations published, and the size of the smallest. */
   groups: number;
   smallestGroup: number;
   attributes: AttributeReport[];
 }
 
-/** One generalisation hierarchy: level 0 is the value as answered, the last level is "*". */
-interface Hierarchy {
-  levels: readonly string[];
-  generalise(value: QiValue, level: number): QiValue;
+export interface KAnonymityResult {
+  /** The level each attribute ended at. */
+  levels: number[];
+  /** Generalised and masked values, for every record (withheld ones included, for auditing). */
+  values: QiValue[][];
+  /** False for withheld records. */
+  published: boolean[];
+  /** For each attribute, the stored values behind each published generalised value. */
+  preimages: Map<QiValue, Set<QiValue>>[];
+  report: KAnonymityReport;
 }
-
-const isMissing = (v: QiValue): v is null | undefined | '' => v === null || v === undefined || v === '';
-
-// SSB's grouping "innvandrerbakgrunn": immigrants and Norwegian-born to immigrant parents together.
-const IMMIGRANT_BACKGROUND: Record<string, string> = {
-  born_norway: 'no_immigrant_background',
-  born_abroad: 'immigrant_background',
-  born_norway_immigrant_parents: 'immigrant_background',
-};
-
-function ageHierarchy(bands: readonly string[]): Hierarchy {
-  const bounds = bands.map((b) => {
-    const m = /^age_(\d+)(?:_(\d+|plus))?$/.exec(b);
-    if (!m) throw new Error(`kAnonymity: age band "${b}" is not of the form age_18_25 or age_67; pass ageBands in that form`);
-    return { lo: Number(m[1]), hi: m[2] === undefined || m[2] === 'plus' ? undefined : Number(m[2]) };
-  });
-  // Merge adjacent bands two at a time, then four, … while more than one band is left.
-  const merges: number[] = [];
-  for (let size = 2; Math.ceil(bands.length / size) > 1; size *= 2) merges.push(size);
-  const label = (from: number, size: number) => {
-    const group = bounds.slice(from, from + size);
-    const hi = group[group.length - 1].hi;
-    return hi === undefined ? `${group[0].lo}+` : `${group[0].lo}-${hi}`;
-  };
-  return {
-    levels: ['age band', ...merges.map((s) => `${s} bands merged`), 'suppressed'],
-    generalise(value, level) {
-      if (level === 0) return value;
-      if (level > merges.length) return SUPPRESSED;
-      const index = bands.indexOf(value as string);
-      if (index < 0) return value; // not a known band: kept until suppressed
-      const size = merges[level - 1];
-      return label(index - (index % size), size);
-    },
-  };
-}
-
-function hierarchies(records: readonly QuasiRecord[], k: number, ageBands: readonly string[]): Record<QuasiIdentifier, Hierarchy> {
-  const languageCounts = new Map<QiValue, number>();
-  for (const r of records) languageCounts.set(r.language, (languageCounts.get(r.language) ?? 0) + 1);
-  const top = (levels: readonly string[], step: (v: QiValue, level: number) => QiValue): Hierarchy => ({
-    levels,
-    generalise: (v, level) => (level === 0 ? v : level === levels.length - 1 ? SUPPRESSED : step(v, level)),
-  });
-  return {
-    language: top(['language', 'rare languages as "other"', 'suppressed'], (v) =>
-      isMissing(v) || (languageCounts.get(v) ?? 0) >= k ? v : 'other',
-    ),
-    background: top(['background', 'immigrant background', 'suppressed'], (v) => (isMissing(v) ? v : (IMMIGRANT_BACKGROUND[v] ?? v))),
-    age_band: ageHierarchy(ageBands),
-    municipality: top(['municipality', 'county', 'country', 'suppressed'], (v, level) =>
-      isMissing(v) ? v : level === 1 ? countyOf(v) : 'Norway',
-    ),
-    children: top(['children', 'suppressed'], (v) => v),
-  };
-}
-
-// When two attributes have as many distinct values, the one given up first: the place of residence
-// identifies most and matters least to the strategy's questions; background matters most (does
-// help reach immigrants as it reaches everyone else?) and is generalised only when nothing else is left.
-const SACRIFICE_ORDER: readonly QuasiIdentifier[] = ['municipality', 'age_band', 'children', 'language', 'background'];
-const KEPT_LONGEST: QuasiIdentifier = 'background';
 
 /**
- * Makes record-level data k-anonymous over the quasi-identifiers language, background, age_band,
- * municipality and children.
+ * Generalises and suppresses quasi-identifiers until every combination published covers at least
+ * k records. The input is not modified.
  *
- * Greedy, after Datafly: while more records sit in groups smaller than k than the suppression
- * limit allows, the attribute with the most distinct values is generalised one level
- * (municipality → county → "Norway" → "*"; age bands merged pairwise → "*"; rare languages →
- * "other" → "*"; children → "*"), with background generalised (to immigrant background or not,
- * then "*") only once every other attribute is exhausted. Records still in groups smaller than k
- * then get every quasi-identifier set to "*". Record order, record count and every other field are
- * kept; the input is not modified.
- *
- * @returns the anonymised records and a report of what was generalised or suppressed, per attribute
+ * @throws Error when k is not a whole number of at least 1, the limit is not a share, or a
+ *   record has a different number of values than there are attributes
  */
-export function kAnonymise<T extends QuasiRecord>(
-  records: readonly T[],
-  options: KAnonymityOptions = {},
-): { records: Anonymised<T>[]; report: KAnonymityReport } {
-  const k = options.k ?? DEFAULT_K;
-  const qis = options.quasiIdentifiers ?? QUASI_IDENTIFIERS;
-  const limitShare = options.suppressionLimit ?? 0.05;
+export function kAnonymise(input: KAnonymityInput): KAnonymityResult {
+  const k = input.k ?? DEFAULT_K;
+  const limit = input.suppressionLimit ?? 0.05;
+  const A = input.names.length;
   if (!Number.isInteger(k) || k < 1) throw new Error(`kAnonymise: k must be a positive integer, got ${k}`);
-  if (!(limitShare >= 0 && limitShare <= 1)) throw new Error(`kAnonymise: suppressionLimit is a share between 0 and 1, got ${limitShare}`);
-  const h = hierarchies(records, k, options.ageBands ?? AGE_BANDS);
-  const n = records.length;
-  const suppressionAllowed = Math.floor(limitShare * n);
+  if (!(limit >= 0 && limit <= 1)) throw new Error(`kAnonymise: suppressionLimit is a share between 0 and 1, got ${limit}`);
+  if (input.hierarchies.length !== A) throw new Error(`kAnonymise: ${A} names but ${input.hierarchies.length} hierarchies`);
+  input.records.forEach((r, i) => {
+    if (r.length !== A) throw new Error(`kAnonymise: record ${i} has ${r.length} values, expected ${A}`);
+  });
+  const space = new CodeSpace(input);
+  const n = input.records.length;
+  const allowed = Math.floor(limit * n);
+  const levels = new Array<number>(A).fill(0);
+  const top = input.hierarchies.map((h) => h.levels.length - 1);
+  const steps: GeneralisationStep[][] = input.names.map(() => []);
 
-  const level = Object.fromEntries(qis.map((q) => [q, 0])) as Record<QuasiIdentifier, number>;
-  const current = records.map((r) => Object.fromEntries(qis.map((q) => [q, r[q]])) as QuasiRecord);
-  const steps = Object.fromEntries(qis.map((q) => [q, [] as GeneralisationStep[]])) as Record<QuasiIdentifier, GeneralisationStep[]>;
-
-  for (;;) {
-    const outliers = smallGroupMembers(current, qis, k);
-    if (outliers.length <= suppressionAllowed) break;
-    const attribute = nextToGeneralise(current, qis, level, h);
-    if (!attribute) break;
-    const from = h[attribute].levels[level[attribute]];
-    level[attribute]++;
-    let affected = 0;
-    records.forEach((r, i) => {
-      const next = h[attribute].generalise(r[attribute], level[attribute]);
-      if (next !== current[i][attribute]) affected++;
-      current[i][attribute] = next;
-    });
-    steps[attribute].push({ from, to: h[attribute].levels[level[attribute]], recordsAffected: affected });
+  const order = input.order ?? input.hierarchies.flatMap((h, a) => h.levels.slice(1).map(() => a));
+  for (let a = 0; a < A; a++) {
+    const declared = order.filter((x) => x === a).length;
+    if (declared !== top[a]) throw new Error(`kAnonymise: the order names ${input.names[a]} ${declared} time(s), but it has ${top[a]} step(s)`);
   }
-
-  const suppressedPerAttribute = Object.fromEntries(qis.map((q) => [q, 0])) as Record<QuasiIdentifier, number>;
-  const outliers = smallGroupMembers(current, qis, k);
-  for (const i of outliers) {
-    for (const q of qis) {
-      if (current[i][q] !== SUPPRESSED) suppressedPerAttribute[q]++;
-      current[i][q] = SUPPRESSED;
+  let current = space.evaluate(levels, k);
+  while (current.outliers > allowed) {
+    // The steps that can be taken now: each attribute's next one, in the declared order.
+    const seen = new Array<number>(A).fill(0);
+    const open: number[] = [];
+    for (const a of order) {
+      seen[a]++;
+      if (seen[a] === levels[a] + 1 && levels[a] < top[a] && space.distinct(a, levels[a]) > 1) open.push(a);
     }
+    if (open.length === 0) break;
+    let chosen = open[0];
+    let next: Evaluation | undefined;
+    for (const a of open) {
+      const trial = space.evaluate(levels.map((l, b) => (b === a ? l + 1 : l)), k);
+      if (trial.outliers < current.outliers) {
+        chosen = a;
+        next = trial;
+        break;
+      }
+    }
+    const from = input.hierarchies[chosen].levels[levels[chosen]];
+    const before = space.valuesAt(chosen, levels[chosen]);
+    levels[chosen]++;
+    const after = space.valuesAt(chosen, levels[chosen]);
+    let affected = 0;
+    for (let r = 0; r < n; r++) if (before[r] !== after[r]) affected++;
+    steps[chosen].push({ from, to: input.hierarchies[chosen].levels[levels[chosen]], recordsAffected: affected });
+    current = next ?? space.evaluate(levels, k);
   }
 
-  const out = records.map((r, i) => ({ ...r, ...current[i] }) as Anonymised<T>);
-  const sizes = [...groupSizes(current, qis).values()];
+  const values = space.decode(current);
+  const published = Array.from(current.groupSize, (size) => size >= k);
+  const preimages = input.names.map((_, a) => {
+    const m = new Map<QiValue, Set<QiValue>>();
+    for (let r = 0; r < n; r++) {
+      if (!published[r]) continue;
+      const g = values[r][a];
+      if (!m.has(g)) m.set(g, new Set());
+      m.get(g)!.add(input.records[r][a]);
+    }
+    return m;
+  });
+  const sizes = new Map<number, number>();
+  current.keys.forEach((key, r) => published[r] && sizes.set(key, current.groupSize[r]));
+  const groupSizes = [...sizes.values()];
   return {
-    records: out,
+    levels,
+    values,
+    published,
+    preimages,
     report: {
       k,
       records: n,
-      suppressedRecords: outliers.length,
-      suppressionAllowed,
-      groups: sizes.length,
-      smallestGroup: sizes.length ? Math.min(...sizes) : 0,
-      attributes: qis.map((q) => ({
-        attribute: q,
-        level: h[q].levels[level[q]],
-        steps: steps[q],
-        suppressedRecords: suppressedPerAttribute[q],
-        recordsAffected: records.filter((r, i) => current[i][q] !== r[q]).length,
-      })),
+      withheldRecords: published.filter((p) => !p).length,
+      withholdingAllowed: allowed,
+      groups: groupSizes.length,
+      smallestGroup: groupSizes.length ? Math.min(...groupSizes) : 0,
+      attributes: input.names.map((name, a) => {
+        let affected = 0;
+        let masked = 0;
+        for (let r = 0; r < n; r++) {
+          if (!published[r]) continue;
+          if (values[r][a] !== input.records[r][a]) affected++;
+          if (current.masked[a][r]) masked++;
+        }
+        return { attribute: name, level: input.hierarchies[a].levels[levels[a]], steps: steps[a], recordsAffected: affected, maskedRecords: masked };
+      }),
     },
   };
 }
 
-function groupKey(r: QuasiRecord, qis: readonly QuasiIdentifier[]): string {
-  // JSON keeps null, undefined (as null) and strings apart from each other and from separators.
-  return JSON.stringify(qis.map((q) => (r[q] === undefined ? null : r[q])));
-}
-
-function groupSizes(rows: readonly QuasiRecord[], qis: readonly QuasiIdentifier[]): Map<string, number> {
-  const sizes = new Map<string, number>();
-  for (const r of rows) {
-    const key = groupKey(r, qis);
-    sizes.set(key, (sizes.get(key) ?? 0) + 1);
-  }
-  return sizes;
-}
-
-/** Indexes of the records whose quasi-identifier combination occurs fewer than k times. */
-function smallGroupMembers(rows: readonly QuasiRecord[], qis: readonly QuasiIdentifier[], k: number): number[] {
-  const sizes = groupSizes(rows, qis);
-  return rows.flatMap((r, i) => ((sizes.get(groupKey(r, qis)) ?? 0) < k ? [i] : []));
+interface Evaluation {
+  /** Per attribute, per record: the value code at the current levels, after masking. */
+  codes: Int32Array[];
+  masked: Uint8Array[];
+  keys: Float64Array;
+  groupSize: Int32Array;
+  outliers: number;
 }
 
 /**
- * The attribute with the most distinct current values that can still be generalised. One with a
- * single value left is never chosen: coarsening it cannot merge any groups, only lose information.
+ * Values as small integers, so a group key is one number and a candidate step costs a pass over
+ * the records rather than string building: exports of a hundred thousand responses try every
+ * attribute's next step at every round.
  */
-function nextToGeneralise(
-  rows: readonly QuasiRecord[],
-  qis: readonly QuasiIdentifier[],
-  level: Record<QuasiIdentifier, number>,
-  h: Record<QuasiIdentifier, Hierarchy>,
-): QuasiIdentifier | undefined {
-  const distinct = (q: QuasiIdentifier) => new Set(rows.map((r) => (r[q] === undefined ? null : r[q]))).size;
-  const open = qis.filter((q) => level[q] < h[q].levels.length - 1 && distinct(q) > 1);
-  const preferred = open.filter((q) => q !== KEPT_LONGEST);
-  const candidates = preferred.length ? preferred : open;
-  let best: QuasiIdentifier | undefined;
-  let bestDistinct = -1;
-  for (const q of SACRIFICE_ORDER) {
-    if (!candidates.includes(q)) continue;
-    const d = distinct(q);
-    if (d > bestDistinct) {
-      best = q;
-      bestDistinct = d;
+class CodeSpace {
+  private readonly dict: Map<QiValue, number>[];
+  private readonly labels: QiValue[][];
+  /** original[a][r]: code of the stored value. */
+  private readonly original: Int32Array[];
+  /** Per attribute and level: stored-value code → generalised code. */
+  private readonly tables: Int32Array[][] = [];
+  private readonly n: number;
+
+  constructor(private readonly input: KAnonymityInput) {
+    this.n = input.records.length;
+    const A = input.names.length;
+    this.dict = Array.from({ length: A }, () => new Map());
+    this.labels = Array.from({ length: A }, () => []);
+    this.original = Array.from({ length: A }, (_, a) => Int32Array.from(input.records, (r) => this.code(a, r[a])));
+    for (let a = 0; a < A; a++) {
+      const stored = [...this.labels[a]];
+      const h = input.hierarchies[a];
+      this.tables.push(h.levels.map((_, level) => Int32Array.from(stored, (v) => this.code(a, level === 0 ? v : h.generalise(v, level)))));
     }
+    for (let a = 0; a < A; a++) this.code(a, SUPPRESSED);
   }
-  return best;
+
+  private code(a: number, v: QiValue): number {
+    let c = this.dict[a].get(v);
+    if (c === undefined) {
+      c = this.labels[a].length;
+      this.dict[a].set(v, c);
+      this.labels[a].push(v);
+    }
+    return c;
+  }
+
+  valuesAt(a: number, level: number): Int32Array {
+    const table = this.tables[a][level];
+    return this.original[a].map((c) => table[c]);
+  }
+
+  distinct(a: number, level: number): number {
+    return new Set(this.valuesAt(a, level)).size;
+  }
+
+  evaluate(levels: readonly number[], k: number): Evaluation {
+    const A = levels.length;
+    const codes = levels.map((l, a) => this.valuesAt(a, l));
+    const masked = levels.map(() => new Uint8Array(this.n));
+    for (const d of this.input.dependencies ?? []) {
+      const star = this.dict[d.target].get(SUPPRESSED)!;
+      const pre = this.preimage(d.source, levels[d.source]);
+      for (let r = 0; r < this.n; r++) {
+        const behind = pre.get(codes[d.source][r])!;
+        if (behind.length < 2) continue;
+        const first = d.shownFor(r, this.labels[d.source][behind[0]]);
+        if (behind.some((c) => d.shownFor(r, this.labels[d.source][c]) !== first)) {
+          codes[d.target][r] = star;
+          masked[d.target][r] = 1;
+        }
+      }
+    }
+    // One number per combination (mixed radix); past 2^53 distinct combinations, a string.
+    const radix = this.labels.reduce((p, l) => p * l.length, 1);
+    const keys = new Float64Array(this.n);
+    const strings = radix > Number.MAX_SAFE_INTEGER ? new Map<string, number>() : undefined;
+    for (let r = 0; r < this.n; r++) {
+      if (strings) {
+        const s = codes.map((c) => c[r]).join(',');
+        if (!strings.has(s)) strings.set(s, strings.size);
+        keys[r] = strings.get(s)!;
+        continue;
+      }
+      let key = 0;
+      for (let a = 0; a < A; a++) key = key * this.labels[a].length + codes[a][r];
+      keys[r] = key;
+    }
+    const counts = new Map<number, number>();
+    for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+    const groupSize = Int32Array.from(keys, (key) => counts.get(key)!);
+    let outliers = 0;
+    for (const s of groupSize) if (s < k) outliers++;
+    return { codes, masked, keys, groupSize, outliers };
+  }
+
+  /** Generalised code → the stored-value codes (present in the data) behind it. */
+  private preimage(a: number, level: number): Map<number, number[]> {
+    const table = this.tables[a][level];
+    const present = new Set(this.original[a]);
+    const m = new Map<number, number[]>();
+    for (const c of present) {
+      const g = table[c];
+      if (!m.has(g)) m.set(g, []);
+      m.get(g)!.push(c);
+    }
+    return m;
+  }
+
+  decode(e: Evaluation): QiValue[][] {
+    return Array.from({ length: this.n }, (_, r) => e.codes.map((col, a) => this.labels[a][col[r]]));
+  }
 }

@@ -11,9 +11,11 @@ import {
   EtagConflictError,
   MigrationReport,
   NewResponse,
+  ResponseFilter,
   ResponsePatch,
   ResponseStatus,
   StateRecord,
+  StoredAnswer,
   StoredResponse,
   SurveyStore,
 } from './store';
@@ -25,6 +27,8 @@ const BUSY_TIMEOUT_MS = 5000;
 export class SqliteStore implements SurveyStore {
   private readonly prisma: PrismaClient;
   private readonly file: string;
+  /** A read-only connection for exports and analysis, opened on first use (see scanResponses). */
+  private reader?: Database.Database;
 
   constructor(databaseUrl: string) {
     this.file = databaseUrl.replace(/^file:/, '');
@@ -74,6 +78,8 @@ export class SqliteStore implements SurveyStore {
   }
 
   async close(): Promise<void> {
+    this.reader?.close();
+    this.reader = undefined;
     await this.prisma.$disconnect();
   }
 
@@ -85,8 +91,8 @@ export class SqliteStore implements SurveyStore {
     const value = JSON.stringify(a.value);
     await this.prisma.answer.upsert({
       where: { responseId_questionId_iteration: { responseId: a.responseId, questionId: a.questionId, iteration: a.iteration } },
-      create: { ...a, value },
-      update: { value, language: a.language, fallback: a.fallback },
+      create: { ...a, value, notUnderstood: a.notUnderstood ?? 0 },
+      update: { value, language: a.language, fallback: a.fallback, notUnderstood: a.notUnderstood ?? 0 },
     });
   }
 
@@ -114,6 +120,54 @@ export class SqliteStore implements SurveyStore {
   async listResponses(filter: { surveyId?: string; status?: ResponseStatus } = {}): Promise<StoredResponse[]> {
     const rows = await this.prisma.response.findMany({ where: filter, include: { answers: true } });
     return rows.map(toStored);
+  }
+
+  // Exports and analysis read every answer of up to hundreds of thousands of responses. Through
+  // Prisma that costs microseconds per field (its query compiler and result mapping); a
+  // read-only better-sqlite3 connection with prepared statements reads the same rows several
+  // times faster, and WAL lets it read while the bot writes.
+  async *scanResponses(filter: ResponseFilter, options: { batchSize?: number; questions?: readonly string[] } = {}): AsyncIterable<StoredResponse[]> {
+    const db = this.readConnection();
+    const { where, params } = responseWhere(filter);
+    const page = db.prepare(`SELECT ${RESPONSE_COLUMNS} FROM "Response" WHERE ${where} AND id > ? ORDER BY id LIMIT ?`);
+    const batchSize = options.batchSize ?? 2000;
+    let after = '';
+    for (;;) {
+      const rows = page.all(...params, after, batchSize) as ResponseRowRaw[];
+      if (rows.length === 0) return;
+      yield this.withAnswers(db, rows, options.questions);
+      after = rows[rows.length - 1].id;
+      if (rows.length < batchSize) return;
+    }
+  }
+
+  async readResponses(ids: readonly string[]): Promise<StoredResponse[]> {
+    if (ids.length === 0) return [];
+    const db = this.readConnection();
+    const rows = db.prepare(`SELECT ${RESPONSE_COLUMNS} FROM "Response" WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as ResponseRowRaw[];
+    return this.withAnswers(db, rows);
+  }
+
+  private withAnswers(db: Database.Database, rows: ResponseRowRaw[], questions?: readonly string[]): StoredResponse[] {
+    const byId = new Map<string, StoredResponse>();
+    const out = rows.map((r) => {
+      const stored: StoredResponse = { ...r, status: r.status as ResponseStatus, answers: [] };
+      byId.set(r.id, stored);
+      return stored;
+    });
+    const ids = JSON.stringify(rows.map((r) => r.id));
+    const answers = questions
+      ? db.prepare(`${ANSWER_SELECT} AND questionId IN (SELECT value FROM json_each(?))`).raw().all(ids, JSON.stringify(questions))
+      : db.prepare(ANSWER_SELECT).raw().all(ids);
+    for (const a of answers as [string, string, string, string, string, number, number][]) {
+      byId.get(a[0])!.answers.push({ questionId: a[1], iteration: a[2], value: JSON.parse(a[3]), language: a[4], fallback: a[5] === 1, notUnderstood: a[6] });
+    }
+    return out;
+  }
+
+  private readConnection(): Database.Database {
+    this.reader ??= new Database(this.file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    return this.reader;
   }
 
   async readStates(keys: string[]): Promise<Record<string, StateRecord>> {
@@ -187,6 +241,28 @@ export class SqliteStore implements SurveyStore {
   }
 }
 
+const RESPONSE_COLUMNS = 'id, surveyId, surveyVersion, consentVersion, channel, period, language, status, languageSwitches, notUnderstoodCount';
+const ANSWER_SELECT = 'SELECT responseId, questionId, iteration, value, language, fallback, notUnderstood FROM "Answer" WHERE responseId IN (SELECT value FROM json_each(?))';
+type ResponseRowRaw = Omit<StoredResponse, 'answers'>;
+
+/** The SQL condition (with its parameters) for a response filter. */
+function responseWhere(f: ResponseFilter): { where: string; params: unknown[] } {
+  const clauses = ['surveyId = ?'];
+  const params: unknown[] = [f.surveyId];
+  const add = (clause: string, value: unknown) => {
+    clauses.push(clause);
+    params.push(value);
+  };
+  if (f.surveyVersion !== undefined) add('surveyVersion = ?', f.surveyVersion);
+  if (f.status !== undefined) add('status = ?', f.status);
+  if (f.language !== undefined) add('language = ?', f.language);
+  if (f.channel !== undefined) add('channel = ?', f.channel);
+  // ISO weeks ("2026-W05") are zero-padded, so they compare as text in time order.
+  if (f.fromPeriod !== undefined) add('period >= ?', f.fromPeriod);
+  if (f.toPeriod !== undefined) add('period <= ?', f.toPeriod);
+  return { where: clauses.join(' AND '), params };
+}
+
 type ResponseRow = Omit<StoredResponse, 'answers' | 'status'> & { status: string; answers: (Omit<AnswerRecord, 'value'> & { value: string })[] };
 
 function toStored(r: ResponseRow): StoredResponse {
@@ -201,6 +277,6 @@ function toStored(r: ResponseRow): StoredResponse {
     status: r.status as ResponseStatus,
     languageSwitches: r.languageSwitches,
     notUnderstoodCount: r.notUnderstoodCount,
-    answers: r.answers.map((a) => ({ questionId: a.questionId, iteration: a.iteration, value: JSON.parse(a.value), language: a.language, fallback: a.fallback })),
+    answers: r.answers.map((a): StoredAnswer => ({ questionId: a.questionId, iteration: a.iteration, value: JSON.parse(a.value), language: a.language, fallback: a.fallback, notUnderstood: a.notUnderstood ?? 0 })),
   };
 }

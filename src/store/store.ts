@@ -22,6 +22,14 @@ export interface SurveyStore {
   deleteResponse(id: string): Promise<void>;
   getResponse(id: string): Promise<StoredResponse | undefined>;
   listResponses(filter?: { surveyId?: string; status?: ResponseStatus }): Promise<StoredResponse[]>;
+  /**
+   * Every response matching `filter` with its answers, in batches of about `batchSize`, so that an
+   * export or analysis of any size runs in flat memory. With `questions`, only those questions'
+   * answers are read. Order is by response id: random, since ids are.
+   */
+  scanResponses(filter: ResponseFilter, options?: { batchSize?: number; questions?: readonly string[] }): AsyncIterable<StoredResponse[]>;
+  /** The responses with these ids, with their answers (missing ids are left out). */
+  readResponses(ids: readonly string[]): Promise<StoredResponse[]>;
 
   readStates(keys: string[]): Promise<Record<string, StateRecord>>;
   /**
@@ -63,6 +71,18 @@ export interface NewResponse {
   language: string;
 }
 
+/** Which responses an export or analysis covers. Periods are ISO weeks, inclusive. */
+export interface ResponseFilter {
+  surveyId: string;
+  surveyVersion?: number;
+  /** Undefined: every status. */
+  status?: ResponseStatus;
+  language?: string;
+  channel?: string;
+  fromPeriod?: string;
+  toPeriod?: string;
+}
+
 export interface ResponsePatch {
   status?: ResponseStatus;
   languageSwitches?: number;
@@ -76,14 +96,18 @@ export interface AnswerRecord {
   value: AnswerValue;
   language: string;
   fallback: boolean;
+  /** Times "I don't understand" was written at this question (0 when not given). */
+  notUnderstood?: number;
 }
 
 export interface StoredResponse extends NewResponse {
   status: ResponseStatus;
   languageSwitches: number;
   notUnderstoodCount: number;
-  answers: Omit<AnswerRecord, 'responseId'>[];
+  answers: StoredAnswer[];
 }
+
+export type StoredAnswer = Omit<AnswerRecord, 'responseId' | 'notUnderstood'> & { notUnderstood: number };
 
 export interface StateRecord {
   data: unknown;

@@ -103,12 +103,85 @@ export type RepeatBlock = z.infer<typeof repeatBlock>;
 export const surveyItem = z.discriminatedUnion('type', [...question.options, repeatBlock]);
 export type SurveyItem = z.infer<typeof surveyItem>;
 
+/**
+ * Where a per-response value comes from: a field every response has (the language it was given
+ * in, its channel kind, its ISO week), or the answer to a top-level question.
+ */
+export const valueSource = z.union([z.strictObject({ field: z.enum(['language', 'channel', 'period']) }), z.strictObject({ question: id })]);
+export type ValueSource = z.infer<typeof valueSource>;
+
+/**
+ * One step up a generalisation hierarchy. `groups` merges codes into wider ones (every code the
+ * step does not name stays as it is); `map` applies a known mapping (a municipality to its county,
+ * an ISO week to its quarter or year); `rare` folds the values that fewer than k records hold into
+ * one label.
+ */
+export const generalisationStep = z.union([
+  z.strictObject({ name: z.string().min(1), groups: z.record(z.string(), z.array(z.string()).min(1)) }),
+  z.strictObject({ name: z.string().min(1), map: z.enum(['municipality_county', 'week_quarter', 'week_year']) }),
+  z.strictObject({ name: z.string().min(1), rare: z.string().min(1) }),
+]);
+export type GeneralisationStep = z.infer<typeof generalisationStep>;
+
+/** Columns that carry a quasi-identifier's information in another form and must follow it. */
+export const DERIVED_COLUMNS = ['languages_shown', 'text_fell_back'] as const;
+
+export const quasiIdentifier = z.strictObject({
+  /** The export column. */
+  column: id,
+  from: valueSource,
+  /** The levels above the value as stored; suppression ("*") always comes after the last. */
+  steps: z.array(generalisationStep).default([]),
+  /** Export columns derived from this one: generalised whenever it is. */
+  derived: z.array(z.enum(DERIVED_COLUMNS)).default([]),
+});
+export type QuasiIdentifierSpec = z.infer<typeof quasiIdentifier>;
+
+/** A barrier question, and how it is summarised for each group. */
+export const barrierMeasure = z.union([
+  /** The share answering one of `positive`, among those answering one of `among`. */
+  z.strictObject({ question: id, kind: z.literal('share'), positive: z.array(id).min(1), among: z.array(id).min(1) }),
+  /** A scale: the share answering one of `low`, and the mean with its interval. */
+  z.strictObject({ question: id, kind: z.literal('scale'), low: z.array(z.number().int()).min(1) }),
+  /** A multiple choice: the share choosing each option. */
+  z.strictObject({ question: id, kind: z.literal('multi') }),
+]);
+export type BarrierMeasure = z.infer<typeof barrierMeasure>;
+
+/**
+ * The survey-specific facts that exports and the barrier analysis need: which answers are
+ * quasi-identifiers and how they give way, which groups analysts compare, the baseline group,
+ * the outcome, and the barrier questions. Kept in the definition so that a new survey or version
+ * brings its own, and `src/privacy/` and `src/analysis/` stay generic.
+ */
+export const analysisSpec = z.strictObject({
+  /** In the order they give way: the first is generalised first, the last only when nothing else helps. */
+  quasiIdentifiers: z.array(quasiIdentifier).min(1),
+  /**
+   * The order in which the quasi-identifiers' steps are taken, as column names: the n-th mention
+   * of a column is its n-th step, and its last mention is its suppression. Default: each column's
+   * steps in the order the columns are declared.
+   */
+  giveWay: z.array(id).optional(),
+  /** Largest share of records that may be withheld from a record-level export instead of generalising further. */
+  suppressionLimit: z.number().min(0).max(0.2).default(0.05),
+  /** What `analyze --by` can group by. */
+  dimensions: z.array(z.strictObject({ id, from: valueSource })).min(1),
+  /** The reference group every other group is compared with. */
+  baseline: z.strictObject({ question: id, anyOf: z.array(id).min(1) }),
+  /** The outcome: a question of a repeat block, asked per option of the block; `success` is "got help". */
+  outcome: z.strictObject({ question: id, success: z.array(id).min(1) }),
+  barriers: z.array(barrierMeasure).default([]),
+});
+export type AnalysisSpec = z.infer<typeof analysisSpec>;
+
 export const surveyDefinition = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-kebab-case'),
   version: z.number().int().positive(),
   /** Bumped whenever the consent text changes; stored with each response. */
   consentVersion: z.number().int().positive(),
   items: z.array(surveyItem).min(1),
+  analysis: analysisSpec.optional(),
 });
 export type SurveyDefinition = z.infer<typeof surveyDefinition>;
 

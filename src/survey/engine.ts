@@ -1,4 +1,7 @@
 import { Condition, Question, SurveyDefinition } from './definition';
+import { blockOptions, stepKey } from './walk';
+
+export { parseStepKey, stepKey } from './walk';
 
 /**
  * The survey engine: pure functions over a definition and the answers given so far. No I/O and no
@@ -24,17 +27,6 @@ export interface Progress {
   answers: Answers;
   /** Step keys in the order they were answered; `back` walks it backwards. */
   history: string[];
-}
-
-export function stepKey(questionId: string, iteration?: string): string {
-  return iteration === undefined ? questionId : `${questionId}[${iteration}]`;
-}
-
-/** Splits a step key into question id and iteration ("" outside a repeat block). */
-export function parseStepKey(key: string): { questionId: string; iteration: string } {
-  const m = /^([a-z][a-z0-9_]*)(?:\[([a-z][a-z0-9_]*)\])?$/.exec(key);
-  if (!m) throw new Error(`Not a step key: ${key}`);
-  return { questionId: m[1], iteration: m[2] ?? '' };
 }
 
 /**
@@ -69,7 +61,7 @@ export function visibleSteps(def: SurveyDefinition, answers: Answers): Step[] {
       const selected = seen[item.forEach];
       if (!Array.isArray(selected)) continue;
       const local = new Set(item.questions.map((q) => q.id));
-      const sourceOrder = optionOrder(def, item.forEach);
+      const sourceOrder = blockOptions(def, item);
       const ordered = [...selected].sort((a, b) => sourceOrder.indexOf(a) - sourceOrder.indexOf(b));
       for (const option of ordered) {
         for (const q of item.questions) {
@@ -83,11 +75,6 @@ export function visibleSteps(def: SurveyDefinition, answers: Answers): Step[] {
     }
   }
   return steps;
-}
-
-function optionOrder(def: SurveyDefinition, questionId: string): string[] {
-  const q = def.items.find((i) => i.type !== 'repeat' && i.id === questionId);
-  return q && q.type !== 'repeat' && 'options' in q ? q.options : [];
 }
 
 /** The first visible step without an answer, or undefined when the survey is complete. */

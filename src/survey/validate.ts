@@ -1,4 +1,6 @@
-import { Condition, Question, SurveyDefinition, optionsOf, surveyDefinition } from './definition';
+import { Condition, Question, SurveyDefinition, ValueSource, optionsOf, surveyDefinition } from './definition';
+import { bandOf } from './engine';
+import { findQuestion, questionsOf, topLevelQuestion } from './walk';
 
 export interface Problem {
   /** Where in the definition, e.g. `items[3].when.anyOf[0]`. */
@@ -77,20 +79,82 @@ export function validateSurvey(input: unknown): { survey?: SurveyDefinition; pro
       earlier.set(item.id, item);
     }
   });
+  if (survey.analysis) validateAnalysis(survey, problems);
   return problems.length ? { problems } : { survey, problems };
+}
+
+/** The codes a question's answers take: option ids, band labels, or none (free input). */
+export function answerCodes(q: Question): string[] {
+  if (q.type === 'number' && q.bands) return q.bands.map((b) => bandOf(b, q.bands!));
+  if (q.type === 'scale') return Array.from({ length: q.max - q.min + 1 }, (_, i) => String(q.min + i));
+  return optionsOf(q);
+}
+
+/** What the analysis section refers to must exist, and be of a type it can use. */
+function validateAnalysis(survey: SurveyDefinition, problems: Problem[]): void {
+  const a = survey.analysis!;
+  const at = (path: string, message: string) => problems.push({ path: `analysis.${path}`, message });
+  const source = (from: ValueSource, path: string): Question | undefined => {
+    if (!('question' in from)) return undefined;
+    const q = topLevelQuestion(survey, from.question);
+    if (!q) at(`${path}.question`, `"${from.question}" is not a top-level question`);
+    return q;
+  };
+  const columns = new Set<string>();
+  a.quasiIdentifiers.forEach((qi, i) => {
+    const path = `quasiIdentifiers[${i}]`;
+    if (columns.has(qi.column)) at(`${path}.column`, `column "${qi.column}" is declared twice`);
+    columns.add(qi.column);
+    const q = source(qi.from, `${path}.from`);
+    if (q && q.type !== 'text') {
+      const codes = new Set(answerCodes(q));
+      qi.steps.forEach((step, j) => {
+        if (!('groups' in step)) return;
+        for (const [label, members] of Object.entries(step.groups)) {
+          members.forEach((m, k) => {
+            if (j === 0 && !codes.has(m)) at(`${path}.steps[${j}].groups.${label}[${k}]`, `"${m}" is not an answer code of "${q.id}"`);
+          });
+        }
+      });
+    }
+    if (qi.derived.length && !('field' in qi.from && qi.from.field === 'language')) at(`${path}.derived`, 'only the language can have derived columns');
+  });
+  if (a.giveWay) {
+    for (const qi of a.quasiIdentifiers) {
+      const mentions = a.giveWay.filter((c) => c === qi.column).length;
+      if (mentions !== qi.steps.length + 1) at('giveWay', `"${qi.column}" must be named ${qi.steps.length + 1} time(s), once per step and once for its suppression (named ${mentions})`);
+    }
+    a.giveWay.forEach((c, i) => columns.has(c) || at(`giveWay[${i}]`, `"${c}" is not a declared quasi-identifier column`));
+  }
+  a.dimensions.forEach((d, i) => {
+    const q = source(d.from, `dimensions[${i}].from`);
+    if (q && optionsOf(q).length === 0) at(`dimensions[${i}].from.question`, `"${q.id}" has no options to group by`);
+  });
+  const base = topLevelQuestion(survey, a.baseline.question);
+  if (!base) at('baseline.question', `"${a.baseline.question}" is not a top-level question`);
+  else a.baseline.anyOf.forEach((o, i) => optionsOf(base).includes(o) || at(`baseline.anyOf[${i}]`, `"${o}" is not an option of "${base.id}"`));
+  const outcome = findQuestion(survey, a.outcome.question);
+  if (!outcome?.block) at('outcome.question', `"${a.outcome.question}" is not a question of a repeat block`);
+  else a.outcome.success.forEach((o, i) => optionsOf(outcome.question).includes(o) || at(`outcome.success[${i}]`, `"${o}" is not an option of "${a.outcome.question}"`));
+  a.barriers.forEach((b, i) => {
+    const slot = findQuestion(survey, b.question);
+    if (!slot || slot.block) return void at(`barriers[${i}].question`, `"${b.question}" is not a top-level question`);
+    const q = slot.question;
+    const wanted = b.kind === 'share' ? ['single', 'yes_no'] : [b.kind];
+    if (!wanted.includes(q.type)) return void at(`barriers[${i}].kind`, `"${q.id}" is a ${q.type} question, not ${wanted.join(' or ')}`);
+    const codes = answerCodes(q);
+    if (b.kind === 'share') [...b.positive, ...b.among].forEach((o) => codes.includes(o) || at(`barriers[${i}]`, `"${o}" is not an option of "${q.id}"`));
+    if (b.kind === 'scale') b.low.forEach((v) => codes.includes(String(v)) || at(`barriers[${i}].low`, `${v} is outside the scale of "${q.id}"`));
+  });
 }
 
 /** Every locale key a survey needs: question texts, scale end labels and option labels. */
 export function requiredTextKeys(survey: SurveyDefinition): string[] {
   const keys = new Set<string>(['title', 'consent.purpose', 'consent.anonymity', 'consent.after', 'consent.ask', 'consent.declined', 'consent.default_organisation', 'thanks.done', 'thanks.where_help']);
-  const add = (q: Question) => {
+  for (const { question: q } of questionsOf(survey)) {
     keys.add(`questions.${q.id}.text`).add(`questions.${q.id}.simple`);
     if (q.type === 'scale') keys.add(`questions.${q.id}.min`).add(`questions.${q.id}.max`);
     for (const o of optionsOf(q)) keys.add(`options.${o}.label`);
-  };
-  for (const item of survey.items) {
-    if (item.type === 'repeat') item.questions.forEach(add);
-    else add(item);
   }
   return [...keys];
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ContingencyTable, DEFAULT_K, ProtectedCell, ProtectedTable, protectSeries, protectTable, wilsonInterval } from '../../src/privacy/disclosure';
+import { ContingencyTable, DEFAULT_K, ProtectedCell, ProtectedTable, protectSeries, protectTable } from '../../src/privacy/disclosure';
 
 const labels = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
 const table = (counts: number[][]): ContingencyTable => ({
@@ -361,56 +361,6 @@ describe('protectTable: properties over random tables', () => {
         const t = protectTable(table(counts));
         expect([...t.rowTotals, ...t.columnTotals, t.grandTotal].every((c) => c.status === 'published')).toBe(true);
         expect(t.cells.flat().filter((c) => c.value === null).length).toBeGreaterThanOrEqual(4);
-      }),
-    );
-  });
-});
-
-describe('wilsonInterval', () => {
-  it('matches the textbook values for 5 of 10, 0 of 10 and 10 of 10', () => {
-    const half = wilsonInterval(5, 10);
-    expect(half.p).toBe(0.5);
-    expect(half.lower).toBeCloseTo(0.2366, 4);
-    expect(half.upper).toBeCloseTo(0.7634, 4);
-    expect(wilsonInterval(0, 10)).toEqual({ p: 0, lower: 0, upper: expect.closeTo(3.8416 / 13.8416, 6) });
-    expect(wilsonInterval(10, 10)).toEqual({ p: 1, lower: expect.closeTo(10 / 13.8416, 6), upper: 1 });
-  });
-
-  it('narrows with a smaller z', () => {
-    const wide = wilsonInterval(30, 100);
-    const narrow = wilsonInterval(30, 100, 1.645);
-    expect(narrow.upper - narrow.lower).toBeLessThan(wide.upper - wide.lower);
-  });
-
-  it('gives the uninformative interval for an empty group', () => {
-    const r = wilsonInterval(0, 0);
-    expect(r.p).toBeNaN();
-    expect([r.lower, r.upper]).toEqual([0, 1]);
-  });
-
-  it.each([
-    [6, 5, /between 0 and n = 5/],
-    [-1, 5, /between 0 and n = 5/],
-    [1, 2.5, /n must be a non-negative integer/],
-  ])('rejects %p successes of %p', (s, n, message) => {
-    expect(() => wilsonInterval(s, n)).toThrow(message);
-  });
-
-  it('rejects a non-positive z', () => {
-    expect(() => wilsonInterval(1, 2, 0)).toThrow(/z must be a positive number/);
-  });
-
-  it('contains p, stays in [0, 1] and is symmetric under swapping outcomes (property)', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10_000 }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n))), ([s, n]) => {
-        const r = wilsonInterval(s, n);
-        expect(r.lower).toBeGreaterThanOrEqual(0);
-        expect(r.upper).toBeLessThanOrEqual(1);
-        expect(r.lower).toBeLessThanOrEqual(r.p);
-        expect(r.p).toBeLessThanOrEqual(r.upper);
-        const mirrored = wilsonInterval(n - s, n);
-        expect(mirrored.lower).toBeCloseTo(1 - r.upper, 10);
-        expect(mirrored.upper).toBeCloseTo(1 - r.lower, 10);
       }),
     );
   });

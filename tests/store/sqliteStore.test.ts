@@ -1,9 +1,11 @@
+import { readMigrations } from '../../src/store/migrator';
+import { migrationsDir } from '../../src/paths';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ConversationState, TestAdapter, TurnContext } from 'botbuilder';
 import { StoreStorage } from '../../src/bot/storeStorage';
 import { SqliteStore } from '../../src/store/sqliteStore';
-import { EtagConflictError, SurveyStore } from '../../src/store/store';
+import { EtagConflictError, ResponseFilter, StoredResponse, SurveyStore } from '../../src/store/store';
 import { sqliteStore, tempDir } from '../helpers/harness';
 
 const response = (id: string) => ({ id, surveyId: 'housing-help', surveyVersion: 1, consentVersion: 1, channel: 'web', period: '2026-W48', language: 'nb' });
@@ -12,11 +14,13 @@ describe('migrations', () => {
   test('a new file is created and migrated, and migrating again applies nothing', async () => {
     const file = path.join(tempDir(), 'nested', 'survey.db');
     const store = new SqliteStore(`file:${file}`);
-    expect((await store.migrate()).applied).toEqual(['20261123180000_init', '20261123190000_channels']);
-    expect(await store.migrate()).toEqual({ applied: [], alreadyApplied: 2 });
+    const all = readMigrations(migrationsDir('sqlite')).map((m) => m.name);
+    expect(all.slice(0, 3)).toEqual(['20261123180000_init', '20261123190000_channels', '20261201210000_answer_not_understood']);
+    expect((await store.migrate()).applied).toEqual(all);
+    expect(await store.migrate()).toEqual({ applied: [], alreadyApplied: all.length });
     await store.close();
     const rows = new Database(file).prepare('SELECT migration_name, finished_at FROM _prisma_migrations').all() as { finished_at: string | null }[];
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(all.length);
     expect(rows[0].finished_at).not.toBeNull();
   });
 
@@ -24,7 +28,7 @@ describe('migrations', () => {
     const file = `file:${path.join(tempDir(), 'survey.db')}`;
     const stores = [1, 2, 3, 4].map(() => new SqliteStore(file));
     const reports = await Promise.all(stores.map((s) => s.migrate()));
-    expect(reports.flatMap((r) => r.applied)).toEqual(['20261123180000_init', '20261123190000_channels']);
+    expect(reports.flatMap((r) => r.applied)).toEqual(readMigrations(migrationsDir('sqlite')).map((m) => m.name));
     await Promise.all(stores.map((s) => s.close()));
   });
 
@@ -50,7 +54,7 @@ describe('responses and answers', () => {
     await store.saveAnswer({ responseId: 'r1', questionId: 'situation', iteration: '', value: 'owner', language: 'nb', fallback: false });
     await store.saveAnswer({ responseId: 'r1', questionId: 'situation', iteration: '', value: 'temporary', language: 'ar', fallback: true });
     const r = await store.getResponse('r1');
-    expect(r!.answers).toEqual([{ questionId: 'situation', iteration: '', value: 'temporary', language: 'ar', fallback: true }]);
+    expect(r!.answers).toEqual([{ questionId: 'situation', iteration: '', value: 'temporary', language: 'ar', fallback: true, notUnderstood: 0 }]);
   });
 
   test('keeps answer values of every type intact', async () => {
@@ -137,5 +141,40 @@ describe('conversation state', () => {
     // The expiry is not readable through the interface; the purge boundary shows it.
     expect(await store.purgeExpiredStates(new Date('2026-11-30T18:59:59Z'))).toBe(0);
     expect(await store.purgeExpiredStates(new Date('2026-11-30T19:00:00Z'))).toBe(1);
+  });
+});
+
+describe('reading responses in batches (exports and analysis)', () => {
+  test('scans every response with its answers, in batches, and filters by status, language, channel and week', async () => {
+    const store = await sqliteStore();
+    const week = (i: number) => `2026-W${String(10 + (i % 3)).padStart(2, '0')}`;
+    for (let i = 0; i < 25; i++) {
+      await store.createResponse({ id: `r${String(i).padStart(2, '0')}`, surveyId: 'housing-help', surveyVersion: 1, consentVersion: 1, channel: i % 2 ? 'sms' : 'web', period: week(i), language: i % 5 ? 'nb' : 'ar' });
+      await store.saveAnswer({ responseId: `r${String(i).padStart(2, '0')}`, questionId: 'needed_help', iteration: '', value: 'yes', language: 'nb', fallback: false, notUnderstood: i % 4 });
+      await store.saveAnswer({ responseId: `r${String(i).padStart(2, '0')}`, questionId: 'help_areas', iteration: '', value: ['find_home'], language: 'nb', fallback: false });
+      if (i % 3 === 0) await store.updateResponse(`r${String(i).padStart(2, '0')}`, { status: 'completed' });
+    }
+    const scan = async (filter: Omit<ResponseFilter, 'surveyId'>, options = {}) => {
+      const batches: StoredResponse[][] = [];
+      for await (const b of store.scanResponses({ surveyId: 'housing-help', ...filter }, options)) batches.push(b);
+      return batches;
+    };
+    const batches = await scan({}, { batchSize: 10 });
+    expect(batches.map((b) => b.length)).toEqual([10, 10, 5]);
+    const all = batches.flat();
+    expect(new Set(all.map((r) => r.id)).size).toBe(25);
+    expect(all.find((r) => r.id === 'r07')!.answers).toEqual(
+      expect.arrayContaining([
+        { questionId: 'needed_help', iteration: '', value: 'yes', language: 'nb', fallback: false, notUnderstood: 3 },
+        { questionId: 'help_areas', iteration: '', value: ['find_home'], language: 'nb', fallback: false, notUnderstood: 0 },
+      ]),
+    );
+    expect((await scan({ status: 'completed' })).flat()).toHaveLength(9);
+    expect((await scan({ language: 'ar' })).flat()).toHaveLength(5);
+    expect((await scan({ channel: 'sms' })).flat()).toHaveLength(12);
+    expect((await scan({ fromPeriod: '2026-W11', toPeriod: '2026-W11' })).flat().every((r) => r.period === '2026-W11')).toBe(true);
+    expect((await scan({}, { questions: ['help_areas'] })).flat().every((r) => r.answers.length === 1 && r.answers[0].questionId === 'help_areas')).toBe(true);
+    expect((await store.readResponses(['r03', 'r04', 'missing'])).map((r) => r.id).sort()).toEqual(['r03', 'r04']);
+    await store.close();
   });
 });

@@ -1,0 +1,526 @@
+import { CellStatus, ProtectedCell, ProtectedTable, protectSeries, protectTable } from '../privacy/disclosure';
+import { ResponseFilter, StoredResponse, SurveyStore } from '../store/store';
+import { AnalysisSpec, BarrierMeasure, SurveyDefinition, ValueSource, optionsOf } from '../survey/definition';
+import { Answers, nextStep, stepKey } from '../survey/engine';
+import { blockOptions, findQuestion, topLevelQuestion } from '../survey/walk';
+import { IndependenceTest, independenceTest } from './independence';
+import { meanInterval, newcombe, wilson } from './intervals';
+
+/**
+ * The barrier analysis the strategy asks for: does help reach immigrants as it reaches everyone
+ * else, and which language barriers stand in the way? Every number an analyst sees comes out of
+ * a protected table (src/privacy/disclosure.ts: primary and complementary suppression), and a
+ * proportion, gap or mean is published only when every count it is computed from is.
+ *
+ * Groups are disjoint: respondents in the baseline group (declared in the survey definition:
+ * born in Norway to Norwegian-born parents) form the "baseline" row, and the other rows hold the
+ * remaining respondents by the chosen dimension. A gap is then a difference between independent
+ * samples, as Newcombe's interval assumes, and it reads as "how far is this group from the
+ * majority", which is the strategy's question.
+ */
+
+/** The label of the baseline row. */
+export const BASELINE = 'baseline';
+/** Respondents without a value for the dimension (an unanswered question). */
+export const UNKNOWN = 'unknown';
+
+export interface PublishedProportion {
+  x: number;
+  n: number;
+  p: number;
+  ci95: [number, number];
+}
+export interface Withheld {
+  suppressed: true;
+  /** primary: the count is below k; secondary: hidden to protect another; denominator: a count it needs is hidden. */
+  reason: CellStatus | 'denominator';
+}
+export type Proportion = PublishedProportion | Withheld;
+
+export interface PublishedGap {
+  x1: number;
+  n1: number;
+  x2: number;
+  n2: number;
+  /** x1/n1 − x2/n2 */
+  diff: number;
+  ci95: [number, number];
+}
+export type Gap = PublishedGap | Withheld;
+
+export interface PublishedMean {
+  n: number;
+  mean: number;
+  ci95: [number, number];
+}
+
+/** A count as it may be shown: the number, or null where it is suppressed. */
+export type Count = number | null;
+
+export interface GroupRow {
+  group: string;
+  n: Count;
+}
+
+export interface HelpAreaResult {
+  area: string;
+  rows: (GroupRow & { outcomes: Record<string, Proportion> })[];
+  /** The share who got help ("success"), each group against the baseline. */
+  gaps: { group: string; gap: Gap }[];
+  test: IndependenceTest | null;
+}
+
+export interface ShareBarrierResult {
+  question: string;
+  kind: 'share';
+  rows: (GroupRow & { share: Proportion })[];
+  gaps: { group: string; gap: Gap }[];
+  test: IndependenceTest | null;
+}
+export interface ScaleBarrierResult {
+  question: string;
+  kind: 'scale';
+  low: number[];
+  rows: (GroupRow & { low: Proportion; mean: PublishedMean | Withheld })[];
+  gaps: { group: string; gap: Gap }[];
+  test: IndependenceTest | null;
+}
+export interface MultiBarrierResult {
+  question: string;
+  kind: 'multi';
+  options: { option: string; rows: (GroupRow & { share: Proportion })[]; test: IndependenceTest | null }[];
+}
+export type BarrierResult = ShareBarrierResult | ScaleBarrierResult | MultiBarrierResult;
+
+export interface LanguageComprehension {
+  language: string;
+  started: Count;
+  /** Share of responses with at least one language switch. */
+  switched: Proportion;
+  /** Share of responses shown at least one question (partly) in a fallback language. */
+  fallbackResponses: Proportion;
+  /** Share of questions shown in a fallback language, published when the response counts are. */
+  fallbackQuestions: Proportion;
+  /** Per question: share of those who answered it who first wrote "I don't understand". */
+  notUnderstood: { question: string; rate: Proportion }[];
+  /** Share of started responses reaching each milestone; null where it would reveal a small drop-out. */
+  funnel: { step: string; reached: PublishedProportion | null }[];
+}
+
+export interface SuppressionSummary {
+  k: number;
+  cells: number;
+  primary: number;
+  secondary: number;
+}
+
+export interface AnalysisResult {
+  survey: { id: string; version: number };
+  by: string;
+  area?: string;
+  status: 'completed' | 'all';
+  k: number;
+  baseline: { question: string; anyOf: string[] };
+  responses: Count;
+  groups: string[];
+  helpReceived: HelpAreaResult[];
+  barriers: BarrierResult[];
+  comprehension: LanguageComprehension[];
+  suppression: SuppressionSummary;
+}
+
+export interface AnalysisRequest {
+  by: string;
+  area?: string;
+  k: number;
+  /** Which responses feed the help and barrier tables (comprehension always uses every started one). */
+  status?: 'completed' | 'all';
+}
+
+/** Unknown dimension or area, or a survey without an analysis section: the caller's mistake, said plainly. */
+export class AnalysisRequestError extends Error {
+  override name = 'AnalysisRequestError';
+}
+
+/** Dimensions `analyze --by` accepts for a survey. */
+export function dimensionsOf(def: SurveyDefinition): string[] {
+  return def.analysis?.dimensions.map((d) => d.id) ?? [];
+}
+
+/** Help areas `--area` accepts: the options of the question the outcome's block repeats for. */
+export function areasOf(def: SurveyDefinition): string[] {
+  const slot = def.analysis ? findQuestion(def, def.analysis.outcome.question) : undefined;
+  return slot?.block ? blockOptions(def, slot.block) : [];
+}
+
+/** Runs the barrier analysis over every response of the survey, read in batches. */
+export async function analyze(store: SurveyStore, def: SurveyDefinition, request: AnalysisRequest): Promise<AnalysisResult> {
+  const acc = new Accumulator(def, request);
+  const filter: ResponseFilter = { surveyId: def.id, surveyVersion: def.version };
+  for await (const batch of store.scanResponses(filter, { batchSize: 5000 })) for (const r of batch) acc.add(r);
+  return acc.result();
+}
+
+/** Counts by group, grown as groups appear. */
+class GroupCounts {
+  readonly byGroup = new Map<string, number[]>();
+  constructor(readonly width: number) {}
+  add(group: string, column: number, by = 1): void {
+    let row = this.byGroup.get(group);
+    if (!row) this.byGroup.set(group, (row = new Array<number>(this.width).fill(0)));
+    row[column] += by;
+  }
+}
+
+interface ScaleSums {
+  sum: number;
+  squares: number;
+}
+
+/** Streams responses in, and turns the counts into protected results at the end. */
+export class Accumulator {
+  private readonly spec: AnalysisSpec;
+  private readonly dimension: ValueSource;
+  private readonly areas: string[];
+  private readonly outcomes: string[];
+  private readonly blockOf: string;
+  private readonly help = new Map<string, GroupCounts>();
+  private readonly barrierCounts = new Map<string, GroupCounts>();
+  private readonly scaleSums = new Map<string, Map<string, ScaleSums>>();
+  private readonly multiCounts = new Map<string, GroupCounts>();
+  private readonly population = new GroupCounts(1);
+  // Comprehension, by language.
+  private readonly started = new Map<string, number>();
+  private readonly switched = new GroupCounts(2);
+  private readonly fallbackResponses = new GroupCounts(2);
+  private readonly fallbackAnswers = new Map<string, [number, number]>();
+  private readonly notUnderstood = new Map<string, GroupCounts>();
+  private readonly milestones: string[];
+  private readonly reached = new Map<string, number[]>();
+  private readonly tally = { cells: 0, primary: 0, secondary: 0 };
+
+  constructor(
+    private readonly def: SurveyDefinition,
+    private readonly request: AnalysisRequest,
+  ) {
+    if (!def.analysis) throw new AnalysisRequestError(`Survey ${def.id} v${def.version} has no analysis section in its definition.`);
+    this.spec = def.analysis;
+    const dim = this.spec.dimensions.find((d) => d.id === request.by);
+    if (!dim) throw new AnalysisRequestError(`--by must be one of ${dimensionsOf(def).join(', ')} (got "${request.by}")`);
+    this.dimension = dim.from;
+    const all = areasOf(def);
+    if (request.area !== undefined && !all.includes(request.area)) throw new AnalysisRequestError(`--area must be one of ${all.join(', ')} (got "${request.area}")`);
+    this.areas = request.area ? [request.area] : all;
+    const outcome = findQuestion(def, this.spec.outcome.question)!;
+    this.outcomes = optionsOf(outcome.question);
+    this.blockOf = outcome.block!.forEach;
+    for (const a of this.areas) this.help.set(a, new GroupCounts(this.outcomes.length));
+    for (const b of this.spec.barriers) {
+      if (b.kind === 'multi') for (const o of optionsOf(topLevelQuestion(def, b.question)!)) this.multiCounts.set(`${b.question}:${o}`, new GroupCounts(2));
+      else this.barrierCounts.set(b.question, new GroupCounts(2));
+      if (b.kind === 'scale') this.scaleSums.set(b.question, new Map());
+    }
+    // Milestones: the questions everyone is asked, in order; reaching one means having passed the
+    // ones before, so the funnel only falls.
+    this.milestones = [...def.items.filter((i) => i.type !== 'repeat' && !i.when).map((i) => i.id), 'completed'];
+  }
+
+  add(r: StoredResponse): void {
+    const top: Answers = {};
+    for (const a of r.answers) if (a.iteration === '') top[a.questionId] = a.value;
+    this.addComprehension(r, top);
+    if (this.request.status !== 'all' && r.status !== 'completed') return;
+    const group = this.groupOf(r, top);
+    this.population.add(group, 0);
+    const chosen = top[this.blockOf];
+    if (Array.isArray(chosen)) {
+      for (const a of r.answers) {
+        if (a.questionId !== this.spec.outcome.question) continue;
+        const counts = this.help.get(a.iteration);
+        const j = this.outcomes.indexOf(String(a.value));
+        if (counts && j >= 0) counts.add(group, j);
+      }
+    }
+    for (const b of this.spec.barriers) this.addBarrier(b, top[b.question], group);
+  }
+
+  private groupOf(r: StoredResponse, top: Answers): string {
+    const base = top[this.spec.baseline.question];
+    if (typeof base === 'string' && this.spec.baseline.anyOf.includes(base)) return BASELINE;
+    const v = 'field' in this.dimension ? r[this.dimension.field] : top[this.dimension.question];
+    return v === undefined || v === null ? UNKNOWN : String(v);
+  }
+
+  private addBarrier(b: BarrierMeasure, v: Answers[string] | undefined, group: string): void {
+    if (v === undefined || v === null) return;
+    if (b.kind === 'share') {
+      if (!b.among.includes(String(v))) return;
+      this.barrierCounts.get(b.question)!.add(group, b.positive.includes(String(v)) ? 0 : 1);
+    } else if (b.kind === 'scale') {
+      const n = Number(v);
+      this.barrierCounts.get(b.question)!.add(group, b.low.includes(n) ? 0 : 1);
+      const sums = this.scaleSums.get(b.question)!;
+      const s = sums.get(group) ?? { sum: 0, squares: 0 };
+      s.sum += n;
+      s.squares += n * n;
+      sums.set(group, s);
+    } else if (Array.isArray(v)) {
+      for (const o of optionsOf(topLevelQuestion(this.def, b.question)!)) this.multiCounts.get(`${b.question}:${o}`)!.add(group, v.includes(o) ? 0 : 1);
+    }
+  }
+
+  private addComprehension(r: StoredResponse, top: Answers): void {
+    const lng = r.language;
+    this.started.set(lng, (this.started.get(lng) ?? 0) + 1);
+    this.switched.add(lng, r.languageSwitches > 0 ? 0 : 1);
+    let fallback = 0;
+    const confused = new Set<string>();
+    const answered = new Set<string>();
+    for (const a of r.answers) {
+      answered.add(a.questionId);
+      if (a.fallback) fallback++;
+      if (a.notUnderstood > 0) confused.add(a.questionId);
+    }
+    this.fallbackResponses.add(lng, fallback > 0 ? 0 : 1);
+    const fa = this.fallbackAnswers.get(lng) ?? [0, 0];
+    fa[0] += fallback;
+    fa[1] += r.answers.length;
+    this.fallbackAnswers.set(lng, fa);
+    for (const q of answered) {
+      let counts = this.notUnderstood.get(q);
+      if (!counts) this.notUnderstood.set(q, (counts = new GroupCounts(2)));
+      counts.add(lng, confused.has(q) ? 0 : 1);
+    }
+    // The furthest milestone: the last one answered, or the next step if it is one.
+    let furthest = 0;
+    this.milestones.forEach((m, i) => {
+      if (m in top) furthest = Math.max(furthest, i);
+    });
+    if (r.status === 'completed') furthest = this.milestones.length - 1;
+    else {
+      const answers: Answers = {};
+      for (const a of r.answers) answers[stepKey(a.questionId, a.iteration)] = a.value;
+      const next = nextStep(this.def, answers);
+      const i = next ? this.milestones.indexOf(next.key) : this.milestones.length - 1;
+      if (i > furthest) furthest = i;
+    }
+    let reached = this.reached.get(lng);
+    if (!reached) this.reached.set(lng, (reached = new Array<number>(this.milestones.length).fill(0)));
+    for (let i = 0; i <= furthest; i++) reached[i]++;
+  }
+
+  result(): AnalysisResult {
+    const k = this.request.k;
+    const groups = sortGroups([...this.population.byGroup.keys()]);
+    const population = this.protect(groups, ['n'], this.population);
+    return {
+      survey: { id: this.def.id, version: this.def.version },
+      by: this.request.by,
+      ...(this.request.area ? { area: this.request.area } : {}),
+      status: this.request.status ?? 'completed',
+      k,
+      baseline: { question: this.spec.baseline.question, anyOf: [...this.spec.baseline.anyOf] },
+      responses: count(population.grandTotal),
+      groups,
+      helpReceived: this.areas.map((area) => this.helpArea(area)),
+      barriers: this.spec.barriers.map((b) => this.barrier(b)),
+      comprehension: this.comprehension(),
+      suppression: { k, ...this.tally },
+    };
+  }
+
+  private helpArea(area: string): HelpAreaResult {
+    const counts = this.help.get(area)!;
+    const groups = sortGroups([...counts.byGroup.keys()]);
+    const table = this.protect(groups, this.outcomes, counts);
+    const success = this.outcomes.map((o, j) => (this.spec.outcome.success.includes(o) ? j : -1)).filter((j) => j >= 0);
+    return {
+      area,
+      rows: groups.map((group, i) => ({
+        group,
+        n: count(table.rowTotals[i]),
+        outcomes: Object.fromEntries(this.outcomes.map((o, j) => [o, proportion(table.cells[i][j], table.rowTotals[i])])),
+      })),
+      gaps: gapsAgainstBaseline(groups, table, success),
+      test: testOf(table, groups, counts),
+    };
+  }
+
+  private barrier(b: BarrierMeasure): BarrierResult {
+    if (b.kind === 'multi') {
+      const options = optionsOf(topLevelQuestion(this.def, b.question)!);
+      return {
+        question: b.question,
+        kind: 'multi',
+        options: options.map((option) => {
+          const counts = this.multiCounts.get(`${b.question}:${option}`)!;
+          const groups = sortGroups([...counts.byGroup.keys()]);
+          const table = this.protect(groups, ['yes', 'no'], counts);
+          return { option, rows: groups.map((group, i) => ({ group, n: count(table.rowTotals[i]), share: proportion(table.cells[i][0], table.rowTotals[i]) })), test: testOf(table, groups, counts) };
+        }),
+      };
+    }
+    const counts = this.barrierCounts.get(b.question)!;
+    const groups = sortGroups([...counts.byGroup.keys()]);
+    const table = this.protect(groups, ['yes', 'no'], counts);
+    const gaps = gapsAgainstBaseline(groups, table, [0]);
+    const test = testOf(table, groups, counts);
+    if (b.kind === 'share') {
+      return { question: b.question, kind: 'share', rows: groups.map((group, i) => ({ group, n: count(table.rowTotals[i]), share: proportion(table.cells[i][0], table.rowTotals[i]) })), gaps, test };
+    }
+    const sums = this.scaleSums.get(b.question)!;
+    return {
+      question: b.question,
+      kind: 'scale',
+      low: [...b.low],
+      rows: groups.map((group, i) => {
+        const total = table.rowTotals[i];
+        const s = sums.get(group)!;
+        const m = total.value !== null ? meanInterval(s.sum, s.squares, total.value) : undefined;
+        return {
+          group,
+          n: count(total),
+          low: proportion(table.cells[i][0], total),
+          mean: m ? { n: total.value!, mean: m.mean, ci95: [m.low, m.high] as [number, number] } : withheld(total.status === 'published' ? 'denominator' : total.status),
+        };
+      }),
+      gaps,
+      test,
+    };
+  }
+
+  private comprehension(): LanguageComprehension[] {
+    const k = this.request.k;
+    const languages = [...this.started.keys()].sort();
+    const started = protectSeries(languages, languages.map((l) => this.started.get(l)!), k);
+    this.count(started.cells, [started.total]);
+    const switched = this.protect(languages, ['yes', 'no'], this.switched);
+    const fallback = this.protect(languages, ['yes', 'no'], this.fallbackResponses);
+    const questions = [...this.notUnderstood.keys()].sort((a, b) => order(this.def, a) - order(this.def, b));
+    const confused = new Map(questions.map((q) => [q, this.protect(languages, ['yes', 'no'], this.notUnderstood.get(q)!)]));
+    return languages.map((language, i) => {
+      const startedCell = started.cells[i];
+      const fa = this.fallbackAnswers.get(language)!;
+      const fallbackShare = proportion(fallback.cells[i][0], fallback.rowTotals[i]);
+      return {
+        language,
+        started: count(startedCell),
+        switched: proportion(switched.cells[i][0], switched.rowTotals[i]),
+        fallbackResponses: fallbackShare,
+        fallbackQuestions: 'suppressed' in fallbackShare || fa[1] === 0 ? withheld('denominator') : published(fa[0], fa[1]),
+        notUnderstood: questions.map((q) => {
+          const t = confused.get(q)!;
+          const row = t.rowLabels.indexOf(language);
+          return { question: q, rate: row < 0 ? withheld('denominator') : proportion(t.cells[row][0], t.rowTotals[row]) };
+        }),
+        funnel: this.funnel(this.reached.get(language)!, startedCell),
+      };
+    });
+  }
+
+  /**
+   * The milestones reached, published only where they cannot give away a small number of
+   * drop-outs: a point is shown when at least k (or no) respondents dropped out since the last
+   * point shown, and when at least k reached it. Between such points the funnel is merged.
+   */
+  private funnel(reached: number[], started: ProtectedCell): LanguageComprehension['funnel'] {
+    const k = this.request.k;
+    const total = started.value;
+    if (total === null) return this.milestones.map((step) => ({ step, reached: null }));
+    const safe = (from: number, to: number) => reached[from] - reached[to] === 0 || reached[from] - reached[to] >= k;
+    const last = reached.length - 1;
+    // Anchor the end (completed) when it can be shown, so the points between must leave a safe
+    // remainder before it; otherwise show what can be shown from the start.
+    const end = reached[last] >= k && safe(0, last) ? last : undefined;
+    const shown = new Set<number>([0]);
+    let previous = 0;
+    for (let i = 1; i < last; i++) {
+      if (reached[i] >= k && safe(previous, i) && (end === undefined || safe(i, end))) {
+        shown.add(i);
+        previous = i;
+      }
+    }
+    if (end !== undefined) shown.add(end);
+    return this.milestones.map((step, i) => ({ step, reached: shown.has(i) && reached[i] > 0 ? published(reached[i], total) : null }));
+  }
+
+  private protect(rows: string[], columns: string[], counts: GroupCounts): ProtectedTable {
+    const table = protectTable({ rowLabels: rows, columnLabels: columns, counts: rows.map((g) => counts.byGroup.get(g) ?? new Array<number>(columns.length).fill(0)) }, this.request.k);
+    this.count(table.cells.flat(), [...table.rowTotals, ...table.columnTotals, table.grandTotal]);
+    return table;
+  }
+
+  private count(...groups: ProtectedCell[][]): void {
+    for (const cells of groups) {
+      for (const c of cells) {
+        this.tally.cells++;
+        if (c.status === 'primary') this.tally.primary++;
+        if (c.status === 'secondary') this.tally.secondary++;
+      }
+    }
+  }
+}
+
+function count(c: ProtectedCell): Count {
+  return c.value;
+}
+
+function withheld(reason: Withheld['reason']): Withheld {
+  return { suppressed: true, reason };
+}
+
+function published(x: number, n: number): PublishedProportion {
+  const ci = wilson(x, n);
+  return { x, n, p: x / n, ci95: [ci.low, ci.high] };
+}
+
+/** A share from a protected cell and its protected total: published only if both are. */
+function proportion(cell: ProtectedCell, total: ProtectedCell): Proportion {
+  if (cell.status !== 'published') return withheld(cell.status);
+  if (total.status !== 'published' || total.value === null || total.value === 0) return withheld('denominator');
+  return published(cell.value!, total.value);
+}
+
+/** Each group's share of `success` columns against the baseline's, with Newcombe's interval. */
+function gapsAgainstBaseline(groups: string[], table: ProtectedTable, success: number[]): { group: string; gap: Gap }[] {
+  const b = groups.indexOf(BASELINE);
+  const x = (i: number) => {
+    const cells = success.map((j) => table.cells[i][j]);
+    return cells.every((c) => c.status === 'published') ? cells.reduce((s, c) => s + c.value!, 0) : null;
+  };
+  const n = (i: number) => (table.rowTotals[i].status === 'published' ? table.rowTotals[i].value : null);
+  return groups.flatMap((group, i): { group: string; gap: Gap }[] => {
+    if (i === b) return [];
+    if (b < 0) return [{ group, gap: withheld('denominator') }];
+    const [x1, n1, x2, n2] = [x(i), n(i), x(b), n(b)];
+    if (x1 === null || !n1 || x2 === null || !n2) return [{ group, gap: withheld(x1 === null || !n1 ? 'secondary' : 'denominator') }];
+    const g = newcombe(x1, n1, x2, n2);
+    return [{ group, gap: { x1, n1, x2, n2, diff: g.diff, ci95: [g.low, g.high] as [number, number] } }];
+  });
+}
+
+/**
+ * The independence test over the groups whose totals are published; a group hidden by suppression
+ * takes no part, so the test cannot be used to recover it.
+ */
+function testOf(table: ProtectedTable, groups: string[], counts: GroupCounts): IndependenceTest | null {
+  const rows = groups.filter((_, i) => table.rowTotals[i].status === 'published' && (table.rowTotals[i].value ?? 0) > 0);
+  return independenceTest(rows.map((g) => counts.byGroup.get(g)!)) ?? null;
+}
+
+/** Baseline first, then the groups in code order, unknown last. */
+function sortGroups(groups: string[]): string[] {
+  const rank = (g: string) => (g === BASELINE ? 0 : g === UNKNOWN ? 2 : 1);
+  return groups.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+function order(def: SurveyDefinition, questionId: string): number {
+  let i = 0;
+  for (const item of def.items) {
+    if (item.type === 'repeat') {
+      for (const q of item.questions) if (q.id === questionId) return i;
+    } else if (item.id === questionId) return i;
+    i++;
+  }
+  return i;
+}

@@ -1,0 +1,91 @@
+import { Locales } from '../i18n';
+import { SurveyDefinition } from '../survey/definition';
+import { AnalysisResult, BASELINE, Count, Gap, Proportion } from './analyze';
+import { IndependenceTest } from './independence';
+
+/**
+ * The analysis as plain text for a terminal, in the analyst's language (nb or en, from
+ * `locales/<lng>/analyst.json`). Percentages are rounded to whole numbers, gaps to percentage
+ * points; the JSON output (`--json`) keeps full precision.
+ */
+export function formatAnalysis(result: AnalysisResult, locales: Locales, lng: string, survey: SurveyDefinition): string {
+  const surveyId = survey.id;
+  const shareSpecs = new Map((survey.analysis?.barriers ?? []).flatMap((b) => (b.kind === 'share' ? [[b.question, b] as const] : [])));
+  const t = (key: string, vars: Record<string, unknown> = {}) => locales.i18n.t(`analyst:analysis.${key}`, { lng, ...vars }) as string;
+  const label = (code: string) => {
+    const key = `${surveyId}:options.${code}.label`;
+    return locales.i18n.exists(key, { lng }) ? (locales.i18n.t(key, { lng }) as string) : code;
+  };
+  const dot = t('suppressed');
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  const prop = (p: Proportion) => ('suppressed' in p ? dot : `${pct(p.p)} (${pct(p.ci95[0])}–${pct(p.ci95[1])})`);
+  const num = (c: Count) => (c === null ? dot : String(c));
+  const pts = (x: number) => t('points', { value: `${x >= 0 ? '+' : '−'}${Math.abs(Math.round(x * 100))}` });
+  const gap = (g: Gap | undefined) => (!g ? '' : 'suppressed' in g ? dot : `${pts(g.diff)} (${pts(g.ci95[0])} … ${pts(g.ci95[1])})`);
+  const test = (x: IndependenceTest | null) =>
+    x ? t('test', { method: t(`methods.${x.method}`, { statistic: x.statistic?.toFixed(1), df: x.df, replicates: x.replicates }), p: x.p < 0.001 ? 'p < 0.001' : `p = ${x.p.toFixed(3)}` }) : t('test_none');
+  const out: string[] = [];
+  out.push(
+    t('title', {
+      by: result.by,
+      k: result.k,
+      status: t(`status_${result.status}`),
+      responses: num(result.responses),
+      baseline: t('baseline_words', { question: result.baseline.question, options: result.baseline.anyOf.join(', ') }),
+    }),
+    '',
+  );
+  for (const area of result.helpReceived) {
+    out.push(t('area', { area: area.area, label: label(area.area) }));
+    const outcomes = Object.keys(area.rows[0]?.outcomes ?? {});
+    const gaps = new Map(area.gaps.map((g) => [g.group, g.gap]));
+    out.push(
+      ...table([
+        [t('group'), t('n'), ...outcomes.map(label), t('gap', { outcome: label(outcomes[0] ?? '') })],
+        ...area.rows.map((r) => [r.group, num(r.n), ...outcomes.map((o) => prop(r.outcomes[o])), r.group === BASELINE ? '' : gap(gaps.get(r.group))]),
+      ]),
+      test(area.test),
+      '',
+    );
+  }
+  out.push(t('barriers'), '');
+  for (const b of result.barriers) {
+    if (b.kind === 'multi') {
+      out.push(t('multi_of', { question: b.question }));
+      const groups = b.options[0]?.rows.map((r) => r.group) ?? [];
+      out.push(...table([[t('group'), ...b.options.map((o) => label(o.option))], ...groups.map((g) => [g, ...b.options.map((o) => prop(o.rows.find((r) => r.group === g)?.share ?? { suppressed: true, reason: 'denominator' }))])]), '');
+      continue;
+    }
+    const gaps = new Map(b.gaps.map((g) => [g.group, g.gap]));
+    if (b.kind === 'share') {
+      const spec = shareSpecs.get(b.question);
+      out.push(t('share_of', { question: b.question, positive: (spec?.positive ?? []).map(label).join(', ') }));
+      out.push(...table([[t('group'), t('n'), t('share'), t('gap_share')], ...b.rows.map((r) => [r.group, num(r.n), prop(r.share), r.group === BASELINE ? '' : gap(gaps.get(r.group))])]), test(b.test), '');
+    } else {
+      out.push(t('scale_of', { question: b.question, low: b.low.join('–') }));
+      const mean = (m: (typeof b.rows)[number]['mean']) => ('suppressed' in m ? dot : `${m.mean.toFixed(2)} (${m.ci95[0].toFixed(2)}–${m.ci95[1].toFixed(2)})`);
+      out.push(...table([[t('group'), t('n'), t('low'), t('mean')], ...b.rows.map((r) => [r.group, num(r.n), prop(r.low), mean(r.mean)])]), test(b.test), '');
+    }
+  }
+  out.push(t('comprehension'));
+  out.push(
+    ...table([
+      ['', t('started'), t('switched'), t('fallback'), t('confused'), t('completed')],
+      ...result.comprehension.map((c) => {
+        const worst = c.notUnderstood.filter((q) => !('suppressed' in q.rate)).sort((a, b) => (b.rate as { p: number }).p - (a.rate as { p: number }).p)[0];
+        const done = c.funnel[c.funnel.length - 1]?.reached;
+        return [c.language, num(c.started), prop(c.switched), prop(c.fallbackResponses), worst ? `${worst.question} ${prop(worst.rate)}` : dot, done ? pct(done.p) : dot];
+      }),
+    ]),
+    '',
+  );
+  const s = result.suppression;
+  out.push(t('suppression', { k: s.k, hidden: s.primary + s.secondary, cells: s.cells, primary: s.primary, secondary: s.secondary }));
+  return `${out.join('\n')}\n`;
+}
+
+/** Left-aligned columns, two spaces apart. */
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => [...(r[c] ?? '')].length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] + (cell.length - [...cell].length))).join('  ').trimEnd());
+}

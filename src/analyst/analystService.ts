@@ -1,0 +1,66 @@
+import { Writable } from 'node:stream';
+import { AnalysisRequest, AnalysisResult, analyze } from '../analysis/analyze';
+import { buildCodebook, Codebook, codebookTable, provenanceTable } from '../export/codebook';
+import { exportColumns } from '../export/exportPlan';
+import { ExportRequest, ExportSummary, runExport } from '../export/exportService';
+import { writeCsvTable } from '../export/writers';
+import { Locales } from '../i18n';
+import { SurveyStore } from '../store/store';
+import { SurveyDefinition } from '../survey/definition';
+import ExcelJS from 'exceljs';
+
+/**
+ * What analysts can have: the barrier analysis, the record-level export and the codebook. The CLI
+ * and the analyst HTTP API both go through this one service, so a disclosure rule enforced here
+ * holds for both; neither reads the store itself.
+ */
+export class AnalystService {
+  constructor(
+    private readonly deps: { store: SurveyStore; survey: SurveyDefinition; locales: Locales },
+    /** The smallest k any caller gets; a request may ask for more, never for less. */
+    readonly minK: number,
+  ) {}
+
+  get survey(): SurveyDefinition {
+    return this.deps.survey;
+  }
+
+  analyze(request: Omit<AnalysisRequest, 'k'> & { k?: number }): Promise<AnalysisResult> {
+    return analyze(this.deps.store, this.deps.survey, { ...request, k: this.k(request.k) });
+  }
+
+  export(request: ExportRequest, out: Writable, freeTextOut?: Writable): Promise<ExportSummary> {
+    return runExport(this.deps, { ...request, k: this.k(request.k) }, out, freeTextOut);
+  }
+
+  codebook(language: string): Codebook {
+    const { survey, locales } = this.deps;
+    return buildCodebook(survey, locales, exportColumns(survey, survey.analysis?.quasiIdentifiers ?? []), language);
+  }
+
+  /** The codebook on its own, as JSON, CSV or an XLSX workbook (codebook and locales sheets). */
+  async writeCodebook(format: 'json' | 'csv' | 'xlsx', language: string, out: Writable): Promise<void> {
+    const cb = this.codebook(language);
+    const { locales } = this.deps;
+    if (format === 'json') {
+      out.write(`${JSON.stringify(cb, null, 2)}\n`);
+      return;
+    }
+    if (format === 'csv') return writeCsvTable(out, codebookTable(cb, locales));
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+    for (const [name, table] of [
+      ['codebook', codebookTable(cb, locales)],
+      ['locales', provenanceTable(cb, locales)],
+    ] as const) {
+      const ws = workbook.addWorksheet(name);
+      ws.addRow(table.header).commit();
+      for (const r of table.rows) ws.addRow(r).commit();
+      ws.commit();
+    }
+    await workbook.commit();
+  }
+
+  private k(requested: number | undefined): number {
+    return Math.max(this.minK, requested ?? this.minK);
+  }
+}

@@ -1,0 +1,149 @@
+import { Writable } from 'node:stream';
+import { Locales } from '../i18n';
+import { KAnonymityReport } from '../privacy/kAnonymity';
+import { redact } from '../privacy/redact';
+import { ResponseFilter, StoredResponse, SurveyStore } from '../store/store';
+import { SurveyDefinition } from '../survey/definition';
+import { buildCodebook, codebookTable, provenanceTable } from './codebook';
+import { ExportColumn, FreeTextItem, planExport, shuffle } from './exportPlan';
+import { CsvSink, ExportSink, JsonSink, Table, XlsxSink } from './writers';
+
+export type ExportFormat = 'csv' | 'xlsx' | 'json';
+
+export interface ExportRequest {
+  format: ExportFormat;
+  /** Minimum group size over the quasi-identifiers (default 5, at least 3). */
+  k?: number;
+  /** Answers as labels in this locale instead of codes. */
+  labels?: string;
+  /** The codebook's own language (nb or en); defaults to `labels` where it can, else English. */
+  codebookLanguage?: string;
+  filter: Omit<ResponseFilter, 'surveyId'>;
+  /** Free text, redacted, shuffled apart from the rows: a second file for CSV, a sheet or array otherwise. */
+  includeFreeText?: boolean;
+  /** CSV only: a byte-order mark, for Excel. */
+  bom?: boolean;
+  random?: () => number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ExportSummary {
+  rows: number;
+  freeTextItems: number;
+  report: KAnonymityReport;
+}
+
+/** Responses read per round trip in the second pass. */
+const BATCH = 1000;
+
+/**
+ * Record-level export: plan (quasi-identifiers of every selected response, k-anonymity, shuffle),
+ * then stream whole responses in the shuffled order, batch by batch, into the chosen format.
+ * Rows carry no response id; free text never sits on a row.
+ */
+export async function runExport(
+  deps: { store: SurveyStore; survey: SurveyDefinition; locales: Locales },
+  request: ExportRequest,
+  out: Writable,
+  freeTextOut?: Writable,
+): Promise<ExportSummary> {
+  const { store, survey, locales } = deps;
+  if (request.labels && !locales.byTag.has(request.labels)) throw new RangeError(`--labels ${request.labels}: no such locale (have ${locales.list.map((l) => l.tag).join(', ')})`);
+  if (request.includeFreeText && request.format === 'csv' && !freeTextOut) throw new RangeError('Free text in CSV goes to a file of its own: give --out FILE (it is written beside it as FILE.free-text.csv).');
+  const filter: ResponseFilter = { ...request.filter, surveyId: survey.id };
+  const plan = await planExport(store, survey, filter, { k: request.k ?? 5, random: request.random });
+  const codebook = buildCodebook(survey, locales, plan.columns, request.codebookLanguage ?? request.labels ?? 'en');
+  const disclosure = disclosureTable(plan.report, locales, codebook.language);
+  const sink = sinkFor(request, out, freeTextOut, { survey: { id: survey.id, version: survey.version }, k: plan.report.k, disclosure: plan.report });
+  const label = request.labels ? labeller(locales, survey.id, request.labels) : undefined;
+
+  await sink.start(plan.columns);
+  const free: FreeTextItem[] = [];
+  let done = 0;
+  for (let i = 0; i < plan.ids.length; i += BATCH) {
+    const ids = plan.ids.slice(i, i + BATCH);
+    const byId = new Map<string, StoredResponse>((await store.readResponses(ids)).map((r) => [r.id, r]));
+    for (const id of ids) {
+      const r = byId.get(id);
+      // Withdrawn between the passes: the respondent's right wins over the row count.
+      if (!r) continue;
+      await sink.row(plan.row(r, label));
+      if (request.includeFreeText) for (const item of plan.freeText(r)) free.push({ question: item.question, text: redact(item.text) });
+      done++;
+    }
+    request.onProgress?.(Math.min(i + BATCH, plan.ids.length), plan.ids.length);
+  }
+  await sink.finish({
+    freeText: request.includeFreeText ? shuffle(free, request.random) : undefined,
+    codebook: codebookTable(codebook, locales),
+    provenance: provenanceTable(codebook, locales),
+    disclosure,
+    json: { codebook, disclosure: plan.report },
+  });
+  return { rows: done, freeTextItems: free.length, report: plan.report };
+}
+
+function sinkFor(request: ExportRequest, out: Writable, freeTextOut: Writable | undefined, head: Record<string, unknown>): ExportSink {
+  switch (request.format) {
+    case 'csv':
+      return new CsvSink(out, { bom: request.bom, freeTextOut: request.includeFreeText ? freeTextOut : undefined });
+    case 'xlsx':
+      return new XlsxSink(out);
+    case 'json':
+      return new JsonSink(out, head);
+  }
+}
+
+/** Option codes as labels in one locale; anything that is not an option (bands, generalised groups) stays a code. */
+export function labeller(locales: Locales, surveyId: string, lng: string): (code: string) => string {
+  const cache = new Map<string, string>();
+  return (code) => {
+    let v = cache.get(code);
+    if (v === undefined) {
+      const key = `${surveyId}:options.${code}.label`;
+      v = locales.i18n.exists(key, { lng }) ? (locales.i18n.t(key, { lng }) as string) : code;
+      cache.set(code, v);
+    }
+    return v;
+  };
+}
+
+/** What disclosure control did, as a table (the XLSX sheet, and the CLI's summary). */
+export function disclosureTable(report: KAnonymityReport, locales: Locales, lng: string): Table {
+  const t = (key: string, vars: Record<string, unknown> = {}) => locales.i18n.t(`analyst:disclosure.${key}`, { lng, ...vars }) as string;
+  const rows: string[][] = [];
+  for (const a of report.attributes) {
+    if (a.steps.length === 0) rows.push([a.attribute, a.level, '', '0', String(a.maskedRecords)]);
+    for (const s of a.steps) rows.push([a.attribute, a.level, `${s.from} → ${s.to}`, String(s.recordsAffected), String(a.maskedRecords)]);
+  }
+  rows.push([disclosureSummary(report, locales, lng), '', '', '', '']);
+  return { header: [t('headers.attribute'), t('headers.level'), t('headers.step'), t('headers.records_affected'), t('headers.masked')], rows };
+}
+
+/** One line per attribute and a summary line, for a terminal. */
+export function disclosureSummary(report: KAnonymityReport, locales: Locales, lng: string): string {
+  const t = (key: string, vars: Record<string, unknown> = {}) => locales.i18n.t(`analyst:disclosure.${key}`, { lng, ...vars }) as string;
+  return t('summary', {
+    k: report.k,
+    records: report.records,
+    withheld: report.withheldRecords,
+    allowed: report.withholdingAllowed,
+    published: report.records - report.withheldRecords,
+    groups: report.groups,
+    smallest: report.smallestGroup,
+  });
+}
+
+export function disclosureLines(report: KAnonymityReport, locales: Locales, lng: string): string[] {
+  const t = (key: string, vars: Record<string, unknown> = {}) => locales.i18n.t(`analyst:disclosure.${key}`, { lng, ...vars }) as string;
+  return [
+    disclosureSummary(report, locales, lng),
+    ...report.attributes.map((a) =>
+      a.steps.length === 0 && a.maskedRecords === 0
+        ? t('kept', { attribute: a.attribute })
+        : t('level', { attribute: a.attribute, level: a.level, affected: a.recordsAffected, masked: a.maskedRecords ? t('masked', { count: a.maskedRecords }) : '' }),
+    ),
+  ];
+}
+
+export type { ExportColumn };
