@@ -3,14 +3,16 @@ import Database from 'better-sqlite3';
 import { createLogger } from '../../src/logger';
 import { purgeOnce } from '../../src/purge';
 import { storedCells } from '../helpers/db';
-import { texts } from '../helpers/harness';
+import { askedStep, texts } from '../helpers/harness';
 import { HttpRespondent, startTestServer, TestServer } from '../helpers/http';
+import { NB_PLAN } from '../helpers/plans';
 import { SMS_ENV, SmsPhone } from '../helpers/sms';
 
 /**
  * The promise to respondents, end to end: after the conversations end and the state TTL has
  * passed, no column of any table holds a channel user id, phone number, conversation id or
- * message id; and no log line ever held one, nor any message text.
+ * message id, nor a name, address or phone number a respondent typed into a free-text answer;
+ * and no log line ever held one, nor any message text.
  */
 let server: TestServer;
 beforeAll(async () => {
@@ -21,20 +23,35 @@ afterAll(() => server.close());
 test('no identifier survives in any table once conversations end and the TTL passes, and none is ever logged', async () => {
   const secrets: string[] = [];
   const freeText = 'Kontoret ringte aldri tilbake Zebra-7731';
+  // What people in a hard housing situation write despite the consent text: who they are, where
+  // they live, how to call them (here a Polish number with its prefix and a Swedish one without).
+  const personal = {
+    nb: `${freeText}. Jeg heter Zebra Kvistad, bor i Zebraveien 17B, 0155 Oslo, ring +48 601 234 567 eller 0790 123 456`,
+    so: 'Magacaygu waa Hodan Warsame, waxaan deggenahay Bjerkeveien 12, 1470 Lørenskog, lambarkaygu waa 061 234 5678',
+  };
+  const typed = ['Kvistad', 'Zebraveien', '17B', '601 234 567', '601234567', '0790 123 456', '0790123456', 'Hodan', 'Warsame', 'Bjerkeveien', 'Lørenskog', '061 234 5678', '0612345678'];
 
   // A completed survey on the Bot Framework channel.
   const web = new HttpRespondent(server.url, 'user-Q8Kd2mVxP1', 'emulator');
   secrets.push(web.userId, `conv-${web.userId}`);
   await web.say('👋');
   await web.say(texts.meta('nb').endonym);
-  for (const a of ['ja', '2', '1', 'ja', '1', 'nei', '1', '3', '3', '1', 'nei', '1', '2', 'Bergen', freeText]) await web.say(a);
+  // Answer whatever is asked from the plan, so the free text is reached whatever the path.
+  const plan: Record<string, string> = { ...NB_PLAN, what_helped: personal.nb };
+  const asked: string[] = [];
+  for (let step = askedStep('nb', await web.text(texts.optionLabel('nb', 'yes'))); step; ) {
+    if (!(step in plan)) throw new Error(`The plan has no answer for ${step}`);
+    asked.push(step);
+    step = askedStep('nb', await web.text(plan[step]));
+  }
+  expect(asked).toContain('what_helped');
 
   // A completed survey and an abandoned one by SMS.
   const phone = new SmsPhone(server, '+4791234567');
   const quitter = new SmsPhone(server, '+4798765432');
   secrets.push(phone.number, phone.number.slice(3), quitter.number, quitter.number.slice(3));
   await phone.send('Nabad, waxaan u baahanahay caawimaad');
-  for (const a of ['1', '1', 'maya', '1', 'maya', '1', '3', '-', freeText]) await phone.send(a);
+  for (const a of ['1', '1', 'maya', '1', 'maya', '1', '3', '-', personal.so]) await phone.send(a);
   await quitter.send('👋');
   await quitter.send(texts.meta('en').endonym);
   await quitter.send('yes');
@@ -51,14 +68,15 @@ test('no identifier survives in any table once conversations end and the TTL pas
   expect(purged).toBeGreaterThanOrEqual(1); // the abandoned conversation's state
 
   const cells = storedCells(server.dataDir);
-  const hits = secrets.filter((s) => cells.some((c) => c.includes(s)));
+  const hits = [...secrets, ...typed].filter((s) => cells.some((c) => c.includes(s)));
   expect(hits).toEqual([]);
   expect(cells.some((c) => c.startsWith(sidProbe))).toBe(false);
-  // Free text was stored (redacted where needed), but never in a log.
-  expect(cells.some((c) => c.includes('Zebra-7731'))).toBe(true);
+  // Free text was stored, redacted, but never in a log.
+  expect(cells.some((c) => c.includes('Zebra-7731') && c.includes('Jeg heter <NAME>, bor i <ADDRESS>, ring <PHONE> eller <PHONE>'))).toBe(true);
+  expect(cells.some((c) => c.includes('Magacaygu waa <NAME>, waxaan deggenahay <ADDRESS>, lambarkaygu waa <PHONE>'))).toBe(true);
 
   const log = server.logLines.join('\n');
-  for (const s of [...secrets, 'Zebra-7731', 'Kontoret ringte', 'Nabad']) expect(log).not.toContain(s);
+  for (const s of [...secrets, ...typed, 'Zebra-7731', 'Kontoret ringte', 'Nabad', 'Magacaygu']) expect(log).not.toContain(s);
 });
 
 test('answer tables hold a coarse period and no exact time', async () => {

@@ -12,8 +12,8 @@ import { isCapitalised, keySet, plainKey, wholePhrases, wordKey } from './words'
  * "Bergen kommune" or "NAV Grünerløkka" name an office, not a home.
  */
 
-const NUMBERED = /(?<![\p{L}\p{M}\p{N}])([\p{L}\p{M}][\p{L}\p{M}'’\-]*)(\.?) ?([1-9]\d{0,3})(?:([A-Ha-h])|( [A-H]))?(?:[/\-][1-9]\d{0,3}[A-Ha-h]?)?(?![\p{L}\p{M}\p{N}]|[.,]\d)/gu;
-const HOUSE_NUMBER = / ?,? ?[1-9]\d{0,3}(?:[A-Ha-h]| [A-H])?(?:[/\-][1-9]\d{0,3}[A-Ha-h]?)?(?![\p{L}\p{M}\p{N}]|[.,]\d)/uy;
+const NUMBERED = /(?<![\p{L}\p{M}\p{N}])([\p{L}\p{M}][\p{L}\p{M}'’\-]*)(\.?) ?([1-9]\d{0,2})(?:([A-Ha-h])|( [A-Ha-h]))?(?:[/\-][1-9]\d{0,2}[A-Ha-h]?)?(?![\p{L}\p{M}\p{N}]|[.,]\d)/gu;
+const HOUSE_NUMBER = / ?,? ?[1-9]\d{0,2}(?:[A-Ha-h]| [A-Ha-h])?(?:[/\-][1-9]\d{0,2}[A-Ha-h]?)?(?![\p{L}\p{M}\p{N}]|[.,]\d)/uy;
 const POSTCODE_TAIL = /,? *\d{4} +[\p{L}\p{M}][\p{L}\p{M}\-]*/uy;
 const POSTCODE = /(?<![\p{L}\p{M}\p{N}.,:/\-+]|\p{N}[ .])(\d{4}) +([\p{L}\p{M}][\p{L}\p{M}\-]*)/gu;
 const WORD = /[\p{L}\p{M}][\p{L}\p{M}'’\-]*\.?/uy;
