@@ -15,6 +15,9 @@ Commands:
   redact [--explain]        read lines on stdin, print them with personal data replaced
                             (--explain: what was replaced in each line, by kind and count)
   detect-language           read lines on stdin, print the locale tag the bot would guess (or und)
+  translations export|import|status
+                            review files for native reviewers (XLIFF or CSV), import of reviewed
+                            texts with per-string provenance, the language table
   export --format csv|xlsx|json [--out FILE] [--labels LOCALE] [--version N]
          [--from WEEK] [--to WEEK] [--language L] [--channel C] [--status completed|all]
          [--k 5] [--include-free-text] [--bom] [--codebook-language nb|en]
@@ -46,6 +49,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return analyzeCommand(rest, env);
     case 'codebook':
       return codebookCommand(rest, env);
+    case 'translations': {
+      const { translationsCommand } = await import('./language/translationsCommand');
+      return translationsCommand(rest, { stdout: process.stdout, stderr: process.stderr });
+    }
     case 'detect-language': {
       const { detectLanguageCommand } = await import('./language/detectCommand');
       return detectLanguageCommand(process.stdin, process.stdout);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command } from '../../src/bot/texts';
+import { budgetVariables } from '../../src/language/translations';
 import { renderQuestion, numbered } from '../../src/bot/prompts';
 import { renderForSms } from '../../src/channels/sms/smsCore';
 import { fitsBudget, segments, splitForSms } from '../../src/channels/sms/smsText';
@@ -27,21 +27,8 @@ const longest = (xs: string[]) => xs.reduce((a, b) => (b.length > a.length ? b :
 
 describe.each(tags)('%s', (lng) => {
   const allOptions = [...new Set(survey.items.flatMap((i) => (i.type === 'repeat' ? i.questions.flatMap(optionsOf) : optionsOf(i))))];
-  const vars = {
-    endonym: longest(texts.locales.list.map((l) => l.endonym)),
-    organisation: texts.organisationName(lng),
-    area: longest(allOptions.map((o) => texts.optionLabel(lng, o))),
-    option: texts.optionLabel(lng, 'none'),
-    index: 17,
-    total: 18,
-    min: 0,
-    max: 80,
-    skip: texts.words.keyword(lng, 'skip'),
-    back: texts.words.keyword(lng, Command.Back),
-    language: texts.words.keyword(lng, Command.Language),
-    stop: texts.words.keyword(lng, Command.Stop),
-    delete: texts.words.keyword(lng, Command.Delete),
-  };
+  // The longest values the variables can take: the same definition `translations import` checks with.
+  const vars = budgetVariables(texts, lng);
 
   test.each(['bot', survey.id])('every %s string fits in one SMS within budget', (ns) => {
     const json = JSON.parse(fs.readFileSync(path.join(localesDir, lng, `${ns}.json`), 'utf8'));
