@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { ConfigError, loadConfig } from './config';
 import { loadLocales } from './i18n';
 import { createLogger } from './logger';
+import { configureRedaction } from './privacy/redact';
 import { createStore } from './store/createStore';
 import { MigrationReport, SurveyStore } from './store/store';
 import { Problem, requiredTextKeys, validateSurvey } from './survey/validate';
@@ -61,7 +62,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       const config = configOrExit(env);
       if (!config) return 1;
       const { redactCommand } = await import('./privacy/redactCommand');
-      return redactCommand(process.stdin, process.stdout, rest, config.redaction);
+      return redactCommand(process.stdin, process.stdout, rest);
     }
     case undefined:
     case 'help':
@@ -76,7 +77,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 
 function configOrExit(env: NodeJS.ProcessEnv) {
   try {
-    return loadConfig(env);
+    const config = loadConfig(env);
+    // Every command redacts alike: the bot at capture, export before writing, `redact` for operators.
+    configureRedaction(config.redaction);
+    return config;
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -90,7 +94,6 @@ async function start(env: NodeJS.ProcessEnv): Promise<number> {
   const config = configOrExit(env);
   if (!config) return 1;
   const logger = createLogger(config.logLevel);
-  (await import('./privacy/redact')).configureRedaction(config.redaction);
   // Imported here so `survey validate` does not load botbuilder.
   const { startBot } = await import('./index');
   const bot = await startBot(config, logger);

@@ -57,15 +57,20 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   return build({ lexicon, phoneRegions: regions });
 }
 
+let options: RedactionOptions = {};
 let configured: Redactor | undefined;
-const current = () => (configured ??= createRedactor());
+// Built on first use, so a command that never redacts never reads the word lists.
+const current = () => (configured ??= createRedactor(options));
 
 /**
- * Sets the options every {@link redactText} and {@link redact} call in this process uses. Called
- * once at start-up with `config.redaction`; until then (tests, scripts) the defaults apply.
+ * Sets the options every {@link redactText} and {@link redact} call in this process uses. The CLI
+ * calls it with `config.redaction` as soon as the environment is parsed; until then (tests,
+ * scripts) the defaults apply. Process-wide on purpose: redaction must not differ between the
+ * answer stored, the echo in the outbox and the export.
  */
-export function configureRedaction(options: RedactionOptions): void {
-  configured = createRedactor(options);
+export function configureRedaction(next: RedactionOptions): void {
+  options = next;
+  configured = undefined;
 }
 
 /**

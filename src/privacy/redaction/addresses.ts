@@ -4,8 +4,8 @@ import { isCapitalised, keySet, plainKey, wholePhrases, wordKey } from './words'
 
 /**
  * Street addresses and postcodes. A Norwegian street name is a word ending in one of the locales'
- * `streetSuffixes` (Storgata, Fjellveien, Olav Kyrres plass: Kartverket's address register uses
- * these endings), or such an ending as its own word after the name ("Kongens gate"), followed by
+ * `streetSuffixes` (Storgata, Fjellveien, Olav Kyrres plass: the common endings of street names in
+ * Kartverket's address register), or such an ending as its own word after the name ("Kongens gate"), followed by
  * a house number and an optional letter ("12B", "12 b"); Polish and Ukrainian addresses put the
  * street word first ("ul. Długa 5", "вул. Шевченка, 12"). A four-digit postcode with the place
  * after it ("0155 Oslo") is an address too. A place name alone stays: analysts need "Bergen", and
@@ -22,6 +22,8 @@ const YEAR_LIKE = /^(?:19|20)\d\d$/;
 const END_OF_CLAUSE = /^ *(?:$|[\p{P}\n])/u;
 const MAX_NAME_WORDS = 3;
 const LEAD = / *(?:[:\-–—،] *)?/y;
+const SPACES = / +/y;
+const MAYBE_SPACES = / */y;
 
 /** The word that ends just before `pos` (one space between), or undefined. */
 function wordBefore(text: string, pos: number): { start: number; word: string } | undefined {
@@ -32,6 +34,7 @@ function wordBefore(text: string, pos: number): { start: number; word: string } 
   return /^[\p{L}\p{M}]/u.test(word) ? { start: i, word } : undefined;
 }
 
+/** Detectors for street addresses (suffix, prefix or announced by a word) and postcodes with a place. */
 export function addressDetectors(lexicon: Lexicon): Detector[] {
   const { lists } = lexicon;
   const suffixes = lists.streetSuffixes.map((s) => ({ exact: wordKey(s), plain: plainKey(s) }));
@@ -49,9 +52,7 @@ export function addressDetectors(lexicon: Lexicon): Detector[] {
   const stops = keySet(lists.nameStops);
   const quantity = keySet(lists.quantityWords);
   const keep = keySet(lists.keepWords);
-  const ordinary = (word: string) => {
-    return stops.has(word) || quantity.has(word) || keep.has(word);
-  };
+  const ordinary = (word: string) => stops.has(word) || quantity.has(word) || keep.has(word);
   const prefix = new RegExp(wholePhrases(lists.streetPrefixes), 'giu');
   const announcedBy = new RegExp(wholePhrases(lists.addressWords), 'giu');
 
@@ -92,10 +93,9 @@ export function addressDetectors(lexicon: Lexicon): Detector[] {
       let at = m.index! + m[0].length;
       let words = 0;
       while (words < MAX_NAME_WORDS) {
-        const space = / */y;
-        space.lastIndex = at;
-        space.exec(text);
-        WORD.lastIndex = space.lastIndex;
+        MAYBE_SPACES.lastIndex = at;
+        MAYBE_SPACES.exec(text);
+        WORD.lastIndex = MAYBE_SPACES.lastIndex;
         const w = WORD.exec(text);
         if (!w || ordinary(w[0])) break;
         at = WORD.lastIndex;
@@ -140,11 +140,9 @@ export function addressDetectors(lexicon: Lexicon): Detector[] {
         if (!w || quantity.has(w[0])) break;
         // "my address is …", "adressen min er …": the little words before the street are kept.
         if (start < 0 && stops.has(w[0])) {
-          at = WORD.lastIndex;
-          const space = / +/y;
-          space.lastIndex = at;
-          if (!space.exec(text)) break;
-          at = space.lastIndex;
+          SPACES.lastIndex = WORD.lastIndex;
+          if (!SPACES.exec(text)) break;
+          at = SPACES.lastIndex;
           continue;
         }
         if (start < 0) start = at;
@@ -159,10 +157,9 @@ export function addressDetectors(lexicon: Lexicon): Detector[] {
           if (!followedByQuantity(text, end) && (streetLike || full > end)) yield { start, end: full, kind: 'address' };
           break;
         }
-        const space = / +/y;
-        space.lastIndex = at;
-        if (!space.exec(text)) break;
-        at = space.lastIndex;
+        SPACES.lastIndex = at;
+        if (!SPACES.exec(text)) break;
+        at = SPACES.lastIndex;
       }
     }
   };

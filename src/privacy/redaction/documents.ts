@@ -1,6 +1,6 @@
 import { Lexicon } from './lexicon';
 import { Detector } from './numbers';
-import { isAcronym, keySet, wholePhrases } from './words';
+import { keySet, wholePhrases } from './words';
 
 /**
  * Identity documents and vehicles. Norwegian registration plates are two letters and four or five
@@ -22,6 +22,7 @@ const TOKEN_GAP = /[ \-]/y;
 const MIN_DOCUMENT_DIGITS = 5;
 const MAX_DOCUMENT_LETTERS = 4;
 
+/** Detectors for a document number after its word, and for document and plate shapes anywhere. */
 export function documentDetectors(lexicon: Lexicon): { announced: Detector; shaped: Detector[] } {
   const quantity = keySet(lexicon.lists.quantityWords);
   const keep = keySet(lexicon.lists.keepWords);
@@ -81,7 +82,6 @@ export function documentDetectors(lexicon: Lexicon): { announced: Detector; shap
       if (!upper && (space || digits.length < 5)) continue;
       if (!PLATE_LETTERS.test(letters.toUpperCase()) || notLetters(letters)) continue;
       if (digits.length === 4 && /^(?:19|20)/.test(digits)) continue;
-      if (upper && !isAcronym(letters)) continue;
       yield { start: m.index!, end: m.index! + m[0].length, kind: 'plate' };
     }
   };

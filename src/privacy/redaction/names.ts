@@ -38,6 +38,7 @@ function trailingStart(text: string): number {
   }
   return i;
 }
+
 const MAX_WORDS = 3;
 const MAX_UNSPACED_RUNS = 2;
 // Thai names are rarely shorter than two letters; a stop found before that is part of the name.
@@ -53,6 +54,7 @@ interface Scan {
   capitalNames: boolean;
 }
 
+/** Detectors for names after self-introductions, after greeting-position introductions, and in closing signatures. */
 export function nameDetectors(lexicon: Lexicon): Detector[] {
   const { lists } = lexicon;
   // A sign-off is never part of a name ("hilsen hilsen"). Greetings may be: Selam, Salam.

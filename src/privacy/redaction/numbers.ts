@@ -2,9 +2,10 @@ import { Finding } from './kinds';
 
 /**
  * Numbers that identify a person by their shape and check digits alone: Norwegian identity
- * numbers, the Polish PESEL, Norwegian bank accounts, IBANs, and Norwegian phone numbers as
- * Nkom's numbering plan defines them. Foreign phone numbers in local format need the numbering
- * plans of many countries and live in phones.ts.
+ * numbers, the Polish PESEL, the Lithuanian personal code, the Thai ID, Norwegian bank accounts,
+ * IBANs and Polish NRB accounts, and Norwegian phone numbers as Nkom's numbering plan defines
+ * them. Foreign phone numbers in local format need the numbering plans of many countries and
+ * live in phones.ts.
  */
 
 const K1 = [3, 7, 6, 1, 8, 9, 4, 5, 2];

@@ -15,8 +15,8 @@ import { keySet } from './words';
  * configured region; it is a phone number when one of them calls it valid. Because some plans
  * are permissive (Somalia's accepts many seven-digit runs), ordinary numbers are ruled out first:
  * dates and clock times, years and ranges, and amounts (a currency or unit word next to the
- * number, or thousands grouping ending in 00 as in "2 500 000"). A phone word before the number
- * ("tlf", "numer", "رقم") makes a 8–12 digit run a phone number even when no plan knows it.
+ * number, or thousands grouping as in "2 500 000" and "1 234 567"). A phone word before the number
+ * ("tlf", "numer", "رقم") makes an 8–12 digit run a phone number even when no plan knows it.
  */
 
 // A run after + or 00: digits, spaces, dots, hyphens and parentheses, as people group numbers.
@@ -48,6 +48,7 @@ export function phoneRegions(codes: readonly string[]): CountryCode[] {
   return [...new Set(codes)] as CountryCode[];
 }
 
+/** Detectors for numbers with an international prefix and for numbers in a country's own format. */
 export function phoneDetectors(lexicon: Lexicon, regions: readonly CountryCode[]): { prefixed: Detector; national: Detector } {
   const quantity = keySet(lexicon.lists.quantityWords);
   const phoneWords = keySet(lexicon.lists.phoneWords);
@@ -65,17 +66,8 @@ export function phoneDetectors(lexicon: Lexicon, regions: readonly CountryCode[]
     return after !== null && (after[1] === undefined || quantity.has(after[1]));
   };
 
-  const validCache = new Map<string, boolean>();
-  const validSomewhere = (digits: string) => {
-    let v = validCache.get(digits);
-    if (v === undefined) {
-      v = regions.some((r) => parsePhoneNumberFromString(digits, r)?.isValid() === true);
-      // Bounded: a process sees many numbers over its life.
-      if (validCache.size > 5000) validCache.clear();
-      validCache.set(digits, v);
-    }
-    return v;
-  };
+  // Not memoised: a cache would keep the digits of phone numbers people typed in memory.
+  const validSomewhere = (digits: string) => regions.some((r) => parsePhoneNumberFromString(digits, r)?.isValid() === true);
 
   const prefixed: Detector = function* (text) {
     for (const m of text.matchAll(PREFIXED)) {
@@ -83,20 +75,19 @@ export function phoneDetectors(lexicon: Lexicon, regions: readonly CountryCode[]
       const plus = run.indexOf('+') >= 0 ? run.indexOf('+') : run.indexOf('00');
       const groups = [...run.slice(plus).matchAll(GROUP)];
       // The longest run of groups that is a valid number, else the longest that is a possible one.
-      let best: { end: number; valid: boolean } | undefined;
-      for (let k = groups.length; k >= 1; k--) {
+      let valid: number | undefined;
+      let possible: number | undefined;
+      for (let k = groups.length; k >= 1 && valid === undefined; k--) {
         let digits = groups.slice(0, k).map((g) => g[0]).join('');
         if (run.slice(plus).startsWith('00')) digits = digits.slice(2);
         const parsed = parsePhoneNumberFromString(`+${digits}`);
         if (!parsed) continue;
         const end = plus + groups[k - 1].index! + groups[k - 1][0].length;
-        if (parsed.isValid()) {
-          best = { end, valid: true };
-          break;
-        }
-        if (!best && parsed.isPossible()) best = { end, valid: false };
+        if (parsed.isValid()) valid = end;
+        else if (possible === undefined && parsed.isPossible()) possible = end;
       }
-      if (best) yield { start: m.index!, end: m.index! + best.end + (run[best.end] === ')' ? 1 : 0), kind: 'phone' };
+      const best = valid ?? possible;
+      if (best !== undefined) yield { start: m.index!, end: m.index! + best + (run[best] === ')' ? 1 : 0), kind: 'phone' };
     }
   };
 

@@ -12,13 +12,16 @@ const MARK = /\p{M}/gu;
 
 // Arabic-script vowel signs and hamza carriers are written or left out at will; always dropped.
 const ARABIC_MARKS = /[\u064B-\u065F\u0670]/g;
+// Tatweel (kashida) stretches Arabic letters; joiners and ZWNJ are gone from folded text too.
+const INVISIBLE = /[\u0640\u200B-\u200F]/g;
+const VARIANTS: [RegExp, string][] = ARABIC_VARIANTS.map((group) => [new RegExp(`[${group}]`, 'gu'), group[0]]);
+const ANY_APOSTROPHE = new RegExp(`[${APOSTROPHES}]`, 'gu');
 
 function normalise(word: string, stripAllMarks: boolean): string {
-  // Tatweel (kashida) stretches Arabic letters; joiners and ZWNJ are gone from folded text too.
-  let out = word.normalize('NFD').replace(/[\u0640\u200B-\u200F]/g, '').replace(ARABIC_MARKS, '');
+  let out = word.normalize('NFD').replace(INVISIBLE, '').replace(ARABIC_MARKS, '');
   out = (stripAllMarks ? out.replace(MARK, '') : out.normalize('NFC')).toLowerCase();
-  for (const group of ARABIC_VARIANTS) out = out.replace(new RegExp(`[${group}]`, 'gu'), group[0]);
-  return out.replace(new RegExp(`[${APOSTROPHES}]`, 'gu'), "'");
+  for (const [re, one] of VARIANTS) out = out.replace(re, one);
+  return out.replace(ANY_APOSTROPHE, "'");
 }
 
 /** The form of a word used for lookups: lower case, one yeh, kaf, heh and apostrophe, diacritics kept. */
