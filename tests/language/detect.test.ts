@@ -1,5 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
-import { DETECTABLE_LANGUAGES, UND, createLanguageDetector, detectLanguage } from '../../src/language/detect';
+import { DETECTABLE_LANGUAGES, UND, createLanguageDetector, detectLanguage, loadDetectorData, modelCodeToTags } from '../../src/language/detect';
+import { localesDir } from '../../src/paths';
 import { detectLanguageCommand } from '../../src/language/detectCommand';
 import { evaluate, readLabelledSet } from '../bench/detectorAccuracy';
 
@@ -154,6 +158,36 @@ describe('detectLanguage', () => {
       expect(g.confidence).toBeLessThanOrEqual(1);
     }
     expect(long.confidence).toBeGreaterThan(short.confidence);
+  });
+});
+
+describe('word lists are data beside the locales', () => {
+  test('a new language is detected from its folder alone, with no change to the code', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'locales-'));
+    fs.cpSync(localesDir, dir, { recursive: true });
+    fs.mkdirSync(path.join(dir, 'eo'));
+    fs.writeFileSync(path.join(dir, 'eo', 'meta.json'), JSON.stringify({ order: 99, script: 'Latn' }));
+    fs.writeFileSync(
+      path.join(dir, 'eo', 'detect.json'),
+      JSON.stringify({ model: { codes: ['eo', 'epo'] }, words: { Latn: { 3: ['saluton dankon bezonas helpon loĝejo'] } }, letters: [{ chars: 'ĉĝĥĵŝŭ', weight: 2 }] }),
+    );
+    const data = loadDetectorData(dir);
+    expect(data.tags).toContain('eo');
+    expect(createLanguageDetector({ data })('Saluton, mi bezonas helpon kun loĝejo').tag).toBe('eo');
+    expect(modelCodeToTags('epo', data)).toEqual(['eo']);
+  });
+
+  test('every served language has its detector data', () => {
+    const folders = fs.readdirSync(localesDir).filter((f) => fs.statSync(path.join(localesDir, f)).isDirectory());
+    expect([...DETECTABLE_LANGUAGES].sort()).toEqual(folders.sort());
+  });
+
+  test('a detect.json that does not parse names its file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'locales-'));
+    fs.mkdirSync(path.join(dir, 'xx'));
+    fs.writeFileSync(path.join(dir, 'xx', 'meta.json'), JSON.stringify({ order: 1, script: 'Latn' }));
+    fs.writeFileSync(path.join(dir, 'xx', 'detect.json'), JSON.stringify({ words: { Latin: {} } }));
+    expect(() => loadDetectorData(dir)).toThrow(/xx.detect\.json: words/);
   });
 });
 
