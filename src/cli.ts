@@ -163,7 +163,8 @@ async function withAnalyst(env: NodeJS.ProcessEnv, work: (service: import('./ana
   const survey = loadSurvey(DEFAULT_SURVEY_FILE);
   const locales = loadLocales();
   // At the server's own command line the operator may choose k (at least 3); the HTTP API never lets a request choose.
-  return withStore(config.databaseUrl, (store) => work(new AnalystService({ store, survey, locales }, 3)));
+  const parallel = { databaseUrl: config.databaseUrl, threads: Math.min(2, (await import('node:os')).availableParallelism()) };
+  return withStore(config.databaseUrl, (store) => work(new AnalystService({ store, survey, locales, parallel }, 3)));
 }
 
 /** A progress bar on a terminal; nothing when stderr is piped or a file. */

@@ -170,6 +170,21 @@ class GroupCounts {
     if (!row) this.byGroup.set(group, (row = new Array<number>(this.width).fill(0)));
     row[column] += by;
   }
+  merge(rows: [string, number[]][]): void {
+    for (const [group, counts] of rows) counts.forEach((v, j) => v && this.add(group, j, v));
+  }
+}
+
+/**
+ * What an accumulator has counted, as plain data: part of the responses can be counted in one
+ * worker thread and part in another, and the counts added (src/analysis/parallel.ts).
+ */
+export interface AccumulatorState {
+  groups: [string, [string, number[]][]][];
+  scales: [string, [string, ScaleSums][]][];
+  started: [string, number][];
+  fallbackAnswers: [string, [number, number]][];
+  reached: [string, number[]][];
 }
 
 interface ScaleSums {
@@ -225,6 +240,53 @@ export class Accumulator {
     this.milestones = [...def.items.filter((i) => i.type !== 'repeat' && !i.when).map((i) => i.id), 'completed'];
   }
 
+  /** Everything counted so far, for {@link merge} in another accumulator. */
+  snapshot(): AccumulatorState {
+    return {
+      groups: [...this.groupCounts()].map(([name, g]) => [name, [...g.byGroup]]),
+      scales: [...this.scaleSums].map(([q, m]) => [q, [...m]]),
+      started: [...this.started],
+      fallbackAnswers: [...this.fallbackAnswers],
+      reached: [...this.reached],
+    };
+  }
+
+  /** Adds what another accumulator (over other responses, same request) counted. */
+  merge(state: AccumulatorState): void {
+    for (const [name, rows] of state.groups) {
+      if (name.startsWith('confused:') && !this.notUnderstood.has(name.slice(9))) this.notUnderstood.set(name.slice(9), new GroupCounts(2));
+      this.groupCounts().get(name)?.merge(rows);
+    }
+    for (const [q, rows] of state.scales) {
+      const sums = this.scaleSums.get(q)!;
+      for (const [group, s] of rows) {
+        const mine = sums.get(group) ?? { sum: 0, squares: 0 };
+        sums.set(group, { sum: mine.sum + s.sum, squares: mine.squares + s.squares });
+      }
+    }
+    for (const [lng, n] of state.started) this.started.set(lng, (this.started.get(lng) ?? 0) + n);
+    for (const [lng, [a, b]] of state.fallbackAnswers) {
+      const mine = this.fallbackAnswers.get(lng) ?? [0, 0];
+      this.fallbackAnswers.set(lng, [mine[0] + a, mine[1] + b]);
+    }
+    for (const [lng, counts] of state.reached) {
+      const mine = this.reached.get(lng) ?? new Array<number>(this.milestones.length).fill(0);
+      this.reached.set(lng, mine.map((v, i) => v + counts[i]));
+    }
+  }
+
+  private groupCounts(): Map<string, GroupCounts> {
+    return new Map<string, GroupCounts>([
+      ['population', this.population],
+      ['switched', this.switched],
+      ['fallback', this.fallbackResponses],
+      ...[...this.help].map(([a, g]) => [`help:${a}`, g] as [string, GroupCounts]),
+      ...[...this.barrierCounts].map(([q, g]) => [`barrier:${q}`, g] as [string, GroupCounts]),
+      ...[...this.multiCounts].map(([k, g]) => [`multi:${k}`, g] as [string, GroupCounts]),
+      ...[...this.notUnderstood].map(([q, g]) => [`confused:${q}`, g] as [string, GroupCounts]),
+    ]);
+  }
+
   add(r: StoredResponse): void {
     const top: Answers = {};
     for (const a of r.answers) if (a.iteration === '') top[a.questionId] = a.value;
@@ -265,8 +327,17 @@ export class Accumulator {
       s.squares += n * n;
       sums.set(group, s);
     } else if (Array.isArray(v)) {
-      for (const o of optionsOf(topLevelQuestion(this.def, b.question)!)) this.multiCounts.get(`${b.question}:${o}`)!.add(group, v.includes(o) ? 0 : 1);
+      for (const [o, counts] of this.multiOf(b.question)) counts.add(group, v.includes(o) ? 0 : 1);
     }
+  }
+
+  private readonly multiByQuestion = new Map<string, [string, GroupCounts][]>();
+
+  /** A multiple-choice barrier's options with their counts, looked up once. */
+  private multiOf(question: string): [string, GroupCounts][] {
+    let m = this.multiByQuestion.get(question);
+    if (!m) this.multiByQuestion.set(question, (m = optionsOf(topLevelQuestion(this.def, question)!).map((o) => [o, this.multiCounts.get(`${question}:${o}`)!])));
+    return m;
   }
 
   private addComprehension(r: StoredResponse, top: Answers): void {

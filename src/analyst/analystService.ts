@@ -1,13 +1,13 @@
 import { Writable } from 'node:stream';
 import { AnalysisRequest, AnalysisResult, analyze } from '../analysis/analyze';
+import { analyzeInParallel } from '../analysis/parallel';
 import { buildCodebook, Codebook, codebookTable, provenanceTable } from '../export/codebook';
 import { exportColumns } from '../export/exportPlan';
 import { ExportRequest, ExportSummary, runExport } from '../export/exportService';
-import { writeCsvTable } from '../export/writers';
+import { writeCsvTable, xlsxWriter } from '../export/writers';
 import { Locales } from '../i18n';
 import { SurveyStore } from '../store/store';
 import { SurveyDefinition } from '../survey/definition';
-import ExcelJS from 'exceljs';
 
 /**
  * What analysts can have: the barrier analysis, the record-level export and the codebook. The CLI
@@ -16,7 +16,13 @@ import ExcelJS from 'exceljs';
  */
 export class AnalystService {
   constructor(
-    private readonly deps: { store: SurveyStore; survey: SurveyDefinition; locales: Locales },
+    private readonly deps: {
+      store: SurveyStore;
+      survey: SurveyDefinition;
+      locales: Locales;
+      /** Where worker threads can open the same database, for an analysis in parallel. */
+      parallel?: { databaseUrl: string; threads: number };
+    },
     /** The smallest k any caller gets; a request may ask for more, never for less. */
     readonly minK: number,
   ) {}
@@ -26,7 +32,9 @@ export class AnalystService {
   }
 
   analyze(request: Omit<AnalysisRequest, 'k'> & { k?: number }): Promise<AnalysisResult> {
-    return analyze(this.deps.store, this.deps.survey, { ...request, k: this.k(request.k) });
+    const full = { ...request, k: this.k(request.k) };
+    const { parallel, store, survey } = this.deps;
+    return parallel ? analyzeInParallel({ store, databaseUrl: parallel.databaseUrl }, survey, full, parallel.threads) : analyze(store, survey, full);
   }
 
   export(request: ExportRequest, out: Writable, freeTextOut?: Writable): Promise<ExportSummary> {
@@ -47,7 +55,7 @@ export class AnalystService {
       return;
     }
     if (format === 'csv') return writeCsvTable(out, codebookTable(cb, locales));
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+    const workbook = await xlsxWriter(out);
     for (const [name, table] of [
       ['codebook', codebookTable(cb, locales)],
       ['locales', provenanceTable(cb, locales)],

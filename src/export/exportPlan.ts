@@ -1,18 +1,19 @@
 import crypto from 'node:crypto';
 import { municipalityOf } from '../privacy/counties';
 import { hierarchyFor } from '../privacy/hierarchies';
-import { Dependency, Hierarchy, KAnonymityReport, QiValue, SUPPRESSED, kAnonymise } from '../privacy/kAnonymity';
-import { ResponseFilter, StoredResponse, SurveyStore } from '../store/store';
+import { Dependency, KAnonymityReport, QiValue, SUPPRESSED, kAnonymise } from '../privacy/kAnonymity';
+import { StoredResponse } from '../store/store';
 import { Condition, QuasiIdentifierSpec, SurveyDefinition, ValueSource } from '../survey/definition';
 import { AnswerValue, Answers, holds, stepKey } from '../survey/engine';
 import { StepColumn, questionsOf, stepColumns, topLevelQuestion } from '../survey/walk';
 
 /**
- * The first of an export's two passes. It reads only what disclosure control needs (response
- * fields, the answers that are quasi-identifiers, and the answers their skip conditions read),
- * decides how far each quasi-identifier must give way and which responses are withheld, and
- * shuffles the rest. The second pass (src/export/exportService.ts) then reads whole responses in
- * that shuffled order, batch by batch, and turns each into a row with {@link ExportPlan.row}.
+ * Disclosure control for one export. Every response the export covers is {@link ExportPlanner.add
+ * added} as it is read: the planner renders the cells that disclosure control cannot change, and
+ * keeps, per response, only what it needs to decide the rest (quasi-identifiers, the few answers
+ * their skip conditions read, the languages shown). {@link ExportPlanner.finish} then decides how
+ * far each quasi-identifier must give way and which responses are withheld, and returns an
+ * {@link ExportPlan} that fills in the remaining cells of a rendered row.
  */
 
 /** The smallest k an export accepts: k = 2 would publish pairs, in which each knows the other. */
@@ -52,116 +53,194 @@ const RESPONSE_COLUMNS: { name: string; kind: ColumnKind }[] = [
   { name: 'text_fell_back', kind: 'boolean' },
 ];
 
-interface PlannedRow {
-  id: string;
-  values: QiValue[];
-}
-
 export interface ExportPlan {
   columns: ExportColumn[];
-  /** Published response ids, shuffled. */
-  ids: string[];
   report: KAnonymityReport;
-  /** Turns a whole response (read in the second pass) into a row of cells. */
-  row(r: StoredResponse, label?: (code: string) => string): Cell[];
-  /** The response's free-text answers, as stored (the caller redacts them again). */
-  freeText(r: StoredResponse): FreeTextItem[];
+  /** Whether the response added as number `index` is published (not withheld). */
+  published(index: number): boolean;
+  /**
+   * Completes the row {@link ExportPlanner.add} rendered for response `index`: the
+   * quasi-identifiers as generalised, the columns derived from them, and "*" in every answer cell
+   * whose presence would give a generalised value away. Only for published responses.
+   */
+  complete(index: number, cells: Cell[]): Cell[];
 }
 
 export interface PlanOptions {
   k: number;
-  /** Uniform in [0, 1); crypto by default. */
-  random?: () => number;
+  /** Answers as labels: option code → label (codes when absent). */
+  label?: (code: string) => string;
 }
 
-/** Reads the quasi-identifiers of every response the filter selects and plans the export. */
-export async function planExport(store: SurveyStore, def: SurveyDefinition, filter: ResponseFilter, options: PlanOptions): Promise<ExportPlan> {
-  if (!Number.isInteger(options.k) || options.k < MIN_EXPORT_K) {
-    throw new RangeError(`k must be a whole number of at least ${MIN_EXPORT_K} (got ${options.k}): with smaller groups, the people in a group can tell each other apart.`);
-  }
-  const spec = def.analysis;
-  if (!spec) throw new Error(`Survey ${def.id} v${def.version} declares no quasi-identifiers (analysis.quasiIdentifiers); record-level export needs them.`);
-  const qis = spec.quasiIdentifiers;
-  const qiQuestions = new Set(qis.flatMap((q) => ('question' in q.from ? [q.from.question] : [])));
-  const conditions = dependentConditions(def, qiQuestions);
-  const needed = new Set<string>([...qiQuestions, ...conditions.flatMap((c) => conditionQuestions(c.when))]);
 
-  const rows: PlannedRow[] = [];
-  const conditionAnswers: Answers[] = [];
-  for await (const batch of store.scanResponses(filter, { questions: [...needed] })) {
-    for (const r of batch) {
-      const answers = topAnswers(r);
-      rows.push({ id: r.id, values: qis.map((q) => storedValue(q.from, r, answers, def)) });
-      conditionAnswers.push(pickAnswers(answers, needed));
+export class ExportPlanner {
+  readonly columns: ExportColumn[];
+  private readonly qis: readonly QuasiIdentifierSpec[];
+  private readonly conditions: { column: StepColumn; when: Condition }[];
+  private readonly needed: Set<string>;
+  // What the planner keeps of every response until its row is completed: as little as possible,
+  // and column by column (one array per kind of value, not one object per response).
+  private readonly values: QiValue[][];
+  /** The languages questions were shown in, joined with ";". */
+  private readonly languages: string[] = [];
+  private readonly fellBack: boolean[] = [];
+  /** Only the answers that skip conditions over quasi-identifiers read. */
+  private readonly conditionAnswers: (Answers | undefined)[] = [];
+  private readonly label: (code: string) => string;
+  private readonly municipalities = new Map<string, string>();
+
+  constructor(
+    private readonly def: SurveyDefinition,
+    private readonly options: PlanOptions,
+  ) {
+    if (!Number.isInteger(options.k) || options.k < MIN_EXPORT_K) {
+      throw new RangeError(`k must be a whole number of at least ${MIN_EXPORT_K} (got ${options.k}): with smaller groups, the people in a group can tell each other apart.`);
     }
+    if (!def.analysis) throw new Error(`Survey ${def.id} v${def.version} declares no quasi-identifiers (analysis.quasiIdentifiers); record-level export needs them.`);
+    this.qis = def.analysis.quasiIdentifiers;
+    this.label = options.label ?? ((code) => code);
+    const qiQuestions = new Set(this.qis.flatMap((q) => ('question' in q.from ? [q.from.question] : [])));
+    this.conditions = dependentConditions(def, qiQuestions);
+    this.needed = new Set<string>(this.conditions.flatMap((c) => conditionQuestions(c.when)));
+    this.columns = exportColumns(def, this.qis);
+    this.values = this.qis.map(() => []);
   }
 
-  const hierarchies = qis.map((q, a) => hierarchyFor(q, rows.map((r) => r.values[a]), options.k));
-  const dependencies: Dependency[] = [];
-  for (const c of conditions) {
-    const target = qis.findIndex((q) => 'question' in q.from && q.from.question === c.column.question.id && !c.column.block);
-    if (target < 0) continue;
-    for (const sourceQuestion of conditionQuestions(c.when)) {
-      const source = qis.findIndex((q) => 'question' in q.from && q.from.question === sourceQuestion);
-      if (source < 0 || source === target) continue;
-      dependencies.push({ target, source, shownFor: (r, v) => holds(c.when, { ...conditionAnswers[r], [sourceQuestion]: v }) });
+  /**
+   * Takes in one response: keeps what disclosure control needs, and returns its index and the
+   * cells that do not depend on disclosure control (the others are null until {@link ExportPlan.complete}).
+   */
+  add(r: StoredResponse): { index: number; cells: Cell[] } {
+    const answers: Answers = {};
+    const byKey = new Map<string, AnswerValue>();
+    const languages = new Set<string>();
+    let fellBack = false;
+    for (const a of r.answers) {
+      if (a.iteration === '') answers[a.questionId] = a.value;
+      byKey.set(a.iteration === '' ? a.questionId : stepKey(a.questionId, a.iteration), a.value);
+      languages.add(a.language);
+      if (a.fallback) fellBack = true;
     }
+    this.qis.forEach((q, a) => this.values[a].push(this.storedValue(q.from, r, answers)));
+    this.languages.push([...languages].join(';'));
+    this.fellBack.push(fellBack);
+    this.conditionAnswers.push(this.needed.size ? pickAnswers(answers, this.needed) : undefined);
+    const cells = this.columns.map((c): Cell => {
+      if (c.qi) return null;
+      if (c.step) {
+        const v = byKey.get(c.step.key);
+        return v === undefined ? null : cellOf(v, this.label);
+      }
+      switch (c.name) {
+        case 'survey': return r.surveyId;
+        case 'survey_version': return r.surveyVersion;
+        case 'consent_version': return r.consentVersion;
+        case 'status': return r.status;
+        case 'language_switches': return r.languageSwitches;
+        case 'not_understood_count': return r.notUnderstoodCount;
+        default: return null;
+      }
+    });
+    return { index: this.languages.length - 1, cells };
   }
-  const result = kAnonymise({
-    names: qis.map((q) => q.column),
-    hierarchies,
-    records: rows.map((r) => r.values),
-    k: options.k,
-    suppressionLimit: spec.suppressionLimit,
-    dependencies,
-    order: spec.giveWay?.map((c) => qis.findIndex((q) => q.column === c)),
-  });
 
-  const published = rows.flatMap((r, i) => (result.published[i] ? [i] : []));
-  const order = shuffle(published, options.random);
-  const exported = new Map(order.map((i) => [rows[i].id, result.values[i]]));
-  const columns = exportColumns(def, qis);
-  const languageQi = qis.findIndex((q) => 'field' in q.from && q.from.field === 'language');
+  finish(): ExportPlan {
+    const { def, qis, conditions, columns, languages, fellBack, conditionAnswers } = this;
+    const k = this.options.k;
+    const hierarchies = qis.map((q, a) => hierarchyFor(q, this.values[a], k));
+    const dependencies: Dependency[] = [];
+    for (const c of conditions) {
+      const target = qis.findIndex((q) => 'question' in q.from && q.from.question === c.column.question.id && !c.column.block);
+      if (target < 0) continue;
+      for (const sourceQuestion of conditionQuestions(c.when)) {
+        const source = qis.findIndex((q) => 'question' in q.from && q.from.question === sourceQuestion);
+        if (source < 0 || source === target) continue;
+        dependencies.push({ target, source, shownFor: (r, v) => holds(c.when, { ...conditionAnswers[r], [sourceQuestion]: v }) });
+      }
+    }
+    const result = kAnonymise({
+      names: qis.map((q) => q.column),
+      hierarchies,
+      columns: this.values,
+      k,
+      suppressionLimit: def.analysis!.suppressionLimit,
+      dependencies,
+      order: def.analysis!.giveWay?.map((c) => qis.findIndex((q) => q.column === c)),
+    });
+    const languageQi = qis.findIndex((q) => 'field' in q.from && q.from.field === 'language');
+    const qiColumn = columns.map((c) => (c.qi ? qis.indexOf(c.qi) : -1));
+    const shownIndex = columns.findIndex((c) => c.name === 'languages_shown');
+    const fellBackIndex = columns.findIndex((c) => c.name === 'text_fell_back');
+    // Answer columns whose skip condition reads a quasi-identifier, with the ones it reads.
+    const dependent = columns.flatMap((c, i) => {
+      if (!c.step || c.qi) return [];
+      const whens = [c.step.block?.when, c.step.question.when].filter((w): w is Condition => w !== undefined);
+      const reads = whens.flatMap((when) => conditionQuestions(when).flatMap((question) => {
+        const a = qis.findIndex((q) => 'question' in q.from && q.from.question === question);
+        return a < 0 ? [] : [{ when, question, a }];
+      }));
+      return reads.length ? [{ i, reads }] : [];
+    });
+    const label = this.label;
 
-  return {
-    columns,
-    ids: order.map((i) => rows[i].id),
-    report: result.report,
-    row(r, label = (code) => code) {
-      const values = exported.get(r.id);
-      if (!values) throw new Error('A response outside the export plan was read in its second pass');
-      const qiValue = new Map(qis.map((q, a) => [q.column, values[a]]));
-      const answers = topAnswers(r);
-      const byKey = new Map(r.answers.map((a) => [stepKey(a.questionId, a.iteration), a.value]));
-      const language = languageQi >= 0 ? { value: values[languageQi], hierarchy: hierarchies[languageQi], level: result.levels[languageQi], preimage: result.preimages[languageQi] } : undefined;
-      return columns.map((c): Cell => {
-        if (c.qi) {
-          const v = qiValue.get(c.name) ?? null;
-          return v === null || v === SUPPRESSED || c.step === undefined ? v : labelOf(v, label);
+    return {
+      columns,
+      report: result.report,
+      published: (index) => result.published[index] === true,
+      complete(index, cells) {
+        if (!result.published[index]) throw new Error('A withheld response was asked for its row');
+        const value = (a: number) => result.value(index, a);
+        qiColumn.forEach((a, i) => {
+          if (a < 0) return;
+          const v = value(a);
+          cells[i] = v === null || v === SUPPRESSED || !columns[i].step ? v : label(v);
+        });
+        const own = { languages: languages[index], fellBack: fellBack[index], answers: conditionAnswers[index] };
+        if (languageQi >= 0) {
+          const lang = value(languageQi);
+          const ambiguous = (result.preimages[languageQi].get(lang)?.size ?? 0) > 1;
+          if (shownIndex >= 0) cells[shownIndex] = lang === SUPPRESSED ? SUPPRESSED : [...new Set(own.languages.split(';').map((l) => hierarchies[languageQi].generalise(l, result.levels[languageQi]) ?? l))].sort().join(';');
+          if (fellBackIndex >= 0) cells[fellBackIndex] = ambiguous ? SUPPRESSED : own.fellBack;
+        } else {
+          if (shownIndex >= 0) cells[shownIndex] = own.languages.split(';').sort().join(';');
+          if (fellBackIndex >= 0) cells[fellBackIndex] = own.fellBack;
         }
-        if (c.step) {
-          if (maskedByQi(c.step, answers, qis, qiValue, result.preimages)) return SUPPRESSED;
-          const v = byKey.get(c.step.key);
-          return v === undefined ? null : cellOf(v, label);
+        // Hide an answer whose presence depends on a value the published one stands in for.
+        for (const { i, reads } of dependent) {
+          for (const { when, question, a } of reads) {
+            const behind = [...(result.preimages[a].get(value(a)) ?? [])];
+            if (behind.length < 2) continue;
+            const first = holds(when, { ...own.answers, [question]: behind[0] });
+            if (behind.some((v) => holds(when, { ...own.answers, [question]: v }) !== first)) {
+              cells[i] = SUPPRESSED;
+              break;
+            }
+          }
         }
-        switch (c.name) {
-          case 'survey': return r.surveyId;
-          case 'survey_version': return r.surveyVersion;
-          case 'consent_version': return r.consentVersion;
-          case 'status': return r.status;
-          case 'language_switches': return r.languageSwitches;
-          case 'not_understood_count': return r.notUnderstoodCount;
-          case 'languages_shown': return languagesShown(r, language);
-          case 'text_fell_back': return language && (language.preimage.get(language.value)?.size ?? 0) > 1 ? SUPPRESSED : r.answers.some((a) => a.fallback);
-          default: return null;
-        }
-      });
-    },
-    freeText(r) {
-      const text = new Set(questionsOf(def).filter((s) => s.question.type === 'text').map((s) => s.question.id));
-      return r.answers.filter((a) => text.has(a.questionId) && typeof a.value === 'string' && a.value !== '').map((a) => ({ question: a.questionId, text: a.value as string }));
-    },
-  };
+        return cells;
+      },
+    };
+  }
+
+  private storedValue(from: ValueSource, r: StoredResponse, answers: Answers): QiValue {
+    if ('field' in from) return r[from.field];
+    const v = answers[from.question];
+    if (v === undefined || v === null) return null;
+    // A typed municipality is free text; the export carries its official name, or "other".
+    if (topLevelQuestion(this.def, from.question)?.type === 'text') {
+      const text = String(v);
+      let name = this.municipalities.get(text);
+      if (name === undefined) this.municipalities.set(text, (name = municipalityOf(text) ?? 'other'));
+      return name;
+    }
+    return Array.isArray(v) ? v.join(';') : String(v);
+  }
+}
+
+/** The free-text answers of a response, as stored (the caller redacts them again). */
+export function freeTextOf(def: SurveyDefinition, r: StoredResponse): FreeTextItem[] {
+  const text = new Set(questionsOf(def).filter((s) => s.question.type === 'text').map((s) => s.question.id));
+  return r.answers.filter((a) => text.has(a.questionId) && typeof a.value === 'string' && a.value !== '').map((a) => ({ question: a.questionId, text: a.value as string }));
 }
 
 export function exportColumns(def: SurveyDefinition, qis: readonly QuasiIdentifierSpec[]): ExportColumn[] {
@@ -178,26 +257,10 @@ export function exportColumns(def: SurveyDefinition, qis: readonly QuasiIdentifi
   return columns;
 }
 
-/** Answers outside repeat blocks, by question id: what conditions and quasi-identifiers read. */
-function topAnswers(r: StoredResponse): Answers {
-  const out: Answers = {};
-  for (const a of r.answers) if (a.iteration === '') out[a.questionId] = a.value;
-  return out;
-}
-
 function pickAnswers(answers: Answers, keys: ReadonlySet<string>): Answers {
   const out: Answers = {};
   for (const k of keys) if (k in answers) out[k] = answers[k];
   return out;
-}
-
-function storedValue(from: ValueSource, r: StoredResponse, answers: Answers, def: SurveyDefinition): QiValue {
-  if ('field' in from) return r[from.field];
-  const v = answers[from.question];
-  if (v === undefined || v === null) return null;
-  // A typed municipality is free text; the export carries its official name, or "other".
-  if (topLevelQuestion(def, from.question)?.type === 'text') return municipalityOf(String(v)) ?? 'other';
-  return Array.isArray(v) ? v.join(';') : String(v);
 }
 
 /** Columns whose skip condition (their own, or their block's) reads a quasi-identifier's answer. */
@@ -218,47 +281,10 @@ function conditionQuestions(c: Condition): string[] {
   return [c.question];
 }
 
-/**
- * Whether an answer column must be hidden in this row: its skip condition reads a quasi-identifier
- * whose published value stands for stored values that would decide the condition differently, so
- * that a filled or empty cell would tell which one it was.
- */
-function maskedByQi(
-  step: StepColumn,
-  answers: Answers,
-  qis: readonly QuasiIdentifierSpec[],
-  qiValue: ReadonlyMap<string, QiValue>,
-  preimages: readonly Map<QiValue, Set<QiValue>>[],
-): boolean {
-  for (const when of [step.block?.when, step.question.when]) {
-    if (!when) continue;
-    for (const question of conditionQuestions(when)) {
-      const a = qis.findIndex((q) => 'question' in q.from && q.from.question === question);
-      if (a < 0) continue;
-      const behind = [...(preimages[a].get(qiValue.get(qis[a].column) ?? null) ?? [])];
-      if (behind.length < 2) continue;
-      const first = holds(when, { ...answers, [question]: behind[0] });
-      if (behind.some((v) => holds(when, { ...answers, [question]: v }) !== first)) return true;
-    }
-  }
-  return false;
-}
-
-/** The languages the questions were shown in, generalised as the response's language is. */
-function languagesShown(r: StoredResponse, language?: { value: QiValue; hierarchy: Hierarchy; level: number }): string {
-  if (language?.value === SUPPRESSED) return SUPPRESSED;
-  const shown = new Set(r.answers.map((a) => (language ? (language.hierarchy.generalise(a.language, language.level) ?? a.language) : a.language)));
-  return [...shown].sort().join(';');
-}
-
 function cellOf(v: AnswerValue, label: (code: string) => string): Cell {
   if (v === null) return null;
   if (Array.isArray(v)) return v.map((c) => label(c)).join(';');
-  return typeof v === 'number' ? v : labelOf(v, label);
-}
-
-function labelOf(v: string, label: (code: string) => string): string {
-  return label(v);
+  return typeof v === 'number' ? v : label(v);
 }
 
 /** Fisher–Yates with a uniform random source (crypto by default): row order must not follow submission order. */

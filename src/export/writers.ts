@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { stringify, Stringifier } from 'csv-stringify';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { Cell, ExportColumn, FreeTextItem } from './exportPlan';
 
 /**
@@ -102,14 +102,13 @@ export async function writeCsvTable(out: Writable, table: Table, bom = false): P
  * for analysts who save the sheet as CSV.
  */
 export class XlsxSink implements ExportSink {
-  private readonly workbook: ExcelJS.stream.xlsx.WorkbookWriter;
+  private workbook!: ExcelJS.stream.xlsx.WorkbookWriter;
   private answers?: ExcelJS.Worksheet;
 
-  constructor(out: Writable) {
-    this.workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
-  }
+  constructor(private readonly out: Writable) {}
 
   async start(columns: readonly ExportColumn[]): Promise<void> {
+    this.workbook = await xlsxWriter(this.out);
     this.answers = this.workbook.addWorksheet('answers');
     this.answers.addRow(columns.map((c) => c.name)).commit();
   }
@@ -133,6 +132,12 @@ export class XlsxSink implements ExportSink {
     for (const r of table.rows) ws.addRow(r).commit();
     ws.commit();
   }
+}
+
+/** exceljs is large (tens of megabytes in memory); only XLSX exports load it. */
+export async function xlsxWriter(out: Writable): Promise<ExcelJS.stream.xlsx.WorkbookWriter> {
+  const { default: excel } = await import('exceljs');
+  return new excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
 }
 
 /** JSON: one object, with the records streamed as an array between its metadata. */

@@ -13,11 +13,15 @@ import { Hierarchy, QiValue, SUPPRESSED } from './kAnonymity';
  */
 export function hierarchyFor(spec: QuasiIdentifierSpec, values: readonly QiValue[], k: number): Hierarchy {
   const maps: ((v: string) => string)[] = [];
-  let previous: QiValue[] = [...values];
+  // Counts of each value at the current level, which is all a step needs to see.
+  let counts = new Map<string, number>();
+  for (const v of values) if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
   for (const step of spec.steps) {
-    const map = stepFunction(step, previous, k);
+    const map = memoised(stepFunction(step, counts, k));
     maps.push(map);
-    previous = previous.map((v) => (v === null ? null : map(v)));
+    const next = new Map<string, number>();
+    for (const [v, n] of counts) next.set(map(v), (next.get(map(v)) ?? 0) + n);
+    counts = next;
   }
   const levels = [spec.column, ...spec.steps.map((s) => s.name), 'suppressed'];
   return {
@@ -32,17 +36,23 @@ export function hierarchyFor(spec: QuasiIdentifierSpec, values: readonly QiValue
   };
 }
 
-function stepFunction(step: GeneralisationStep, values: readonly QiValue[], k: number): (v: string) => string {
+/** A step is a pure function of a value, and an export applies it to every record: remember each answer. */
+function memoised(f: (v: string) => string): (v: string) => string {
+  const seen = new Map<string, string>();
+  return (v) => {
+    let out = seen.get(v);
+    if (out === undefined) seen.set(v, (out = f(v)));
+    return out;
+  };
+}
+
+function stepFunction(step: GeneralisationStep, counts: ReadonlyMap<string, number>, k: number): (v: string) => string {
   if ('groups' in step) {
     const to = new Map<string, string>();
     for (const [label, members] of Object.entries(step.groups)) for (const m of members) to.set(m, label);
     return (v) => to.get(v) ?? v;
   }
-  if ('rare' in step) {
-    const counts = new Map<string, number>();
-    for (const v of values) if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
-    return (v) => ((counts.get(v) ?? 0) < k ? step.rare : v);
-  }
+  if ('rare' in step) return (v) => ((counts.get(v) ?? 0) < k ? step.rare : v);
   switch (step.map) {
     case 'municipality_county':
       return (v) => countyOf(v);

@@ -51,8 +51,8 @@ export interface KAnonymityInput {
   /** Attribute names, in the order they give way. */
   names: readonly string[];
   hierarchies: readonly Hierarchy[];
-  /** `records[r][a]`: the value of attribute a in record r. */
-  records: readonly (readonly QiValue[])[];
+  /** `columns[a][r]`: the value of attribute a in record r (column by column: one array per attribute, not one per record). */
+  columns: readonly (readonly QiValue[])[];
   k?: number;
   /** Largest share of records that may be withheld instead of generalising further (default 0.05). */
   suppressionLimit?: number;
@@ -100,8 +100,8 @@ export interface KAnonymityReport {
 export interface KAnonymityResult {
   /** The level each attribute ended at. */
   levels: number[];
-  /** Generalised and masked values, for every record (withheld ones included, for auditing). */
-  values: QiValue[][];
+  /** The generalised and masked value of attribute `a` in record `r` (withheld records included, for auditing). */
+  value(r: number, a: number): QiValue;
   /** False for withheld records. */
   published: boolean[];
   /** For each attribute, the stored values behind each published generalised value. */
@@ -113,8 +113,8 @@ export interface KAnonymityResult {
  * Generalises and suppresses quasi-identifiers until every combination published covers at least
  * k records. The input is not modified.
  *
- * @throws Error when k is not a whole number of at least 1, the limit is not a share, or a
- *   record has a different number of values than there are attributes
+ * @throws Error when k is not a whole number of at least 1, the limit is not a share, or the
+ *   columns are not one per attribute and all of the same length
  */
 export function kAnonymise(input: KAnonymityInput): KAnonymityResult {
   const k = input.k ?? DEFAULT_K;
@@ -123,11 +123,12 @@ export function kAnonymise(input: KAnonymityInput): KAnonymityResult {
   if (!Number.isInteger(k) || k < 1) throw new Error(`kAnonymise: k must be a positive integer, got ${k}`);
   if (!(limit >= 0 && limit <= 1)) throw new Error(`kAnonymise: suppressionLimit is a share between 0 and 1, got ${limit}`);
   if (input.hierarchies.length !== A) throw new Error(`kAnonymise: ${A} names but ${input.hierarchies.length} hierarchies`);
-  input.records.forEach((r, i) => {
-    if (r.length !== A) throw new Error(`kAnonymise: record ${i} has ${r.length} values, expected ${A}`);
+  if (input.columns.length !== A) throw new Error(`kAnonymise: ${A} names but ${input.columns.length} columns`);
+  const n = input.columns[0]?.length ?? 0;
+  input.columns.forEach((c, a) => {
+    if (c.length !== n) throw new Error(`kAnonymise: column ${input.names[a]} has ${c.length} values, expected ${n}`);
   });
   const space = new CodeSpace(input);
-  const n = input.records.length;
   const allowed = Math.floor(limit * n);
   const levels = new Array<number>(A).fill(0);
   const top = input.hierarchies.map((h) => h.levels.length - 1);
@@ -168,24 +169,15 @@ export function kAnonymise(input: KAnonymityInput): KAnonymityResult {
     current = next ?? space.evaluate(levels, k);
   }
 
-  const values = space.decode(current);
+  const value = (r: number, a: number) => space.label(a, current.codes[a][r]);
   const published = Array.from(current.groupSize, (size) => size >= k);
-  const preimages = input.names.map((_, a) => {
-    const m = new Map<QiValue, Set<QiValue>>();
-    for (let r = 0; r < n; r++) {
-      if (!published[r]) continue;
-      const g = values[r][a];
-      if (!m.has(g)) m.set(g, new Set());
-      m.get(g)!.add(input.records[r][a]);
-    }
-    return m;
-  });
+  const preimages = input.names.map((_, a) => space.preimageOf(a, current.codes[a], published));
   const sizes = new Map<number, number>();
   current.keys.forEach((key, r) => published[r] && sizes.set(key, current.groupSize[r]));
   const groupSizes = [...sizes.values()];
   return {
     levels,
-    values,
+    value,
     published,
     preimages,
     report: {
@@ -200,7 +192,7 @@ export function kAnonymise(input: KAnonymityInput): KAnonymityResult {
         let masked = 0;
         for (let r = 0; r < n; r++) {
           if (!published[r]) continue;
-          if (values[r][a] !== input.records[r][a]) affected++;
+          if (value(r, a) !== input.columns[a][r]) affected++;
           if (current.masked[a][r]) masked++;
         }
         return { attribute: name, level: input.hierarchies[a].levels[levels[a]], steps: steps[a], recordsAffected: affected, maskedRecords: masked };
@@ -233,11 +225,11 @@ class CodeSpace {
   private readonly n: number;
 
   constructor(private readonly input: KAnonymityInput) {
-    this.n = input.records.length;
+    this.n = input.columns[0]?.length ?? 0;
     const A = input.names.length;
     this.dict = Array.from({ length: A }, () => new Map());
     this.labels = Array.from({ length: A }, () => []);
-    this.original = Array.from({ length: A }, (_, a) => Int32Array.from(input.records, (r) => this.code(a, r[a])));
+    this.original = input.columns.map((column, a) => Int32Array.from(column, (v) => this.code(a, v)));
     for (let a = 0; a < A; a++) {
       const stored = [...this.labels[a]];
       const h = input.hierarchies[a];
@@ -256,9 +248,18 @@ class CodeSpace {
     return c;
   }
 
+  private readonly at = new Map<number, Int32Array>();
+
+  /** Each attribute's codes at a level, computed once: every round tries the same few levels again. */
   valuesAt(a: number, level: number): Int32Array {
-    const table = this.tables[a][level];
-    return this.original[a].map((c) => table[c]);
+    const key = a * 1024 + level;
+    let v = this.at.get(key);
+    if (!v) {
+      const table = this.tables[a][level];
+      v = this.original[a].map((c) => table[c]);
+      this.at.set(key, v);
+    }
+    return v;
   }
 
   distinct(a: number, level: number): number {
@@ -270,6 +271,8 @@ class CodeSpace {
     const codes = levels.map((l, a) => this.valuesAt(a, l));
     const masked = levels.map(() => new Uint8Array(this.n));
     for (const d of this.input.dependencies ?? []) {
+      // Masking writes into the target's codes: work on a copy, never on the cached level.
+      codes[d.target] = Int32Array.from(codes[d.target]);
       const star = this.dict[d.target].get(SUPPRESSED)!;
       const pre = this.preimage(d.source, levels[d.source]);
       for (let r = 0; r < this.n; r++) {
@@ -305,6 +308,22 @@ class CodeSpace {
     return { codes, masked, keys, groupSize, outliers };
   }
 
+  /** For the published records: each published value of attribute `a`, and the stored values behind it. */
+  preimageOf(a: number, codes: Int32Array, published: readonly boolean[]): Map<QiValue, Set<QiValue>> {
+    const width = this.labels[a].length;
+    const seen = new Uint8Array(width * width);
+    const original = this.original[a];
+    for (let r = 0; r < this.n; r++) if (published[r]) seen[codes[r] * width + original[r]] = 1;
+    const m = new Map<QiValue, Set<QiValue>>();
+    for (let i = 0; i < seen.length; i++) {
+      if (!seen[i]) continue;
+      const g = this.labels[a][Math.floor(i / width)];
+      if (!m.has(g)) m.set(g, new Set());
+      m.get(g)!.add(this.labels[a][i % width]);
+    }
+    return m;
+  }
+
   /** Generalised code → the stored-value codes (present in the data) behind it. */
   private preimage(a: number, level: number): Map<number, number[]> {
     const table = this.tables[a][level];
@@ -318,7 +337,7 @@ class CodeSpace {
     return m;
   }
 
-  decode(e: Evaluation): QiValue[][] {
-    return Array.from({ length: this.n }, (_, r) => e.codes.map((col, a) => this.labels[a][col[r]]));
+  label(a: number, code: number): QiValue {
+    return this.labels[a][code];
   }
 }

@@ -2,8 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaClient } from '../generated/sqlite/client';
+import type { PrismaClient } from '../generated/sqlite/client';
 import { migrationsDir } from '../paths';
 import { pendingMigrations, readMigrations } from './migrator';
 import {
@@ -25,15 +24,14 @@ const BUSY_TIMEOUT_MS = 5000;
 
 /** The embedded store: one SQLite file, created on first use. */
 export class SqliteStore implements SurveyStore {
-  private readonly prisma: PrismaClient;
+  private client?: PrismaClient;
+  private readonly databaseUrl: string;
   private readonly file: string;
-  /** A read-only connection for exports and analysis, opened on first use (see scanResponses). */
-  private reader?: Database.Database;
 
   constructor(databaseUrl: string) {
     this.file = databaseUrl.replace(/^file:/, '');
     if (this.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
-    this.prisma = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: databaseUrl, timeout: BUSY_TIMEOUT_MS }) });
+    this.databaseUrl = databaseUrl;
   }
 
   async migrate(): Promise<MigrationReport> {
@@ -78,9 +76,22 @@ export class SqliteStore implements SurveyStore {
   }
 
   async close(): Promise<void> {
-    this.reader?.close();
-    this.reader = undefined;
-    await this.prisma.$disconnect();
+    await this.client?.$disconnect();
+    this.client = undefined;
+  }
+
+  /**
+   * Prisma's client, created on first use: its query compiler is tens of megabytes, and the
+   * commands that only read in bulk (export, analyze) or migrate never need it.
+   */
+  private get prisma(): PrismaClient {
+    if (!this.client) {
+      // Loaded here, not at the top: loading the client costs memory even before it is used.
+      const { PrismaClient: Client } = require('../generated/sqlite/client') as typeof import('../generated/sqlite/client');
+      const { PrismaBetterSQLite3 } = require('@prisma/adapter-better-sqlite3') as typeof import('@prisma/adapter-better-sqlite3');
+      this.client = new Client({ adapter: new PrismaBetterSQLite3({ url: this.databaseUrl, timeout: BUSY_TIMEOUT_MS }) });
+    }
+    return this.client;
   }
 
   async createResponse(r: NewResponse): Promise<void> {
@@ -123,51 +134,61 @@ export class SqliteStore implements SurveyStore {
   }
 
   // Exports and analysis read every answer of up to hundreds of thousands of responses. Through
-  // Prisma that costs microseconds per field (its query compiler and result mapping); a
-  // read-only better-sqlite3 connection with prepared statements reads the same rows several
-  // times faster, and WAL lets it read while the bot writes.
+  // Prisma that costs microseconds per field (its query compiler and result mapping), and even
+  // better-sqlite3 spends most of its time creating one JS value per column per answer. So SQLite
+  // gathers each response's answers into one JSON array itself, on a read-only connection of the
+  // scan's own (WAL lets it read while the bot writes), and JavaScript parses one string per
+  // response: measured 0.8 s for 100,000 responses instead of 3.4 s row by row.
   async *scanResponses(filter: ResponseFilter, options: { batchSize?: number; questions?: readonly string[] } = {}): AsyncIterable<StoredResponse[]> {
-    const db = this.readConnection();
-    const { where, params } = responseWhere(filter);
-    const page = db.prepare(`SELECT ${RESPONSE_COLUMNS} FROM "Response" WHERE ${where} AND id > ? ORDER BY id LIMIT ?`);
     const batchSize = options.batchSize ?? 2000;
-    let after = '';
-    for (;;) {
-      const rows = page.all(...params, after, batchSize) as ResponseRowRaw[];
-      if (rows.length === 0) return;
-      yield this.withAnswers(db, rows, options.questions);
-      after = rows[rows.length - 1].id;
-      if (rows.length < batchSize) return;
+    // A connection per scan: an open iterator keeps its connection busy until the scan ends.
+    const db = new Database(this.file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    try {
+      const { where, params } = responseWhere(filter);
+      const onlySome = options.questions ? ' AND a.questionId IN (SELECT value FROM json_each(?))' : '';
+      const scan = db
+        .prepare(
+          `SELECT r.id, r.surveyId, r.surveyVersion, r.consentVersion, r.channel, r.period, r.language, r.status, r.languageSwitches, r.notUnderstoodCount,
+                  (SELECT json_group_array(json_array(a.questionId, a.iteration, a.value, a.language, a.fallback, a.notUnderstood))
+                   FROM "Answer" a WHERE a.responseId = r.id${onlySome}) AS answers
+           FROM "Response" r WHERE ${where} ORDER BY r.id`,
+        )
+        .raw();
+      let batch: StoredResponse[] = [];
+      for (const row of scan.iterate(...(options.questions ? [JSON.stringify(options.questions)] : []), ...params) as IterableIterator<unknown[]>) {
+        const answers = JSON.parse(row[10] as string) as [string, string, string, string, number, number][];
+        batch.push({
+          id: row[0] as string,
+          surveyId: row[1] as string,
+          surveyVersion: row[2] as number,
+          consentVersion: row[3] as number,
+          channel: row[4] as string,
+          period: row[5] as string,
+          language: row[6] as string,
+          status: row[7] as ResponseStatus,
+          languageSwitches: row[8] as number,
+          notUnderstoodCount: row[9] as number,
+          answers: answers.map((a) => ({ questionId: a[0], iteration: a[1], value: parseValue(a[2]), language: a[3], fallback: a[4] === 1, notUnderstood: a[5] })),
+        });
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length) yield batch;
+    } finally {
+      db.close();
     }
   }
 
-  async readResponses(ids: readonly string[]): Promise<StoredResponse[]> {
-    if (ids.length === 0) return [];
-    const db = this.readConnection();
-    const rows = db.prepare(`SELECT ${RESPONSE_COLUMNS} FROM "Response" WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as ResponseRowRaw[];
-    return this.withAnswers(db, rows);
-  }
-
-  private withAnswers(db: Database.Database, rows: ResponseRowRaw[], questions?: readonly string[]): StoredResponse[] {
-    const byId = new Map<string, StoredResponse>();
-    const out = rows.map((r) => {
-      const stored: StoredResponse = { ...r, status: r.status as ResponseStatus, answers: [] };
-      byId.set(r.id, stored);
-      return stored;
-    });
-    const ids = JSON.stringify(rows.map((r) => r.id));
-    const answers = questions
-      ? db.prepare(`${ANSWER_SELECT} AND questionId IN (SELECT value FROM json_each(?))`).raw().all(ids, JSON.stringify(questions))
-      : db.prepare(ANSWER_SELECT).raw().all(ids);
-    for (const a of answers as [string, string, string, string, string, number, number][]) {
-      byId.get(a[0])!.answers.push({ questionId: a[1], iteration: a[2], value: JSON.parse(a[3]), language: a[4], fallback: a[5] === 1, notUnderstood: a[6] });
+  async countResponses(filter: ResponseFilter): Promise<number> {
+    const { where, params } = responseWhere(filter);
+    const db = new Database(this.file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    try {
+      return (db.prepare(`SELECT COUNT(*) AS n FROM "Response" r WHERE ${where.replace(/\+r\./g, 'r.')}`).get(...params) as { n: number }).n;
+    } finally {
+      db.close();
     }
-    return out;
-  }
-
-  private readConnection(): Database.Database {
-    this.reader ??= new Database(this.file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
-    return this.reader;
   }
 
   async readStates(keys: string[]): Promise<Record<string, StateRecord>> {
@@ -241,25 +262,38 @@ export class SqliteStore implements SurveyStore {
   }
 }
 
-const RESPONSE_COLUMNS = 'id, surveyId, surveyVersion, consentVersion, channel, period, language, status, languageSwitches, notUnderstoodCount';
-const ANSWER_SELECT = 'SELECT responseId, questionId, iteration, value, language, fallback, notUnderstood FROM "Answer" WHERE responseId IN (SELECT value FROM json_each(?))';
-type ResponseRowRaw = Omit<StoredResponse, 'answers'>;
+/**
+ * Most stored values are a JSON string ("yes") or a number; reading those without JSON.parse
+ * halves the time an analysis of a hundred thousand responses spends turning rows into values.
+ */
+function parseValue(s: string): StoredAnswer['value'] {
+  const c = s.charCodeAt(0);
+  if (c === 34 && s.indexOf('\\') < 0) return s.slice(1, -1);
+  if ((c >= 48 && c <= 57) || c === 45) return Number(s);
+  return JSON.parse(s);
+}
 
-/** The SQL condition (with its parameters) for a response filter. */
+/**
+ * The SQL condition (with its parameters) for a response filter, on the Response table as `r`.
+ * Each column is written `+r.column`, which keeps SQLite from choosing the status index: the scan
+ * walks the table in its own (id) order, sequentially, without a sort.
+ */
 function responseWhere(f: ResponseFilter): { where: string; params: unknown[] } {
-  const clauses = ['surveyId = ?'];
+  const clauses = ['+r.surveyId = ?'];
   const params: unknown[] = [f.surveyId];
   const add = (clause: string, value: unknown) => {
     clauses.push(clause);
     params.push(value);
   };
-  if (f.surveyVersion !== undefined) add('surveyVersion = ?', f.surveyVersion);
-  if (f.status !== undefined) add('status = ?', f.status);
-  if (f.language !== undefined) add('language = ?', f.language);
-  if (f.channel !== undefined) add('channel = ?', f.channel);
+  if (f.surveyVersion !== undefined) add('+r.surveyVersion = ?', f.surveyVersion);
+  if (f.status !== undefined) add('+r.status = ?', f.status);
+  if (f.language !== undefined) add('+r.language = ?', f.language);
+  if (f.channel !== undefined) add('+r.channel = ?', f.channel);
   // ISO weeks ("2026-W05") are zero-padded, so they compare as text in time order.
-  if (f.fromPeriod !== undefined) add('period >= ?', f.fromPeriod);
-  if (f.toPeriod !== undefined) add('period <= ?', f.toPeriod);
+  if (f.fromPeriod !== undefined) add('+r.period >= ?', f.fromPeriod);
+  if (f.toPeriod !== undefined) add('+r.period <= ?', f.toPeriod);
+  if (f.idFrom !== undefined) add('r.id >= ?', f.idFrom);
+  if (f.idTo !== undefined) add('r.id < ?', f.idTo);
   return { where: clauses.join(' AND '), params };
 }
 

@@ -28,8 +28,8 @@ export interface SurveyStore {
    * answers are read. Order is by response id: random, since ids are.
    */
   scanResponses(filter: ResponseFilter, options?: { batchSize?: number; questions?: readonly string[] }): AsyncIterable<StoredResponse[]>;
-  /** The responses with these ids, with their answers (missing ids are left out). */
-  readResponses(ids: readonly string[]): Promise<StoredResponse[]>;
+  /** How many responses match `filter`. */
+  countResponses(filter: ResponseFilter): Promise<number>;
 
   readStates(keys: string[]): Promise<Record<string, StateRecord>>;
   /**
@@ -81,6 +81,9 @@ export interface ResponseFilter {
   channel?: string;
   fromPeriod?: string;
   toPeriod?: string;
+  /** Response ids from `idFrom` (inclusive) to `idTo` (exclusive): a share of the responses for one worker. */
+  idFrom?: string;
+  idTo?: string;
 }
 
 export interface ResponsePatch {

@@ -5,7 +5,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { AnalystService } from '../../src/analyst/analystService';
-import { planExport } from '../../src/export/exportPlan';
+import { Cell, ExportPlanner } from '../../src/export/exportPlan';
 import { ExportRequest, runExport } from '../../src/export/exportService';
 import { guardFormula } from '../../src/export/writers';
 import { loadLocales } from '../../src/i18n';
@@ -239,12 +239,21 @@ describe('disclosure control on a generated population of 1,200 responses', () =
 
   /** Exported rows paired with the responses they came from (known to the test, never to the file). */
   async function exported(k: number) {
-    const plan = await planExport(store, survey, { surveyId: survey.id, status: 'completed' }, { k });
+    const planner = new ExportPlanner(survey, { k });
+    const read: { r: StoredResponse; cells: Cell[] }[] = [];
+    for await (const batch of store.scanResponses({ surveyId: survey.id, status: 'completed' })) {
+      for (const r of batch) {
+        const { index, cells } = planner.add(r);
+        read[index] = { r, cells };
+      }
+    }
+    const plan = planner.finish();
     const byId = new Map(population.map((r) => [r.id, r]));
     const names = plan.columns.map((c) => c.name);
-    const rows = plan.ids.map((id) => {
-      const cells = plan.row(byId.get(id)!);
-      return { original: byId.get(id)!, cells: Object.fromEntries(names.map((n, i) => [n, cells[i]])) as Record<string, unknown> };
+    const rows = read.flatMap(({ r, cells }, i) => {
+      if (!plan.published(i)) return [];
+      const row = plan.complete(i, cells);
+      return [{ original: byId.get(r.id)!, cells: Object.fromEntries(names.map((n, j) => [n, row[j]])) as Record<string, unknown> }];
     });
     return { plan, rows, names };
   }

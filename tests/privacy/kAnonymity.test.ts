@@ -17,19 +17,20 @@ const times = <T>(n: number, value: T): T[] => Array.from({ length: n }, () => v
 function run(records: Rec[], options: { k?: number; suppressionLimit?: number; qis?: QuasiIdentifierSpec[]; dependencies?: Dependency[]; order?: number[] } = {}) {
   const qis = options.qis ?? declared;
   const k = options.k ?? 5;
-  const rows = records.map((r) => qis.map((q) => ({ ...base, ...r })[q.column] ?? null));
+  const columns = qis.map((q) => records.map((r) => ({ ...base, ...r })[q.column] ?? null));
   const result = kAnonymise({
     names: qis.map((q) => q.column),
-    hierarchies: qis.map((q, a) => hierarchyFor(q, rows.map((r) => r[a]), k)),
-    records: rows,
+    hierarchies: qis.map((q, a) => hierarchyFor(q, columns[a], k)),
+    columns,
     k,
     suppressionLimit: options.suppressionLimit ?? 0,
     dependencies: options.dependencies,
     order: options.order,
   });
-  const value = (r: number, column: string) => result.values[r][qis.findIndex((q) => q.column === column)];
+  const value = (r: number, column: string) => result.value(r, qis.findIndex((q) => q.column === column));
+  const values = records.map((_, r) => qis.map((_q, a) => result.value(r, a)));
   const attribute = (column: string) => result.report.attributes.find((a) => a.attribute === column)!;
-  return { ...result, value, attribute, column: (c: string) => records.map((_, r) => value(r, c)) };
+  return { ...result, values, value, attribute, column: (c: string) => records.map((_, r) => value(r, c)) };
 }
 
 describe('kAnonymise with the hierarchies the survey declares', () => {
@@ -137,7 +138,7 @@ describe('kAnonymise with the hierarchies the survey declares', () => {
   it('does not modify its input', () => {
     const input = [times(8, 'x' as QiValue)];
     const copy = structuredClone(input);
-    kAnonymise({ names: ['a'], hierarchies: [{ levels: ['a', 'suppressed'], generalise: (v, l) => (l ? SUPPRESSED : v) }], records: input.map((r) => [r[0]]) });
+    kAnonymise({ names: ['a'], hierarchies: [{ levels: ['a', 'suppressed'], generalise: (v, l) => (l ? SUPPRESSED : v) }], columns: input });
     expect(input).toEqual(copy);
   });
 
@@ -145,7 +146,7 @@ describe('kAnonymise with the hierarchies the survey declares', () => {
     [{ k: 0 }, /k must be a positive integer/],
     [{ suppressionLimit: 2 }, /suppressionLimit is a share between 0 and 1/],
   ])('rejects %p with a message that says what to fix', (options, message) => {
-    expect(() => kAnonymise({ names: ['a'], hierarchies: [{ levels: ['a', 'suppressed'], generalise: (v) => v }], records: [['x']], ...options })).toThrow(message);
+    expect(() => kAnonymise({ names: ['a'], hierarchies: [{ levels: ['a', 'suppressed'], generalise: (v) => v }], columns: [['x']], ...options })).toThrow(message);
   });
 });
 
