@@ -1,4 +1,6 @@
 import { Locales } from '../i18n';
+import { stringProvenance } from '../language/provenance';
+import { reviewSummary } from '../language/translations';
 import { Condition, Question, SurveyDefinition, optionsOf } from '../survey/definition';
 import { bandOf } from '../survey/engine';
 import { topLevelQuestion } from '../survey/walk';
@@ -26,6 +28,8 @@ export interface CodebookColumn {
   text?: Record<string, string>;
   /** When the question was asked, in words. */
   askedWhen?: string;
+  /** Per locale, where the question's text came from: drafted, or reviewed by whom and when. */
+  textProvenance?: Record<string, { status: string; by: string; date?: string }>;
   options?: CodebookOption[];
   notes: string[];
 }
@@ -34,7 +38,10 @@ export interface CodebookLocale {
   tag: string;
   endonym: string;
   dir: string;
+  /** The locale's default (meta.json), for every string not reviewed on its own. */
   provenance: { status: string; by: string; method: string };
+  /** Strings a native reviewer has confirmed, of all the locale's strings. */
+  reviewed: { strings: number; of: number; by: string[] };
 }
 
 export interface Codebook {
@@ -67,6 +74,12 @@ export function buildCodebook(def: SurveyDefinition, locales: Locales, columns: 
     const q = c.step.question;
     const vars = (tag: string) => (c.step!.option ? { area: label(tag, c.step!.option) } : {});
     const text = Object.fromEntries(tags.map((tag) => [tag, s(tag, `questions.${q.id}.text`, vars(tag))]));
+    const textProvenance = Object.fromEntries(
+      tags.map((tag) => {
+        const p = stringProvenance(locales, tag, def.id, `questions.${q.id}.text`);
+        return [tag, { status: p.status, by: p.by, ...(p.date ? { date: p.date } : {}) }];
+      }),
+    );
     const asked = [c.step.block ? t('when.repeat', { question: c.step.block.forEach }) : '', c.step.block?.when ? conditionInWords(c.step.block.when, def, t, lng) : '', q.when ? conditionInWords(q.when, def, t, lng) : '']
       .filter(Boolean)
       .join(t('when.and'));
@@ -78,6 +91,7 @@ export function buildCodebook(def: SurveyDefinition, locales: Locales, columns: 
       question: q.id,
       type: typeInWords(q, t),
       text,
+      textProvenance,
       askedWhen: asked || t('when.always'),
       ...(options.length ? { options: options.map((code) => ({ code, labels: Object.fromEntries(tags.map((tag) => [tag, label(tag, code)])) })) } : {}),
       notes: q.type === 'text' && !c.qi ? [...notes, t('notes.free_text')] : notes,
@@ -88,7 +102,10 @@ export function buildCodebook(def: SurveyDefinition, locales: Locales, columns: 
     language: lng,
     missing: t('notes.missing'),
     columns: out,
-    locales: locales.list.map((l) => ({ tag: l.tag, endonym: l.endonym, dir: l.dir, provenance: { ...l.provenance } })),
+    locales: locales.list.map((l) => {
+      const r = reviewSummary(locales, def, l.tag);
+      return { tag: l.tag, endonym: l.endonym, dir: l.dir, provenance: { ...l.provenance }, reviewed: { strings: r.reviewed, of: r.total, by: r.reviewers } };
+    }),
   };
 }
 
@@ -115,11 +132,12 @@ export function conditionInWords(c: Condition, def: SurveyDefinition, t: (key: s
 export function codebookTable(cb: Codebook, locales: Locales): { header: string[]; rows: string[][] } {
   const t = (key: string, vars: Record<string, unknown> = {}) => locales.i18n.t(`analyst:codebook.headers.${key}`, { lng: cb.language, ...vars }) as string;
   const tags = cb.locales.map((l) => l.tag);
-  const header = [t('column'), t('kind'), t('question'), t('type'), t('code'), t('shown_when'), t('description'), ...tags.map((tag) => t('label', { language: tag }))];
+  const header = [t('column'), t('kind'), t('question'), t('type'), t('code'), t('shown_when'), t('description'), t('reviewed_in'), ...tags.map((tag) => t('label', { language: tag }))];
   const rows: string[][] = [];
   for (const c of cb.columns) {
-    rows.push([c.name, c.kind, c.question ?? '', c.type ?? '', '', c.askedWhen ?? '', [c.description, ...c.notes].join(' '), ...tags.map((tag) => c.text?.[tag] ?? '')]);
-    for (const o of c.options ?? []) rows.push([c.name, '', c.question ?? '', '', o.code, '', '', ...tags.map((tag) => o.labels[tag] ?? '')]);
+    const reviewedIn = Object.entries(c.textProvenance ?? {}).filter(([, p]) => p.status === 'reviewed').map(([tag]) => tag).join(' ');
+    rows.push([c.name, c.kind, c.question ?? '', c.type ?? '', '', c.askedWhen ?? '', [c.description, ...c.notes].join(' '), reviewedIn, ...tags.map((tag) => c.text?.[tag] ?? '')]);
+    for (const o of c.options ?? []) rows.push([c.name, '', c.question ?? '', '', o.code, '', '', '', ...tags.map((tag) => o.labels[tag] ?? '')]);
   }
   return { header, rows };
 }
@@ -128,7 +146,7 @@ export function codebookTable(cb: Codebook, locales: Locales): { header: string[
 export function provenanceTable(cb: Codebook, locales: Locales): { header: string[]; rows: string[][] } {
   const t = (key: string) => locales.i18n.t(`analyst:codebook.headers.${key}`, { lng: cb.language }) as string;
   return {
-    header: [t('locale'), t('endonym'), t('direction'), t('provenance'), t('provenance_by'), t('provenance_method')],
-    rows: cb.locales.map((l) => [l.tag, l.endonym, l.dir, l.provenance.status, l.provenance.by, l.provenance.method]),
+    header: [t('locale'), t('endonym'), t('direction'), t('provenance'), t('provenance_by'), t('provenance_method'), t('reviewed_strings')],
+    rows: cb.locales.map((l) => [l.tag, l.endonym, l.dir, l.provenance.status, l.provenance.by, l.provenance.method, `${l.reviewed.strings} / ${l.reviewed.of}${l.reviewed.by.length ? ` (${l.reviewed.by.join(', ')})` : ''}`]),
   };
 }

@@ -380,7 +380,19 @@ describe('the codebook', () => {
     const cb = service().codebook('nb');
     expect(cb.language).toBe('nb');
     expect(cb.locales.map((l) => l.tag)).toEqual(locales.list.map((l) => l.tag));
-    for (const l of cb.locales) expect(['drafted', 'reviewed']).toContain(l.provenance.status);
+    for (const l of cb.locales) {
+      expect(['drafted', 'reviewed']).toContain(l.provenance.status);
+      expect(l.reviewed.of).toBeGreaterThan(0);
+      expect(l.reviewed.strings).toBeLessThanOrEqual(l.reviewed.of);
+    }
+    // Per string, too: each question's text in each locale says where it came from.
+    const interpreter = cb.columns.find((c) => c.name === 'interpreter')!;
+    expect(Object.keys(interpreter.textProvenance!)).toEqual(locales.list.map((l) => l.tag));
+    for (const p of Object.values(interpreter.textProvenance!)) {
+      expect(['drafted', 'reviewed']).toContain(p.status);
+      expect(p.by).toBeTruthy();
+      if (p.status === 'reviewed') expect(p.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
   });
 
   it('is written in nb or en, from locales/, and as CSV with a label column per locale', async () => {
