@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { analyzeInParallel } from '../../src/analysis/parallel';
+import type { analyzeInParallel as AnalyzeInParallel } from '../../src/analysis/parallel';
 import { loadLocales } from '../../src/i18n';
 import { projectRoot } from '../../src/paths';
 import { SqliteStore } from '../../src/store/sqliteStore';
@@ -64,11 +64,14 @@ async function main(): Promise<void> {
   const store = new SqliteStore(`file:${file}`);
   await store.migrate();
   let t = Date.now();
-  const population = generatePopulation(survey, N, { seed: 2026 });
-  insertIntoSqlite(file, population);
-  const completed = population.filter((r) => r.status === 'completed');
-  const answers = completed.reduce((s, r) => s + r.answers.length, 0);
-  process.stdout.write(`${N} responses (${completed.length} completed, ${answers} answers) generated in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+  // In a function of its own, so that the population is garbage before anything is measured.
+  const { completed, answers } = (() => {
+    const population = generatePopulation(survey, N, { seed: 2026 });
+    insertIntoSqlite(file, population);
+    const done = population.filter((r) => r.status === 'completed');
+    return { completed: done.length, answers: done.reduce((s, r) => s + r.answers.length, 0) };
+  })();
+  process.stdout.write(`${N} responses (${completed} completed, ${answers} answers) generated in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
 
   const sql = `SELECT r.id, r.surveyVersion, r.channel, r.period, r.language, a.questionId, a.iteration, a.value, a.language, a.fallback FROM "Answer" a JOIN "Response" r ON r.id = a.responseId WHERE r.status = 'completed'`;
   const cli = path.join(projectRoot, 'bin', 'survey-bot.js');
@@ -91,6 +94,8 @@ async function main(): Promise<void> {
   // The analysis as the dashboard runs it: in a warm process, through the analyst service's
   // worker threads (the compiled ones in dist/, which `npm run bench:export` builds first).
   loadLocales();
+  // The compiled module: worker threads run compiled JavaScript, not these TypeScript sources.
+  const { analyzeInParallel } = require(path.join(projectRoot, 'dist', 'src', 'analysis', 'parallel.js')) as { analyzeInParallel: typeof AnalyzeInParallel };
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     t = Date.now();
