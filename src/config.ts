@@ -38,6 +38,12 @@ const envSchema = z.object({
     .transform((s) => s.split(/[\s,;]+/).filter(Boolean).map((c) => c.toUpperCase()))
     .refine((codes) => codes.length > 0 && codes.every((c) => isSupportedCountry(c)), 'must be ISO 3166 alpha-2 region codes separated by commas, such as NO,PL,SO')
     .optional(),
+  /**
+   * The smallest group the analyst HTTP API publishes (cells, exports, filtered selections and
+   * their differences). Never below 3: with smaller groups, the people in one can tell each other
+   * apart. Statistics Norway's usual 5 is the default. Requests cannot choose it.
+   */
+  ANALYST_MIN_K: z.coerce.number().int('must be a whole number').min(3, 'must be at least 3: with smaller groups, the people in a group can tell each other apart').max(1000).default(5),
   MicrosoftAppId: z.string().default(''),
   MicrosoftAppPassword: z.string().default(''),
   MicrosoftAppTenantId: z.string().default(''),
@@ -60,6 +66,8 @@ export interface Config {
   sms: { twilioAuthToken?: string; twilioAccountSid?: string; replyDeadlineMs: number };
   /** Passed to `configureRedaction` at start-up. */
   redaction: { phoneRegions?: string[] };
+  /** k for everything the analyst HTTP API publishes (`ANALYST_MIN_K`, at least 3). */
+  analystMinK: number;
   botAuth: {
     MicrosoftAppId: string;
     MicrosoftAppPassword: string;
@@ -100,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     sms: { twilioAuthToken: e.TWILIO_AUTH_TOKEN, twilioAccountSid: e.TWILIO_ACCOUNT_SID, replyDeadlineMs: e.SMS_REPLY_DEADLINE_MS },
     redaction: { phoneRegions: e.REDACT_PHONE_REGIONS },
+    analystMinK: e.ANALYST_MIN_K,
     botAuth: {
       MicrosoftAppId: e.MicrosoftAppId,
       MicrosoftAppPassword: e.MicrosoftAppPassword,
