@@ -30,6 +30,9 @@ Commands:
                             baseline group and tests; every number through disclosure control
   codebook [--format json|csv|xlsx] [--out FILE] [--lang en|nb]
                             every column, question and code, with labels in every language
+  analyst add NAME [--role analyst|admin] | analyst list | analyst revoke NAME
+                            tokens for the analyst API and dashboard (/analyst); a new token is
+                            printed once, and stored only as a hash
 `;
 
 /** Runs one CLI command; resolves to the process exit code. */
@@ -50,6 +53,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return analyzeCommand(rest, env);
     case 'codebook':
       return codebookCommand(rest, env);
+    case 'analyst': {
+      const config = configOrExit(env);
+      if (!config) return 1;
+      const { analystCommand } = await import('./analyst/analystCommand');
+      return analystCommand(rest, { databaseUrl: config.databaseUrl, stdout: process.stdout, stderr: process.stderr });
+    }
     case 'translations': {
       const { translationsCommand } = await import('./language/translationsCommand');
       return translationsCommand(rest, { stdout: process.stdout, stderr: process.stderr });

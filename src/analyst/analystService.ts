@@ -8,6 +8,7 @@ import { writeCsvTable, xlsxWriter } from '../export/writers';
 import { Locales } from '../i18n';
 import { SurveyStore } from '../store/store';
 import { SurveyDefinition } from '../survey/definition';
+import { SelectionProblem, selectionCells, selectionProblem } from './differencing';
 
 /**
  * What analysts can have: the barrier analysis, the record-level export and the codebook. The CLI
@@ -39,6 +40,17 @@ export class AnalystService {
 
   export(request: ExportRequest, out: Writable, freeTextOut?: Writable): Promise<ExportSummary> {
     return runExport(this.deps, { ...request, k: this.k(request.k) }, out, freeTextOut);
+  }
+
+  /**
+   * Whether an export with this filter may be handed out over the HTTP API, where one analyst can
+   * ask for many filtered exports and subtract them: its selection, and its difference to every
+   * wider request, must hold 0 or at least minK responses (src/analyst/differencing.ts). Undefined
+   * when it may. Reads only the filterable fields of the survey's responses, no answers.
+   */
+  async exportSelectionProblem(filter: ExportRequest['filter']): Promise<SelectionProblem | undefined> {
+    const cells = await selectionCells(this.deps.store.scanResponses({ surveyId: this.deps.survey.id }, { batchSize: 5000, questions: [] }));
+    return selectionProblem(cells, filter, this.minK);
   }
 
   codebook(language: string): Codebook {
