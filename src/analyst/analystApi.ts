@@ -293,7 +293,7 @@ class AnalystApi {
     };
     await this.heavyWork(async () => {
       const problem = await this.deps.service.exportSelectionProblem(filter);
-      if (problem) throw refusalOf(problem, this.deps.service.minK, (key) => this.t(c.lng, key));
+      if (problem) throw refusalOf(problem, this.deps.service.minK, (key, vars) => this.t(c.lng, key, vars));
       // Before the first byte: no data leaves without its audit row.
       await c.audit('ok');
       const survey = this.deps.service.survey;
@@ -456,10 +456,10 @@ function wholeNumber(query: URLSearchParams, name: string, min: number, max: num
 }
 
 /** The refusal of a filtered export: says what to widen, never how many responses there are. */
-function refusalOf(problem: SelectionProblem, k: number, t: (key: string) => string): Refusal {
+function refusalOf(problem: SelectionProblem, k: number, t: (key: string, vars?: Record<string, unknown>) => string): Refusal {
   if (problem.kind === 'too_few') return new Refusal(422, 'too_few', 'too_few', { k }, 'refused');
   if (problem.kind === 'too_few_in_part_of_range') return new Refusal(422, 'too_few', 'too_few_in_part_of_range', { k }, 'refused');
-  const names = problem.dropped.map((d: FilterName) => `“${d}”`);
+  const names = problem.dropped.map((d: FilterName) => t('quoted', { name: d }));
   const filters = names.length > 1 ? `${names.slice(0, -1).join(', ')}${t('and')}${names[names.length - 1]}` : names[0];
   return new Refusal(422, 'too_few', 'too_few_apart', { k, filters }, 'refused');
 }
