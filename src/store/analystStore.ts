@@ -26,6 +26,7 @@ export interface AnalystStore {
   close(): Promise<void>;
 }
 
+/** An analyst reads the analysis, the exports and the codebook; an admin also manages tokens and reads the audit log. */
 export type AnalystRole = 'analyst' | 'admin';
 export const ANALYST_ROLES: readonly AnalystRole[] = ['analyst', 'admin'];
 
@@ -70,8 +71,6 @@ export type AuditOutcome =
   | 'denied'
   /** The server failed. */
   | 'error';
-
-export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['ok', 'refused', 'bad_request', 'forbidden', 'denied', 'error'];
 
 /**
  * One use of the analyst API. Holds what was asked, never what was answered: no counts, no rows,
