@@ -23,6 +23,9 @@ import { createStore } from './store/createStore';
 import { SurveyStore } from './store/store';
 import { DEFAULT_SURVEY_FILE, loadSurvey } from './survey/load';
 import { detectLanguage, UND } from './language/detect';
+import { registerAnalyst } from './analyst/analystApi';
+import { AnalystService } from './analyst/analystService';
+import { createAnalystStore } from './store/analystStore';
 
 const guessed = (tag: string) => (tag === UND ? undefined : tag);
 
@@ -61,6 +64,9 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
   registerDirectLine(server, channels);
   registerWebPage(server, channels);
   registerTwilioSms(server, channels, overrides.twilio);
+  // Analyst web access (issue 12): the API under /api/analyst/ and the dashboard at /analyst; k is ANALYST_MIN_K.
+  const analystService = new AnalystService({ store, survey: texts.survey, locales: texts.locales, parallel: { databaseUrl: config.databaseUrl, threads: 2 } }, config.analystMinK);
+  registerAnalyst(server, { service: analystService, analysts: createAnalystStore(config.databaseUrl), config, logger, locales: texts.locales });
   const stopPurge = startPurgeJob(store, config.purgeIntervalMs, logger);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const port = (server.address() as AddressInfo).port;
