@@ -45,7 +45,6 @@ interface Call {
   req: Request;
   res: Response;
   identity: AnalystIdentity;
-  via: 'header' | 'cookie';
   lng: AnalystLanguage;
   query: URLSearchParams;
   /** Written once per request, before any data leaves. Parameters as the analyst sent them. */
@@ -186,7 +185,7 @@ class AnalystApi {
         await audit(who.name, 'forbidden');
         return json(res, 403, { error: 'forbidden', message: this.t(lng, 'forbidden_role', { role, have: who.role }) });
       }
-      await handler({ req, res, identity: who, via: credentials.via, lng, query, audit: (outcome, filters) => audit(who.name, outcome, filters) });
+      await handler({ req, res, identity: who, lng, query, audit: (outcome, filters) => audit(who.name, outcome, filters) });
     } catch (err) {
       if (err instanceof Refusal) {
         if (identity) await audit(identity.name, err.outcome, err.filters).catch((e: unknown) => this.deps.logger.error({ event: 'analyst_audit_failed', error: safeError(e) }, 'audit not written'));
