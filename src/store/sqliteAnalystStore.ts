@@ -45,7 +45,9 @@ export class SqliteAnalystStore implements AnalystStore {
       try {
         this.statements = this.prepare();
       } catch (err) {
-        if (err instanceof Error && /no such table/i.test(err.message)) throw new AnalystStoreNotMigratedError();
+        // By its message, not `instanceof Error`: better-sqlite3 makes its errors in the realm that
+        // loaded it first, which under Jest is not always this one.
+        if (/no such table/i.test(String((err as { message?: unknown }).message))) throw new AnalystStoreNotMigratedError();
         throw err;
       }
     }
