@@ -33,13 +33,13 @@ export class ConfirmDeleteDialog extends YesNoDialog {
 
   protected async answered(dc: DialogContext, yes: boolean): Promise<DialogTurnResult> {
     const session = await sessionOf(this.deps, dc.context);
-    const { texts, store } = this.deps;
+    const { texts, responses } = this.deps;
     const lng = session.lang ?? texts.defaultLocale;
     if (!yes) {
       await dc.context.sendActivity(texts.t(lng, 'bot:delete.kept'));
       return dc.endDialog({ deleted: false } satisfies DeleteResult);
     }
-    if (session.responseId) await store.deleteResponse(session.responseId);
+    if (session.responseId) await responses.withdraw(dc.context, session.responseId);
     session.responseId = undefined;
     await dc.context.sendActivity(texts.t(lng, 'bot:delete.done'));
     return dc.endDialog({ deleted: true } satisfies DeleteResult);

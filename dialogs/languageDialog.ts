@@ -125,12 +125,12 @@ export class LanguageDialog extends YesNoDialog<LanguageOptions> {
   }
 
   private async choose(dc: DialogContext, tag: string): Promise<DialogTurnResult> {
-    const { texts, store } = this.deps;
+    const { texts, responses } = this.deps;
     const session = await sessionOf(this.deps, dc.context);
     const state = dc.activeDialog!.state as LanguageState;
     if (state.switching && session.lang && session.lang !== tag) {
       session.languageSwitches += 1;
-      if (session.responseId) await store.updateResponse(session.responseId, { languageSwitches: session.languageSwitches });
+      if (session.responseId) await responses.count(dc.context, session.responseId, { languageSwitches: session.languageSwitches });
     }
     session.lang = tag;
     await dc.context.sendActivity(texts.t(tag, 'bot:language.changed', { endonym: texts.meta(tag).endonym }));

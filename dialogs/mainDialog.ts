@@ -44,7 +44,7 @@ export class MainDialog extends ComponentDialog {
 
   private async surveyStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const session = await sessionOf(this.deps, step.context);
-    const { texts, store, now } = this.deps;
+    const { texts, responses, now } = this.deps;
     const lng = session.lang ?? texts.defaultLocale;
     if (step.result !== true) {
       // No consent, nothing stored: there is no response row to delete.
@@ -53,7 +53,7 @@ export class MainDialog extends ComponentDialog {
     }
     if (!session.responseId) {
       const id = crypto.randomUUID();
-      await store.createResponse({
+      await responses.start(step.context, {
         id,
         surveyId: texts.survey.id,
         surveyVersion: texts.survey.version,
@@ -69,12 +69,11 @@ export class MainDialog extends ComponentDialog {
 
   private async thanksStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const session = await sessionOf(this.deps, step.context);
-    const { texts, store } = this.deps;
+    const { texts, responses } = this.deps;
     const lng = session.lang ?? texts.defaultLocale;
     const outcome = step.result as SurveyOutcome;
     if (outcome.completed && session.responseId) {
-      await store.updateResponse(session.responseId, {
-        status: 'completed',
+      await responses.complete(step.context, session.responseId, {
         languageSwitches: session.languageSwitches,
         notUnderstoodCount: session.notUnderstood,
       });

@@ -17,7 +17,7 @@ export interface SurveyOutcome {
 
 /**
  * One dialog for every question: the survey engine decides what comes next, this dialog only
- * asks, recognises and stores. Each answer is written as it is given, so a crash loses nothing.
+ * asks, recognises and records. Each answer is written with the turn that took it, so a crash loses nothing acknowledged.
  */
 export class QuestionDialog extends Dialog {
   constructor(private readonly deps: DialogDeps) {
@@ -29,7 +29,7 @@ export class QuestionDialog extends Dialog {
   }
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
-    const { texts, store } = this.deps;
+    const { texts, responses } = this.deps;
     const session = await sessionOf(this.deps, dc.context);
     const lng = session.lang ?? texts.defaultLocale;
     const activity = dc.context.activity;
@@ -42,7 +42,7 @@ export class QuestionDialog extends Dialog {
         await dc.context.sendActivity(texts.t(lng, 'bot:back.first'));
       } else {
         session.progress = undone.progress;
-        await store.deleteAnswers(session.responseId!, [parseStepKey(undone.key)]);
+        await responses.undo(dc.context, session.responseId!, [parseStepKey(undone.key)]);
       }
       return this.askNext(dc);
     }
@@ -60,7 +60,7 @@ export class QuestionDialog extends Dialog {
       // An answer that fits two options is asked again, and counted like "I don't understand".
       if (r.reason === 'ambiguous') {
         session.notUnderstood += 1;
-        await store.updateResponse(session.responseId!, { notUnderstoodCount: session.notUnderstood });
+        await responses.count(dc.context, session.responseId!, { notUnderstoodCount: session.notUnderstood });
       }
       await dc.context.sendActivity(texts.t(lng, `bot:reprompt.${r.reason}`, { option: this.exclusiveLabel(lng, step) }));
       return this.askNext(dc);
@@ -99,15 +99,16 @@ export class QuestionDialog extends Dialog {
   }
 
   private async record(dc: DialogContext, session: Session, step: Step, value: Parameters<typeof answer>[3]): Promise<void> {
-    const { texts, store } = this.deps;
+    const { texts, responses } = this.deps;
     const shown = dc.activeDialog!.state.shown as { key: string; lng: string; fallback: boolean } | undefined;
     const lng = shown?.key === step.key ? shown.lng : (session.lang ?? texts.defaultLocale);
     const { progress, dropped } = answer(texts.survey, session.progress, step.key, value);
     const { questionId, iteration } = parseStepKey(step.key);
     // How often "I don't understand" came before this answer: the comprehension analysis reads it per question.
     const notUnderstood = (dc.activeDialog!.state as { confused?: Record<string, number> }).confused?.[step.key] ?? 0;
-    await store.saveAnswer({ responseId: session.responseId!, questionId, iteration, value, language: lng, fallback: shown?.fallback ?? false, notUnderstood });
-    await store.deleteAnswers(session.responseId!, dropped.map(parseStepKey));
+    // One change: the answer, and the answers of the branch it closed (engine.ts promises that a
+    // response never keeps answers from a closed branch).
+    await responses.answer(dc.context, { responseId: session.responseId!, questionId, iteration, value, language: lng, fallback: shown?.fallback ?? false, notUnderstood }, dropped.map(parseStepKey));
     session.progress = progress;
   }
 
@@ -117,10 +118,10 @@ export class QuestionDialog extends Dialog {
    * understanding is itself the barrier the strategy asks about.
    */
   private async reexplain(dc: DialogContext, session: Session, step: Step): Promise<DialogTurnResult> {
-    const { texts, store } = this.deps;
+    const { texts, responses } = this.deps;
     const lng = session.lang ?? texts.defaultLocale;
     session.notUnderstood += 1;
-    await store.updateResponse(session.responseId!, { notUnderstoodCount: session.notUnderstood });
+    await responses.count(dc.context, session.responseId!, { notUnderstoodCount: session.notUnderstood });
     const state = dc.activeDialog!.state as { confused?: Record<string, number> };
     const times = (state.confused ??= {})[step.key] = (state.confused[step.key] ?? 0) + 1;
     const vars = step.repeat ? { area: texts.optionLabel(lng, step.repeat.option) } : {};

@@ -9,9 +9,10 @@ import { registerDirectLine } from './channels/directline/directLine';
 import { registerTwilioSms, TwilioOptions } from './channels/sms/twilioWebhook';
 import { registerWebPage } from './channels/web/webPage';
 import { Session } from './bot/session';
-import { StoreStorage } from './bot/storeStorage';
+import { RespondentState } from './bot/respondentState';
+import { ResponseRecorder } from './bot/responseRecorder';
 import { SurveyBot } from './bot/surveyBot';
-import { SurveyState } from './bot/surveyState';
+import { InFlight } from './inFlight';
 import { Texts } from './bot/texts';
 import { Config } from './config';
 import { loadLocales } from './i18n';
@@ -50,17 +51,19 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
   if (migrations.applied.length) logger.info({ event: 'migrated', applied: migrations.applied }, 'database migrated');
 
   const texts = new Texts(loadLocales(), loadSurvey(DEFAULT_SURVEY_FILE), config.organisation, config.defaultLocale);
-  const state = new SurveyState(new StoreStorage(store, config.stateTtlMs), secret);
+  const state = new RespondentState(store, secret, config.stateTtlMs);
   const sessions = state.createProperty<Session>('session');
   const dialogState = state.createProperty<DialogState>('dialogState');
   const supported = texts.locales.list.map((l) => l.tag);
-  const mainDialog = new MainDialog({ texts, store, sessions, logger, now: () => new Date(), detectLanguage: (text) => guessed(detectLanguage(text, supported).tag) });
-  const bot = new SurveyBot(state, sessions, dialogState, mainDialog, texts);
+  const responses = new ResponseRecorder(store);
+  const mainDialog = new MainDialog({ texts, responses, sessions, logger, now: () => new Date(), detectLanguage: (text) => guessed(detectLanguage(text, supported).tag) });
+  const bot = new SurveyBot(state, store, sessions, dialogState, mainDialog, texts);
 
-  const server = createServer({ adapter: createAdapter(config, logger, texts), bot, store, logger });
+  const server = createServer({ adapter: createAdapter(config, logger, texts), bot, store, logger, secret });
   const direct = new DirectAdapter();
   direct.onTurnError = turnErrorHandler(logger, texts);
-  const channels: ChannelDeps = { config, direct, bot, store, texts, secret, logger };
+  const inFlight = new InFlight();
+  const channels: ChannelDeps = { config, direct, bot, store, texts, secret, logger, inFlight };
   registerDirectLine(server, channels);
   registerWebPage(server, channels);
   registerTwilioSms(server, channels, overrides.twilio);
@@ -76,9 +79,17 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
     server,
     store,
     port,
+    /**
+     * Graceful shutdown (SIGTERM): stop accepting connections, let the requests in flight finish
+     * their turns, send the SMS replies that missed their webhook's deadline, then close the store.
+     */
     async close() {
       stopPurge();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections with no request in flight would hold the server open.
+      (server.server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      await stopped;
+      await inFlight.drain();
       await store.close();
     },
   };

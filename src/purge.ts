@@ -4,14 +4,18 @@ import { SurveyStore } from './store/store';
 /**
  * Deletes conversation states whose TTL has passed. That cuts the last link between a respondent
  * and an unfinished response; the answers given so far stay, unlinked. Expired Direct Line outbox
- * rows and SMS idempotency records go too.
+ * rows and delivery records go too. With several bot processes, one of them does it each time
+ * (the store decides; PostgreSQL by advisory lock) and the others skip.
  */
 export async function purgeOnce(store: SurveyStore, now: Date, logger: Logger): Promise<number> {
-  const purged = await store.purgeExpiredStates(now);
-  if (purged) logger.info({ event: 'state_purged', count: purged }, 'expired conversation states deleted');
-  const channel = await store.purgeExpiredChannelData(now);
-  if (channel) logger.info({ event: 'channel_data_purged', count: channel }, 'expired outbox and SMS delivery records deleted');
-  return purged;
+  const report = await store.purgeExpired(now);
+  if (!report) {
+    logger.debug({ event: 'purge_skipped' }, 'another process is purging');
+    return 0;
+  }
+  if (report.states) logger.info({ event: 'state_purged', count: report.states }, 'expired conversation states deleted');
+  if (report.channelData) logger.info({ event: 'channel_data_purged', count: report.channelData }, 'expired outbox and delivery records deleted');
+  return report.states;
 }
 
 /** Runs `purgeOnce` now and then every `intervalMs`; returns a stop function. */

@@ -1,5 +1,7 @@
 import restify, { Request, Response, Server } from 'restify';
-import { CloudAdapter } from 'botbuilder';
+import { Activity, CloudAdapter } from 'botbuilder';
+import { DELIVERY_TTL_MS, duplicateOf, replayable, sendNow, TURN_DELIVERY, TurnDelivery } from './bot/turn';
+import { keyedHash } from './identity';
 import { z } from 'zod';
 import { Logger, safeError } from './logger';
 import { SurveyBot } from './bot/surveyBot';
@@ -23,9 +25,11 @@ export interface ServerDeps {
   bot: SurveyBot;
   store: SurveyStore;
   logger: Logger;
+  /** Keys the HMAC of delivery ids. */
+  secret: string;
 }
 
-export function createServer({ adapter, bot, store, logger }: ServerDeps): Server {
+export function createServer({ adapter, bot, store, logger, secret }: ServerDeps): Server {
   const server = restify.createServer({ name: 'survey-bot', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false }));
 
@@ -36,7 +40,22 @@ export function createServer({ adapter, bot, store, logger }: ServerDeps): Serve
       return;
     }
     try {
-      await adapter.process(req, res, (context) => bot.run(context));
+      await adapter.process(req, res, async (context) => {
+        // Azure Bot Service redelivers after a timeout and clients retry: the same activity (same
+        // id in the same conversation) is one turn. Kept only as an HMAC, like every identifier.
+        const { id, conversation, channelId } = context.activity;
+        if (id) {
+          context.turnState.set(TURN_DELIVERY, {
+            key: keyedHash(secret, 'bf-activity', `${channelId}\u0000${conversation.id}\u0000${id}`),
+            expiresAt: new Date(Date.now() + DELIVERY_TTL_MS),
+            reply: (out) => JSON.stringify(replayable(out)),
+          } satisfies TurnDelivery);
+        }
+        await bot.run(context);
+        const duplicate = duplicateOf(context);
+        // The redelivery gets the replies the first copy got (in the response body with expectReplies).
+        if (duplicate !== undefined) await sendNow(context, JSON.parse(duplicate) as Partial<Activity>[]);
+      });
     } catch (err) {
       logger.error({ event: 'process_failed', error: safeError(err) }, 'activity could not be processed');
       if (!res.headersSent) res.send(400, { error: 'bad_activity', message: 'The activity could not be processed.' });

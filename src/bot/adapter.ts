@@ -2,6 +2,7 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext } fr
 import { Config } from '../config';
 import { channelKind } from '../identity';
 import { Logger, safeError } from '../logger';
+import { isDatabaseUnavailable } from '../store/errors';
 import { negotiateLocale } from './negotiateLocale';
 import { TURN_LANGUAGE } from './surveyBot';
 import { Texts } from './texts';
@@ -17,18 +18,29 @@ export function createAdapter(config: Config, logger: Logger, texts: Texts): Clo
   return adapter;
 }
 
-/** The one `onTurnError`: logs without personal data and apologises in the respondent's language. */
+const TURN_FAILED = Symbol('turnFailed');
+
+/** The error a turn failed with, if it did (set by {@link turnErrorHandler}). */
+export function failureOf(context: TurnContext): unknown {
+  return context.turnState.get(TURN_FAILED);
+}
+
+/**
+ * The one `onTurnError`: logs without personal data and apologises in the respondent's language,
+ * asking them to try again shortly when the database could not take the turn.
+ */
 export function turnErrorHandler(logger: Logger, texts: Texts): (context: TurnContext, error: unknown) => Promise<void> {
   return async (context, error) => {
+    context.turnState.set(TURN_FAILED, error ?? new Error('turn failed'));
     // No text, no ids: the activity type and channel kind are enough to find the failing path.
     logger.error({ event: 'turn_error', channel: channelKind(context.activity.channelId), activityType: context.activity.type, error: safeError(error) }, 'turn failed');
     const lng =
       (context.turnState.get(TURN_LANGUAGE) as string | undefined) ??
       negotiateLocale({ activityLocale: context.activity.locale }, texts.locales.list.map((l) => l.tag), texts.defaultLocale);
     try {
-      // The turn's state is not saved, so the respondent's next message meets the last good
-      // state; every answer given before is already stored.
-      await context.sendActivity(texts.t(lng, 'bot:error.sorry'));
+      // Nothing of the failed turn was written (src/bot/surveyBot.ts), so the respondent's next
+      // message meets the last good state; every answer acknowledged before is stored.
+      await context.sendActivity(texts.t(lng, isDatabaseUnavailable(error) ? 'bot:error.unavailable' : 'bot:error.sorry'));
     } catch (sendError) {
       logger.error({ event: 'turn_error_reply_failed', error: safeError(sendError) }, 'could not send the apology');
     }

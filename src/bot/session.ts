@@ -1,6 +1,6 @@
 import { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { Logger } from '../logger';
-import { SurveyStore } from '../store/store';
+import { ResponseRecorder } from './responseRecorder';
 import { Progress, emptyProgress } from '../survey/engine';
 import { Texts } from './texts';
 
@@ -29,7 +29,8 @@ export function newSession(): Session {
 /** Everything the dialogs need, passed in once; dialogs keep no per-user data of their own. */
 export interface DialogDeps {
   texts: Texts;
-  store: SurveyStore;
+  /** All the dialogs may do to stored responses (start, answer, undo, count, complete, withdraw). */
+  responses: ResponseRecorder;
   sessions: StatePropertyAccessor<Session>;
   logger: Logger;
   now: () => Date;

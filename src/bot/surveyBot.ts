@@ -1,23 +1,41 @@
 import { ActivityHandler, ActivityTypes, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { Dialog, DialogContext, DialogSet, DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
 import { channelKind } from '../identity';
+import { DuplicateDeliveryError, EtagConflictError, SurveyStore } from '../store/store';
+import { RespondentState } from './respondentState';
 import { Session, newSession } from './session';
-import { SurveyState } from './surveyState';
 import { Texts } from './texts';
+import { sendNow, TURN_DELIVERY, TURN_DUPLICATE, TURN_FLUSHING, TURN_OUTBOX, TURN_WORK, TurnDelivery, TurnOutbox, TurnWork } from './turn';
+
+/**
+ * botbuilder has already copied the incoming activity's locale (the browser's) onto each reply;
+ * the respondent's language as the turn left it must win, or the page cannot follow a switch.
+ */
+function stampLanguage(context: TurnContext, activities: Partial<import('botbuilder').Activity>[]): void {
+  const lng = context.turnState.get(TURN_LANGUAGE) as string | undefined;
+  if (lng) for (const a of activities) a.locale = lng;
+}
+
+/** A turn that lost a race for the respondent's state is run again, up to this many times in all. */
+const MAX_ATTEMPTS = 5;
 
 /** Context key under which a turn's language is kept for `onTurnError`. */
 export const TURN_LANGUAGE = Symbol('turnLanguage');
 
 /**
- * Routes activities to the main dialog and saves, or deletes, the respondent's state at the end
- * of every turn. Outgoing messages carry the respondent's language in `locale`, so a channel
- * (the web page) can set text direction and its own UI language.
+ * Routes activities to the main dialog, and makes each turn one unit: the state is read once,
+ * the dialogs' changes to the response and the replies are held, and at the end everything is
+ * written in one transaction (src/store/turnStore.ts) before any reply leaves. A turn that lost a
+ * race for the state runs again on the new state; a message that another copy of itself already
+ * answered gets that answer, not a second turn. Outgoing messages carry the respondent's
+ * language in `locale`, so a channel (the web page) can set text direction and its own UI language.
  */
 export class SurveyBot extends ActivityHandler {
   private readonly dialogs: DialogSet;
 
   constructor(
-    private readonly state: SurveyState,
+    private readonly state: RespondentState,
+    private readonly store: Pick<SurveyStore, 'commitTurn'>,
     private readonly sessions: StatePropertyAccessor<Session>,
     dialogState: StatePropertyAccessor<DialogState>,
     private readonly mainDialog: Dialog,
@@ -40,18 +58,54 @@ export class SurveyBot extends ActivityHandler {
 
   override async run(context: TurnContext): Promise<void> {
     context.onSendActivities(async (ctx, activities, next) => {
-      // botbuilder has already copied the incoming activity's locale (the browser's) onto each
-      // reply; the respondent's chosen language must win, or the page cannot follow a switch.
-      const lng = (await this.sessions.get(ctx))?.lang;
-      if (lng) for (const a of activities) a.locale = lng;
+      const work = TurnWork.of(ctx);
+      if (work && !ctx.turnState.get(TURN_FLUSHING)) {
+        work.outgoing.push(...activities);
+        return activities.map(() => ({ id: '' }));
+      }
+      stampLanguage(ctx, activities);
       return next();
     });
-    await super.run(context);
-    // A channel may send what the handler ignores (typing, events); nothing to save then.
-    if (context.activity.type !== ActivityTypes.Message && context.activity.type !== ActivityTypes.ConversationUpdate) return;
+    // A channel may send what the handler ignores (typing, events): nothing to write then.
+    const durable = context.activity.type === ActivityTypes.Message || context.activity.type === ActivityTypes.ConversationUpdate;
+    let work = new TurnWork();
+    for (let attempt = 1; ; attempt++) {
+      work = new TurnWork();
+      context.turnState.set(TURN_WORK, work);
+      this.state.reset(context);
+      try {
+        await super.run(context);
+        if (durable) await this.commit(context, work);
+        break;
+      } catch (err) {
+        if (err instanceof EtagConflictError && attempt < MAX_ATTEMPTS) continue;
+        if (err instanceof DuplicateDeliveryError) {
+          // Another copy of this message was handled first: this run's replies are not sent.
+          context.turnState.set(TURN_DUPLICATE, err.reply);
+          work.outgoing = [];
+          break;
+        }
+        // Nothing of the turn was written; what onTurnError says goes out as it is sent.
+        context.turnState.set(TURN_FLUSHING, true);
+        throw err;
+      }
+    }
+    await sendNow(context, work.outgoing);
+  }
+
+  /** The turn's one write: state (or its deletion), response changes, delivery record, outbox. */
+  private async commit(context: TurnContext, work: TurnWork): Promise<void> {
     const session = await this.sessions.get(context, newSession());
-    if (session.finished) await this.state.delete(context);
-    else await this.state.saveChanges(context, false);
+    stampLanguage(context, work.outgoing);
+    const delivery = context.turnState.get(TURN_DELIVERY) as TurnDelivery | undefined;
+    const outbox = context.turnState.get(TURN_OUTBOX) as TurnOutbox | undefined;
+    await this.store.commitTurn({
+      state: await this.state.write(context, session.finished),
+      responses: work.responses,
+      delivery: delivery && { key: delivery.key, reply: delivery.reply(work.outgoing), expiresAt: delivery.expiresAt },
+      outbox: outbox && { conversation: outbox.conversation, activities: [...(outbox.echo ? [outbox.echo] : []), ...outbox.render(work.outgoing)], expiresAt: outbox.expiresAt },
+    });
+    work.committed = true;
   }
 
   private async runDialog(context: TurnContext): Promise<void> {

@@ -1,4 +1,5 @@
 import { Config } from '../config';
+import { InFlight } from '../inFlight';
 import { Logger } from '../logger';
 import { SurveyBot } from '../bot/surveyBot';
 import { Texts } from '../bot/texts';
@@ -16,4 +17,6 @@ export interface ChannelDeps {
   /** The server secret: signs Direct Line tokens, keys HMACs of conversation and message ids. */
   secret: string;
   logger: Logger;
+  /** Late replies and other work a graceful shutdown waits for. */
+  inFlight: InFlight;
 }

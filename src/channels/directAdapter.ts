@@ -2,6 +2,12 @@ import { Activity, ActivityTypes, BotAdapter, ConversationReference, ResourceRes
 
 const OUTGOING = Symbol('outgoing');
 
+/** What a turn on a DirectAdapter leaves: the replies, and the turn's context (for what the bot marked on it). */
+export interface DirectTurn {
+  activities: Partial<Activity>[];
+  context: TurnContext;
+}
+
 /**
  * The adapter for the project's own channels (Direct Line subset, SMS). It runs a turn and hands
  * back what the bot said instead of posting it to a `serviceUrl`: each channel then delivers the
@@ -9,12 +15,17 @@ const OUTGOING = Symbol('outgoing');
  * `onTurnError` behave as in any botbuilder adapter.
  */
 export class DirectAdapter extends BotAdapter {
-  async runTurn(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>): Promise<Partial<Activity>[]> {
+  /**
+   * Runs one turn. `prepare` may mark the context first (a delivery key, an outbox), which is how
+   * a channel tells the bot what its turn must write.
+   */
+  async runTurn(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>, prepare?: (context: TurnContext) => void): Promise<DirectTurn> {
     const context = new TurnContext(this, activity);
     const outgoing: Partial<Activity>[] = [];
     context.turnState.set(OUTGOING, outgoing);
+    prepare?.(context);
     await this.runMiddleware(context, logic);
-    return outgoing;
+    return { activities: outgoing, context };
   }
 
   async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {

@@ -1,8 +1,13 @@
 import { SqliteStore } from './sqliteStore';
 import { SurveyStore } from './store';
 
-/** Picks the store implementation from the database URL's scheme. */
+/** Picks the store implementation from the database URL's scheme (config has checked it is one of these). */
 export function createStore(databaseUrl: string): SurveyStore {
   if (databaseUrl.startsWith('file:')) return new SqliteStore(databaseUrl);
-  throw new Error(`DATABASE_URL ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}: PostgreSQL is not supported by this version yet; use a file: URL (SQLite).`);
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    // Loaded only here: an SQLite deployment never loads pg or the PostgreSQL Prisma client.
+    const { PgStore } = require('./pgStore') as typeof import('./pgStore');
+    return new PgStore(databaseUrl);
+  }
+  throw new Error(`DATABASE_URL ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}: not a file: (SQLite) or postgresql:// (PostgreSQL) URL.`);
 }

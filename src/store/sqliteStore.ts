@@ -2,42 +2,57 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { PrismaClient } from '../generated/sqlite/client';
 import { migrationsDir } from '../paths';
 import { pendingMigrations, readMigrations } from './migrator';
 import {
   AnswerRecord,
+  DuplicateDeliveryError,
   EtagConflictError,
   MigrationReport,
-  NewResponse,
+  OutboxRow,
+  PurgeReport,
   ResponseFilter,
-  ResponsePatch,
+  ResponseOp,
   ResponseStatus,
   StateRecord,
   StoredAnswer,
   StoredResponse,
   SurveyStore,
+  TurnCommit,
 } from './store';
 
 /** Wait this long for another process's write lock before failing (several bot processes may share a file). */
 const BUSY_TIMEOUT_MS = 5000;
 
-/** The embedded store: one SQLite file, created on first use. */
+/**
+ * The embedded store: one SQLite file, created on first use.
+ *
+ * It speaks SQL to better-sqlite3 directly, with prepared statements, where the PostgreSQL store
+ * goes through Prisma. A turn is one state read and one write transaction; through Prisma's
+ * client each of its queries went through the query compiler first (27 % of a turn's CPU under
+ * load, issue [turns]), while a prepared statement here costs microseconds. The schema stays
+ * Prisma's (prisma/models.prisma), and so do the migrations; tests/store/storeContract.test.ts
+ * holds both stores to the same behaviour.
+ *
+ * better-sqlite3 is synchronous: a commit holds the event loop for its tens of microseconds
+ * (WAL, synchronous=FULL: measured 0.18 ms with the fsync on this machine's disk), which is less
+ * than an async round trip would cost, and keeps each transaction free of awaits, so no other
+ * turn of this process can interleave with it.
+ */
 export class SqliteStore implements SurveyStore {
-  private client?: PrismaClient;
-  private readonly databaseUrl: string;
   private readonly file: string;
+  private connection?: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(databaseUrl: string) {
     this.file = databaseUrl.replace(/^file:/, '');
     if (this.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
-    this.databaseUrl = databaseUrl;
   }
 
   async migrate(): Promise<MigrationReport> {
     const db = new Database(this.file, { timeout: BUSY_TIMEOUT_MS });
     try {
-      // WAL lets readers run while a writer writes; it is a property of the file, set once.
+      // WAL lets readers (exports, the analysis) run while a writer writes; a property of the file, set once.
       db.pragma('journal_mode = WAL');
       db.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
         "id" TEXT PRIMARY KEY NOT NULL, "checksum" TEXT NOT NULL, "finished_at" DATETIME,
@@ -45,14 +60,13 @@ export class SqliteStore implements SurveyStore {
         "started_at" DATETIME NOT NULL DEFAULT current_timestamp, "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0)`);
       const migrations = readMigrations(migrationsDir('sqlite'));
       // Synchronous on purpose: the IMMEDIATE transaction holds the write lock with no await
-      // inside, so another process waits on the busy timeout and then finds the work done, and
-      // no other store in this process can interleave and wait on a lock this thread holds.
+      // inside, so another process waits on the busy timeout and then finds the work done.
       const apply = db.transaction(() => {
         const applied = new Map(
-          (db.prepare('SELECT migration_name, checksum FROM _prisma_migrations WHERE rolled_back_at IS NULL').all() as {
-            migration_name: string;
-            checksum: string;
-          }[]).map((r) => [r.migration_name, r.checksum]),
+          (db.prepare('SELECT migration_name, checksum FROM _prisma_migrations WHERE rolled_back_at IS NULL').all() as { migration_name: string; checksum: string }[]).map((r) => [
+            r.migration_name,
+            r.checksum,
+          ]),
         );
         const pending = pendingMigrations(applied, migrations);
         for (const m of pending) {
@@ -72,69 +86,32 @@ export class SqliteStore implements SurveyStore {
   }
 
   async ping(): Promise<void> {
-    await this.prisma.$queryRawUnsafe('SELECT 1');
+    this.sql('SELECT 1').get();
   }
 
   async close(): Promise<void> {
-    await this.client?.$disconnect();
-    this.client = undefined;
+    this.statements.clear();
+    this.connection?.close();
+    this.connection = undefined;
   }
 
-  /**
-   * Prisma's client, created on first use: its query compiler is tens of megabytes, and the
-   * commands that only read in bulk (export, analyze) or migrate never need it.
-   */
-  private get prisma(): PrismaClient {
-    if (!this.client) {
-      // Loaded here, not at the top: loading the client costs memory even before it is used.
-      const { PrismaClient: Client } = require('../generated/sqlite/client') as typeof import('../generated/sqlite/client');
-      const { PrismaBetterSQLite3 } = require('@prisma/adapter-better-sqlite3') as typeof import('@prisma/adapter-better-sqlite3');
-      this.client = new Client({ adapter: new PrismaBetterSQLite3({ url: this.databaseUrl, timeout: BUSY_TIMEOUT_MS }) });
-    }
-    return this.client;
-  }
-
-  async createResponse(r: NewResponse): Promise<void> {
-    await this.prisma.response.create({ data: { ...r, status: 'in_progress' } });
-  }
-
-  async saveAnswer(a: AnswerRecord): Promise<void> {
-    const value = JSON.stringify(a.value);
-    await this.prisma.answer.upsert({
-      where: { responseId_questionId_iteration: { responseId: a.responseId, questionId: a.questionId, iteration: a.iteration } },
-      create: { ...a, value, notUnderstood: a.notUnderstood ?? 0 },
-      update: { value, language: a.language, fallback: a.fallback, notUnderstood: a.notUnderstood ?? 0 },
-    });
-  }
-
-  async deleteAnswers(responseId: string, keys: { questionId: string; iteration: string }[]): Promise<void> {
-    if (keys.length === 0) return;
-    await this.prisma.answer.deleteMany({ where: { responseId, OR: keys } });
-  }
-
-  async updateResponse(id: string, patch: ResponsePatch): Promise<void> {
-    await this.prisma.response.updateMany({ where: { id }, data: patch });
-  }
-
-  async deleteResponse(id: string): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.answer.deleteMany({ where: { responseId: id } }),
-      this.prisma.response.deleteMany({ where: { id } }),
-    ]);
-  }
+  // --- responses -------------------------------------------------------------------------------
 
   async getResponse(id: string): Promise<StoredResponse | undefined> {
-    const r = await this.prisma.response.findUnique({ where: { id }, include: { answers: true } });
-    return r ? toStored(r) : undefined;
+    const row = this.sql(`SELECT ${RESPONSE_COLUMNS}, ${ANSWERS_JSON} AS answers FROM "Response" r WHERE r.id = ?`).raw().get(id) as unknown[] | undefined;
+    return row ? toResponse(row) : undefined;
   }
 
   async listResponses(filter: { surveyId?: string; status?: ResponseStatus } = {}): Promise<StoredResponse[]> {
-    const rows = await this.prisma.response.findMany({ where: filter, include: { answers: true } });
-    return rows.map(toStored);
+    const rows = this.sql(
+      `SELECT ${RESPONSE_COLUMNS}, ${ANSWERS_JSON} AS answers FROM "Response" r WHERE (@surveyId IS NULL OR r.surveyId = @surveyId) AND (@status IS NULL OR r.status = @status) ORDER BY r.id`,
+    )
+      .raw()
+      .all({ surveyId: filter.surveyId ?? null, status: filter.status ?? null }) as unknown[][];
+    return rows.map(toResponse);
   }
 
-  // Exports and analysis read every answer of up to hundreds of thousands of responses. Through
-  // Prisma that costs microseconds per field (its query compiler and result mapping), and even
+  // Exports and analysis read every answer of up to hundreds of thousands of responses; even
   // better-sqlite3 spends most of its time creating one JS value per column per answer. So SQLite
   // gathers each response's answers into one JSON array itself, on a read-only connection of the
   // scan's own (WAL lets it read while the bot writes), and JavaScript parses one string per
@@ -145,31 +122,11 @@ export class SqliteStore implements SurveyStore {
     const db = new Database(this.file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
     try {
       const { where, params } = responseWhere(filter);
-      const onlySome = options.questions ? ' AND a.questionId IN (SELECT value FROM json_each(?))' : '';
-      const scan = db
-        .prepare(
-          `SELECT r.id, r.surveyId, r.surveyVersion, r.consentVersion, r.channel, r.period, r.language, r.status, r.languageSwitches, r.notUnderstoodCount,
-                  (SELECT json_group_array(json_array(a.questionId, a.iteration, a.value, a.language, a.fallback, a.notUnderstood))
-                   FROM "Answer" a WHERE a.responseId = r.id${onlySome}) AS answers
-           FROM "Response" r WHERE ${where} ORDER BY r.id`,
-        )
-        .raw();
+      const answers = options.questions ? ANSWERS_JSON.replace('WHERE a.responseId = r.id', 'WHERE a.responseId = r.id AND a.questionId IN (SELECT value FROM json_each(?))') : ANSWERS_JSON;
+      const scan = db.prepare(`SELECT ${RESPONSE_COLUMNS}, ${answers} AS answers FROM "Response" r WHERE ${where} ORDER BY r.id`).raw();
       let batch: StoredResponse[] = [];
       for (const row of scan.iterate(...(options.questions ? [JSON.stringify(options.questions)] : []), ...params) as IterableIterator<unknown[]>) {
-        const answers = JSON.parse(row[10] as string) as [string, string, string, string, number, number][];
-        batch.push({
-          id: row[0] as string,
-          surveyId: row[1] as string,
-          surveyVersion: row[2] as number,
-          consentVersion: row[3] as number,
-          channel: row[4] as string,
-          period: row[5] as string,
-          language: row[6] as string,
-          status: row[7] as ResponseStatus,
-          languageSwitches: row[8] as number,
-          notUnderstoodCount: row[9] as number,
-          answers: answers.map((a) => ({ questionId: a[0], iteration: a[1], value: parseValue(a[2]), language: a[3], fallback: a[4] === 1, notUnderstood: a[5] })),
-        });
+        batch.push(toResponse(row));
         if (batch.length >= batchSize) {
           yield batch;
           batch = [];
@@ -183,83 +140,172 @@ export class SqliteStore implements SurveyStore {
 
   async countResponses(filter: ResponseFilter): Promise<number> {
     const { where, params } = responseWhere(filter);
-    const db = new Database(this.file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
-    try {
-      return (db.prepare(`SELECT COUNT(*) AS n FROM "Response" r WHERE ${where.replace(/\+r\./g, 'r.')}`).get(...params) as { n: number }).n;
-    } finally {
-      db.close();
-    }
+    return (this.sql(`SELECT COUNT(*) AS n FROM "Response" r WHERE ${where.replace(/\+r\./g, 'r.')}`).get(...params) as { n: number }).n;
   }
 
-  async readStates(keys: string[]): Promise<Record<string, StateRecord>> {
-    if (keys.length === 0) return {};
-    const rows = await this.prisma.botState.findMany({ where: { key: { in: keys } } });
-    return Object.fromEntries(rows.map((r) => [r.key, { data: JSON.parse(r.data), etag: r.etag }]));
+  async applyResponses(ops: readonly ResponseOp[]): Promise<void> {
+    this.db().transaction(() => this.applyOps(ops)).immediate();
   }
 
-  async writeState(key: string, data: unknown, expectedEtag: string | undefined, expiresAt: Date): Promise<string> {
-    const etag = crypto.randomUUID();
-    const json = JSON.stringify(data);
-    if (expectedEtag === undefined || expectedEtag === '*') {
-      await this.prisma.botState.upsert({ where: { key }, create: { key, data: json, etag, expiresAt }, update: { data: json, etag, expiresAt } });
-      return etag;
-    }
-    const { count } = await this.prisma.botState.updateMany({ where: { key, etag: expectedEtag }, data: { data: json, etag, expiresAt } });
-    if (count === 1) return etag;
-    // The row we read is gone (completed, withdrawn or purged meanwhile) or another turn won.
-    const exists = await this.prisma.botState.count({ where: { key } });
-    if (exists) throw new EtagConflictError(key);
-    await this.prisma.botState.create({ data: { key, data: json, etag, expiresAt } });
-    return etag;
+  // --- state, channels, turns ------------------------------------------------------------------
+
+  async readState(key: string): Promise<StateRecord | undefined> {
+    const row = this.sql('SELECT data, etag FROM "BotState" WHERE key = ?').get(key) as { data: string; etag: string } | undefined;
+    return row ? { data: JSON.parse(row.data), etag: row.etag } : undefined;
   }
 
-  async deleteStates(keys: string[]): Promise<void> {
-    if (keys.length) await this.prisma.botState.deleteMany({ where: { key: { in: keys } } });
-  }
-
-  async purgeExpiredStates(now: Date): Promise<number> {
-    const { count } = await this.prisma.botState.deleteMany({ where: { expiresAt: { lte: now } } });
-    return count;
-  }
-
-  async appendOutbox(conversation: string, activities: unknown[], expiresAt: Date): Promise<void> {
-    if (activities.length === 0) return;
-    // One transaction keeps a turn's replies contiguous in seq order for every poller.
-    await this.prisma.$transaction(activities.map((a) => this.prisma.outboxActivity.create({ data: { conversation, activity: JSON.stringify(a), expiresAt } })));
-  }
-
-  async readOutbox(conversation: string, afterSeq: number, limit: number): Promise<{ seq: number; activity: unknown }[]> {
-    const rows = await this.prisma.outboxActivity.findMany({ where: { conversation, seq: { gt: afterSeq } }, orderBy: { seq: 'asc' }, take: limit });
+  async readOutbox(conversation: string, afterSeq: number, limit: number): Promise<OutboxRow[]> {
+    const rows = this.sql('SELECT seq, activity FROM "OutboxEntry" WHERE conversation = ? AND seq > ? ORDER BY seq LIMIT ?').all(conversation, afterSeq, limit) as {
+      seq: number;
+      activity: string;
+    }[];
     return rows.map((r) => ({ seq: r.seq, activity: JSON.parse(r.activity) }));
   }
 
-  async claimDelivery(key: string, expiresAt: Date): Promise<{ state: 'new' } | { state: 'pending' } | { state: 'done'; reply: string }> {
-    try {
-      await this.prisma.smsDelivery.create({ data: { key, expiresAt } });
-      return { state: 'new' };
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'P2002') throw err; // P2002: unique constraint, someone else claimed it
-      const row = await this.prisma.smsDelivery.findUnique({ where: { key } });
-      if (!row) return this.claimDelivery(key, expiresAt); // released in between
-      return row.reply === null ? { state: 'pending' } : { state: 'done', reply: row.reply };
+  async readDelivery(key: string): Promise<string | undefined> {
+    return (this.sql('SELECT reply FROM "Delivery" WHERE key = ?').get(key) as { reply: string } | undefined)?.reply;
+  }
+
+  async commitTurn(c: TurnCommit): Promise<{ etag?: string }> {
+    return this.db()
+      .transaction((): { etag?: string } => {
+        // The delivery first: a duplicate fails before anything else is written.
+        if (c.delivery) {
+          const inserted = this.sql('INSERT INTO "Delivery" (key, reply, expiresAt) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING').run(c.delivery.key, c.delivery.reply, stamp(c.delivery.expiresAt));
+          if (inserted.changes === 0) throw new DuplicateDeliveryError((this.sql('SELECT reply FROM "Delivery" WHERE key = ?').get(c.delivery.key) as { reply: string }).reply);
+        }
+        let etag: string | undefined;
+        if (c.state && 'delete' in c.state) this.sql('DELETE FROM "BotState" WHERE key = ?').run(c.state.key);
+        else if (c.state) {
+          etag = crypto.randomUUID();
+          const { key, data, expiresAt } = c.state;
+          const json = JSON.stringify(data);
+          if (c.state.etag === null) {
+            if (this.sql('INSERT INTO "BotState" (key, data, etag, expiresAt) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING').run(key, json, etag, stamp(expiresAt)).changes === 0) {
+              throw new EtagConflictError(key);
+            }
+          } else if (c.state.etag === undefined) {
+            this.sql('INSERT INTO "BotState" (key, data, etag, expiresAt) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET data = excluded.data, etag = excluded.etag, expiresAt = excluded.expiresAt').run(
+              key,
+              json,
+              etag,
+              stamp(expiresAt),
+            );
+          } else if (this.sql('UPDATE "BotState" SET data = ?, etag = ?, expiresAt = ? WHERE key = ? AND etag = ?').run(json, etag, stamp(expiresAt), key, c.state.etag).changes === 0) {
+            // The row we read is gone (completed, withdrawn or purged meanwhile) or another turn won.
+            if (this.sql('SELECT 1 FROM "BotState" WHERE key = ?').get(key)) throw new EtagConflictError(key);
+            this.sql('INSERT INTO "BotState" (key, data, etag, expiresAt) VALUES (?, ?, ?, ?)').run(key, json, etag, stamp(expiresAt));
+          }
+        }
+        this.applyOps(c.responses);
+        if (c.outbox && c.outbox.activities.length) {
+          let seq = (this.sql('SELECT COALESCE(MAX(seq), 0) AS seq FROM "OutboxEntry" WHERE conversation = ?').get(c.outbox.conversation) as { seq: number }).seq;
+          const insert = this.sql('INSERT INTO "OutboxEntry" (conversation, seq, activity, expiresAt) VALUES (?, ?, ?, ?)');
+          for (const a of c.outbox.activities) insert.run(c.outbox.conversation, ++seq, JSON.stringify(a), stamp(c.outbox.expiresAt));
+        }
+        return { etag };
+      })
+      .immediate();
+  }
+
+  async purgeExpired(now: Date): Promise<PurgeReport> {
+    return this.db()
+      .transaction(() => {
+        const at = stamp(now);
+        const states = this.sql('DELETE FROM "BotState" WHERE expiresAt <= ?').run(at).changes;
+        const outbox = this.sql('DELETE FROM "OutboxEntry" WHERE expiresAt <= ?').run(at).changes;
+        const deliveries = this.sql('DELETE FROM "Delivery" WHERE expiresAt <= ?').run(at).changes;
+        return { states, channelData: outbox + deliveries };
+      })
+      .immediate();
+  }
+
+  // --- internals -------------------------------------------------------------------------------
+
+  private applyOps(ops: readonly ResponseOp[]): void {
+    for (const op of ops) {
+      switch (op.kind) {
+        case 'start': {
+          const r = op.response;
+          this.sql(
+            'INSERT INTO "Response" (id, surveyId, surveyVersion, consentVersion, channel, period, language, status, languageSwitches, notUnderstoodCount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0)',
+          ).run(r.id, r.surveyId, r.surveyVersion, r.consentVersion, r.channel, r.period, r.language, 'in_progress');
+          break;
+        }
+        case 'answer': {
+          const a: AnswerRecord = op.answer;
+          this.sql(
+            `INSERT INTO "Answer" (responseId, questionId, iteration, value, language, fallback, notUnderstood) VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (responseId, questionId, iteration) DO UPDATE SET value = excluded.value, language = excluded.language, fallback = excluded.fallback, notUnderstood = excluded.notUnderstood`,
+          ).run(a.responseId, a.questionId, a.iteration, JSON.stringify(a.value), a.language, a.fallback ? 1 : 0, a.notUnderstood ?? 0);
+          this.deleteAnswers(a.responseId, op.drop);
+          break;
+        }
+        case 'undo':
+          this.deleteAnswers(op.responseId, op.steps);
+          break;
+        case 'update': {
+          const { status, languageSwitches, notUnderstoodCount } = op.patch;
+          this.sql(
+            'UPDATE "Response" SET status = COALESCE(?, status), languageSwitches = COALESCE(?, languageSwitches), notUnderstoodCount = COALESCE(?, notUnderstoodCount) WHERE id = ?',
+          ).run(status ?? null, languageSwitches ?? null, notUnderstoodCount ?? null, op.responseId);
+          break;
+        }
+        case 'withdraw':
+          this.sql('DELETE FROM "Answer" WHERE responseId = ?').run(op.responseId);
+          this.sql('DELETE FROM "Response" WHERE id = ?').run(op.responseId);
+          break;
+      }
     }
   }
 
-  async completeDelivery(key: string, reply: string): Promise<void> {
-    await this.prisma.smsDelivery.updateMany({ where: { key }, data: { reply } });
+  private deleteAnswers(responseId: string, steps: readonly { questionId: string; iteration: string }[]): void {
+    const del = this.sql('DELETE FROM "Answer" WHERE responseId = ? AND questionId = ? AND iteration = ?');
+    for (const s of steps) del.run(responseId, s.questionId, s.iteration);
   }
 
-  async releaseDelivery(key: string): Promise<void> {
-    await this.prisma.smsDelivery.deleteMany({ where: { key, reply: null } });
+  private db(): Database.Database {
+    this.connection ??= new Database(this.file, { timeout: BUSY_TIMEOUT_MS });
+    return this.connection;
   }
 
-  async purgeExpiredChannelData(now: Date): Promise<number> {
-    const [a, b] = await this.prisma.$transaction([
-      this.prisma.outboxActivity.deleteMany({ where: { expiresAt: { lte: now } } }),
-      this.prisma.smsDelivery.deleteMany({ where: { expiresAt: { lte: now } } }),
-    ]);
-    return a.count + b.count;
+  /** A prepared statement, prepared once per connection. */
+  private sql(text: string): Database.Statement {
+    let s = this.statements.get(text);
+    if (!s) {
+      s = this.db().prepare(text);
+      this.statements.set(text, s);
+    }
+    return s;
   }
+}
+
+const RESPONSE_COLUMNS = 'r.id, r.surveyId, r.surveyVersion, r.consentVersion, r.channel, r.period, r.language, r.status, r.languageSwitches, r.notUnderstoodCount';
+const ANSWERS_JSON = `(SELECT json_group_array(json_array(a.questionId, a.iteration, a.value, a.language, a.fallback, a.notUnderstood)) FROM "Answer" a WHERE a.responseId = r.id)`;
+
+function toResponse(row: unknown[]): StoredResponse {
+  const answers = JSON.parse(row[10] as string) as [string, string, string, string, number, number][];
+  return {
+    id: row[0] as string,
+    surveyId: row[1] as string,
+    surveyVersion: row[2] as number,
+    consentVersion: row[3] as number,
+    channel: row[4] as string,
+    period: row[5] as string,
+    language: row[6] as string,
+    status: row[7] as ResponseStatus,
+    languageSwitches: row[8] as number,
+    notUnderstoodCount: row[9] as number,
+    answers: answers.map((a): StoredAnswer => ({ questionId: a[0], iteration: a[1], value: parseValue(a[2]), language: a[3], fallback: a[4] === 1, notUnderstood: a[5] })),
+  };
+}
+
+/**
+ * Times as Prisma's SQLite adapter writes them ("2026-12-01T10:00:00.000+00:00"), so rows written
+ * here and by Prisma's CLI compare alike; all in UTC, so they also compare as text.
+ */
+function stamp(d: Date): string {
+  return d.toISOString().replace('Z', '+00:00');
 }
 
 /**
@@ -295,22 +341,4 @@ function responseWhere(f: ResponseFilter): { where: string; params: unknown[] } 
   if (f.idFrom !== undefined) add('r.id >= ?', f.idFrom);
   if (f.idTo !== undefined) add('r.id < ?', f.idTo);
   return { where: clauses.join(' AND '), params };
-}
-
-type ResponseRow = Omit<StoredResponse, 'answers' | 'status'> & { status: string; answers: (Omit<AnswerRecord, 'value'> & { value: string })[] };
-
-function toStored(r: ResponseRow): StoredResponse {
-  return {
-    id: r.id,
-    surveyId: r.surveyId,
-    surveyVersion: r.surveyVersion,
-    consentVersion: r.consentVersion,
-    channel: r.channel,
-    period: r.period,
-    language: r.language,
-    status: r.status as ResponseStatus,
-    languageSwitches: r.languageSwitches,
-    notUnderstoodCount: r.notUnderstoodCount,
-    answers: r.answers.map((a): StoredAnswer => ({ questionId: a.questionId, iteration: a.iteration, value: JSON.parse(a.value), language: a.language, fallback: a.fallback, notUnderstood: a.notUnderstood ?? 0 })),
-  };
 }

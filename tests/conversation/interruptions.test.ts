@@ -1,4 +1,6 @@
-import { ActivityTypes, MemoryStorage } from 'botbuilder';
+import { ActivityTypes } from 'botbuilder';
+import { stateKey } from '../../src/identity';
+import { TEST_SECRET } from '../helpers/harness';
 import { Command } from '../../src/bot/texts';
 import { askedStep, createHarness, startSurvey, texts, textOf } from '../helpers/harness';
 
@@ -114,8 +116,7 @@ describe.each(LANGS)('interruptions in %s', (lng) => {
 });
 
 test('no consent, nothing stored, and the state is gone', async () => {
-  const storage = new MemoryStorage();
-  const h = await createHarness({ storage });
+  const h = await createHarness();
   const r = h.respondent();
   await r.say('hei');
   await r.say('1');
@@ -123,12 +124,11 @@ test('no consent, nothing stored, and the state is gone', async () => {
   expect(textOf(replies)).toContain(texts.s('nb', 'consent.declined'));
   expect(replies.at(-1)!.type).toBe(ActivityTypes.EndOfConversation);
   expect(await h.store.listResponses()).toEqual([]);
-  expect(Object.values((storage as unknown as { memory: Record<string, unknown> }).memory).filter(Boolean)).toEqual([]);
+  expect(await h.store.readState(stateKey(TEST_SECRET, r.channelId, r.id))).toBeUndefined();
 });
 
 test('completing the survey deletes the conversation state and sends endOfConversation', async () => {
-  const storage = new MemoryStorage();
-  const h = await createHarness({ storage });
+  const h = await createHarness();
   const r = h.respondent();
   await startSurvey(r, 'nb');
   for (const a of ['2', '1', '2', '1', '3', '-']) await r.say(a);
@@ -136,7 +136,7 @@ test('completing the survey deletes the conversation state and sends endOfConver
   expect(textOf(last)).toContain(texts.s('nb', 'thanks.where_help'));
   expect(last.at(-1)!.type).toBe(ActivityTypes.EndOfConversation);
   expect((await h.store.listResponses())[0].status).toBe('completed');
-  expect(Object.values((storage as unknown as { memory: Record<string, unknown> }).memory).filter(Boolean)).toEqual([]);
+  expect(await h.store.readState(stateKey(TEST_SECRET, r.channelId, r.id))).toBeUndefined();
 });
 
 test('questions with options carry suggested actions and list numbered options in the text', async () => {

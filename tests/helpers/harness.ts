@@ -2,14 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { Activity, ActivityTypes, AutoSaveStateMiddleware, ConversationState, MemoryStorage, Storage, TestAdapter } from 'botbuilder';
+import { Activity, ActivityTypes, AutoSaveStateMiddleware, ConversationState, TestAdapter } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
 import { DialogState } from 'botbuilder-dialogs';
 import { MainDialog } from '../../dialogs/mainDialog';
 import { turnErrorHandler } from '../../src/bot/adapter';
 import { Session } from '../../src/bot/session';
+import { RespondentState } from '../../src/bot/respondentState';
+import { ResponseRecorder } from '../../src/bot/responseRecorder';
 import { SurveyBot } from '../../src/bot/surveyBot';
-import { SurveyState } from '../../src/bot/surveyState';
 import { Texts } from '../../src/bot/texts';
 import { loadLocales } from '../../src/i18n';
 import { createLogger, Logger } from '../../src/logger';
@@ -56,27 +57,29 @@ export function memoryLogger(): { logger: Logger; lines: string[] } {
 export interface Harness {
   adapter: TestAdapter;
   store: SurveyStore;
-  storage: Storage;
   logLines: string[];
   respondent(id?: string, channelId?: string): Respondent;
 }
 
-/** The whole bot (SurveyBot, dialogs, real SQLite store) on botbuilder's TestAdapter. */
-export async function createHarness(opts: { store?: SurveyStore; storage?: Storage; texts?: Texts } = {}): Promise<Harness> {
+/** A week: the state TTL the bot runs with by default. */
+const TTL_MS = 7 * 86400_000;
+
+/** The whole bot (SurveyBot, dialogs, respondent state and answers in a real SQLite store) on botbuilder's TestAdapter. */
+export async function createHarness(opts: { store?: SurveyStore; texts?: Texts } = {}): Promise<Harness> {
   const store = opts.store ?? (await sqliteStore());
   const t = opts.texts ?? texts;
-  const storage = opts.storage ?? new MemoryStorage();
   const { logger, lines } = memoryLogger();
-  const state = new SurveyState(storage, TEST_SECRET);
+  const state = new RespondentState(store, TEST_SECRET, TTL_MS);
   const sessions = state.createProperty<Session>('session');
   const dialogState = state.createProperty<DialogState>('dialogState');
-  const bot = new SurveyBot(state, sessions, dialogState, new MainDialog({ texts: t, store, sessions, logger, now: () => new Date(), detectLanguage: detect }), t);
+  const responses = new ResponseRecorder(store);
+  const bot = new SurveyBot(state, store, sessions, dialogState, new MainDialog({ texts: t, responses, sessions, logger, now: () => new Date(), detectLanguage: detect }), t);
   const adapter = new TestAdapter(async (context) => bot.run(context));
   // TestAdapter stamps "en-us" on every activity; real SMS and Direct Line messages carry no
   // locale unless the channel knows one, and tests that want a hint pass it explicitly.
   adapter.locale = '';
   adapter.onTurnError = turnErrorHandler(logger, t);
-  return { adapter, store, storage, logLines: lines, respondent: (id = 'user-1', channelId = 'test') => new Respondent(adapter, id, channelId) };
+  return { adapter, store, logLines: lines, respondent: (id = 'user-1', channelId = 'test') => new Respondent(adapter, id, channelId) };
 }
 
 /** One person talking to the bot. `say` returns every activity the bot sent in that turn. */
@@ -165,11 +168,13 @@ export async function answerSurvey(r: Respondent, lng: string, plan: Record<stri
 export async function createDialogClient(store?: SurveyStore): Promise<{ client: DialogTestClient; store: SurveyStore; say(text: string): Promise<string> }> {
   const s = store ?? (await sqliteStore());
   const { logger } = memoryLogger();
-  const state = new SurveyState(new MemoryStorage(), TEST_SECRET);
+  const state = new RespondentState(s, TEST_SECRET, TTL_MS);
   const sessions = state.createProperty<Session>('session');
-  const dialog = new MainDialog({ texts, store: s, sessions, logger, now: () => new Date(), detectLanguage: detect });
-  // DialogTestClient keeps its dialog stack in the state it is given; SurveyState is a BotState like ConversationState.
-  const client = new DialogTestClient('test', dialog, undefined, [new AutoSaveStateMiddleware(state)], state as unknown as ConversationState);
+  const dialog = new MainDialog({ texts, responses: new ResponseRecorder(s), sessions, logger, now: () => new Date(), detectLanguage: detect });
+  // DialogTestClient keeps its dialog stack in the state it is given; RespondentState offers what
+  // it uses of ConversationState (createProperty, load, saveChanges). Without the bot around it,
+  // the recorder writes each change at once.
+  const client = new DialogTestClient('test', dialog, undefined, [new AutoSaveStateMiddleware(state as unknown as ConversationState)], state as unknown as ConversationState);
   // See createHarness on "en-us"; DialogTestClient builds its TestAdapter privately.
   (client as unknown as { _testAdapter: TestAdapter })._testAdapter.locale = '';
   const say = async (text: string) => {

@@ -171,9 +171,11 @@ export function insertIntoSqlite(file: string, responses: readonly StoredRespons
 /** Writes responses through the store's own interface (any database). */
 export async function insertThroughStore(store: SurveyStore, responses: readonly StoredResponse[]): Promise<void> {
   for (const r of responses) {
-    await store.createResponse({ id: r.id, surveyId: r.surveyId, surveyVersion: r.surveyVersion, consentVersion: r.consentVersion, channel: r.channel, period: r.period, language: r.language });
-    for (const a of r.answers) await store.saveAnswer({ responseId: r.id, ...a });
-    await store.updateResponse(r.id, { status: r.status, languageSwitches: r.languageSwitches, notUnderstoodCount: r.notUnderstoodCount });
+    await store.applyResponses([
+      { kind: 'start', response: { id: r.id, surveyId: r.surveyId, surveyVersion: r.surveyVersion, consentVersion: r.consentVersion, channel: r.channel, period: r.period, language: r.language } },
+      ...r.answers.map((a) => ({ kind: 'answer' as const, answer: { responseId: r.id, ...a }, drop: [] })),
+      { kind: 'update', responseId: r.id, patch: { status: r.status, languageSwitches: r.languageSwitches, notUnderstoodCount: r.notUnderstoodCount } },
+    ]);
   }
 }
 

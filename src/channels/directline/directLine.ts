@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { keyedHash } from '../../identity';
 import { safeError } from '../../logger';
 import { ChannelDeps } from '../channelDeps';
-import { BOT_ID, botReply, outboxExpiry, StoredActivity, toServed, userEcho } from './outbox';
+import { BOT_ID, botReply, OUTBOX_TTL_MS, outboxExpiry, StoredActivity, toServed, userEcho } from './outbox';
+import { DELIVERY_TTL_MS, duplicateOf, TURN_DELIVERY, TURN_OUTBOX, TurnDelivery, TurnOutbox, TurnWork } from '../../bot/turn';
 import { DirectLineTokens, TokenClaims } from './tokens';
 
 export const DIRECT_LINE_BASE = '/v3/directline';
@@ -72,14 +73,15 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
     return check.claims;
   };
 
-  /** One turn of the bot, with the replies (and, for messages, the user's echo) put in the outbox. */
-  const turn = async (claims: TokenClaims, activity: Partial<Activity>, echo?: StoredActivity): Promise<void> => {
-    const key = conversationKey(secret, claims.conv);
+  /**
+   * One turn of the bot. The user's echo and the bot's replies go to the outbox in the turn's own
+   * write; a message Web Chat sends again (same clientActivityID, after a failed post) is handled
+   * once, and the repeat answered with the first one's id. Returns the id to answer with.
+   */
+  const turn = async (claims: TokenClaims, activity: Partial<Activity>, echo?: StoredActivity, deliveryKey?: string): Promise<string | undefined> => {
+    const conversationHash = conversationKey(secret, claims.conv);
     const at = now();
-    // Direct Line echoes the user's message into the stream before the bot answers; Web Chat marks
-    // a message sent only when it sees that echo (channelData.clientActivityID).
-    if (echo) await store.appendOutbox(key, [echo], outboxExpiry(at));
-    const replies = await deps.direct.runTurn(
+    const { activities, context } = await deps.direct.runTurn(
       {
         ...activity,
         channelId: 'directline',
@@ -91,22 +93,39 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
         conversation: { id: claims.conv, isGroup: false, conversationType: 'personal', name: '' },
         serviceUrl: '',
       },
-      (context) => deps.bot.run(context),
+      (ctx) => deps.bot.run(ctx),
+      (ctx) => {
+        // Direct Line echoes the user's message into the stream before the bot answers; Web Chat
+        // marks a message sent only when it sees that echo (channelData.clientActivityID).
+        ctx.turnState.set(TURN_OUTBOX, { conversation: conversationHash, expiresAt: outboxExpiry(at), echo, render: (out) => out.map((r) => botReply(r, now())) } satisfies TurnOutbox);
+        if (deliveryKey) ctx.turnState.set(TURN_DELIVERY, { key: deliveryKey, expiresAt: new Date(at.getTime() + DELIVERY_TTL_MS), reply: () => echo?.id ?? '' } satisfies TurnDelivery);
+      },
     );
-    // One append per turn: the store writes it in one transaction, so a poll sees all of a turn's
-    // replies or none of them.
-    await store.appendOutbox(key, replies.map((r) => botReply(r, now())), outboxExpiry(now()));
-    logger.debug({ event: 'directline_turn', activityType: activity.type, replies: replies.length }, 'Direct Line turn');
+    const duplicate = duplicateOf(context);
+    if (duplicate !== undefined) {
+      logger.debug({ event: 'directline_duplicate' }, 'Direct Line message already handled');
+      return duplicate;
+    }
+    if (!TurnWork.of(context)?.committed) {
+      // The turn failed before its write: the echo and what the bot said instead (an apology in
+      // the respondent's language) must still reach the browser.
+      await store.commitTurn({ responses: [], outbox: { conversation: conversationHash, activities: [...(echo ? [echo] : []), ...activities.map((r) => botReply(r, now()))], expiresAt: outboxExpiry(now()) } });
+    }
+    logger.debug({ event: 'directline_turn', activityType: activity.type, replies: activities.length }, 'Direct Line turn');
+    return echo?.id;
   };
 
   /**
    * Greets once per conversation, so the language menu is there before the user types: Direct
-   * Line announces a new conversation to the bot with conversationUpdate. An empty outbox means
-   * not greeted yet (or its rows expired, and then the bot re-asks the current question).
+   * Line announces a new conversation to the bot with conversationUpdate. The greeting has a
+   * delivery key of its own, so two processes asked at once greet once. An empty outbox means not
+   * greeted yet (or its rows expired, and then the bot re-asks the current question).
    */
   const ensureStarted = async (claims: TokenClaims, locale: string | undefined): Promise<void> => {
     if ((await store.readOutbox(conversationKey(secret, claims.conv), 0, 1)).length) return;
-    await turn(claims, { type: ActivityTypes.ConversationUpdate, membersAdded: [{ id: BOT_ID, name: '' }, { id: claims.user, name: '' }], locale });
+    // Per outbox lifetime: after the rows expire the conversation is greeted (re-asked) again.
+    const greeted = keyedHash(secret, 'directline-start', `${claims.conv}\u0000${Math.floor(now().getTime() / OUTBOX_TTL_MS)}`);
+    await turn(claims, { type: ActivityTypes.ConversationUpdate, membersAdded: [{ id: BOT_ID, name: '' }, { id: claims.user, name: '' }], locale }, undefined, greeted);
   };
 
   const handle =
@@ -193,9 +212,12 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
       }
       const { type, text, locale, channelData } = parsed.data;
       if (type !== ActivityTypes.Message) return fail(res, 400, 'BadArgument', 'Only activities of type "message" are supported.');
-      const echo = userEcho({ text, locale, clientActivityID: channelData?.clientActivityID }, now());
-      await turn(claims, { type: ActivityTypes.Message, text: text ?? '', locale }, echo);
-      res.send(200, { id: echo.id });
+      const clientActivityID = channelData?.clientActivityID;
+      const echo = userEcho({ text, locale, clientActivityID }, now());
+      // Kept only as an HMAC, like every identifier: conversation and the client's own message id.
+      const deliveryKey = clientActivityID ? keyedHash(secret, 'directline-activity', `${claims.conv}\u0000${clientActivityID}`) : undefined;
+      const id = await turn(claims, { type: ActivityTypes.Message, text: text ?? '', locale }, echo, deliveryKey);
+      res.send(200, { id: id ?? echo.id });
     }),
   );
 }

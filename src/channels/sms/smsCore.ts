@@ -1,6 +1,9 @@
 import { Activity, ActivityTypes } from 'botbuilder';
+import { failureOf } from '../../bot/adapter';
+import { DELIVERY_TTL_MS, duplicateOf, TURN_DELIVERY, TurnDelivery } from '../../bot/turn';
 import { keyedHash } from '../../identity';
 import { safeError } from '../../logger';
+import { isDatabaseUnavailable } from '../../store/errors';
 import { ChannelDeps } from '../channelDeps';
 import { splitForSms } from './smsText';
 
@@ -20,76 +23,67 @@ export interface InboundSms {
 /** Sends replies that missed the webhook deadline through the provider's own send API. */
 export type LateSender = (texts: string[]) => Promise<void>;
 
-/** How long the provider may redeliver a message: idempotency records live this long. */
-const DELIVERY_TTL_MS = 48 * 3600 * 1000;
-const PENDING_POLL_MS = 50;
-
 /** The texts an SMS respondent receives for a turn's activities. */
-export function renderForSms(activities: Partial<Activity>[]): string[] {
+export function renderForSms(activities: readonly Partial<Activity>[]): string[] {
   return activities
     .filter((a) => a.type === ActivityTypes.Message && a.text)
     // Options are already numbered in the text; suggestedActions (buttons) have no SMS form.
     .flatMap((a) => splitForSms(a.text!));
 }
 
+/** What the webhook answers: texts, or "unavailable" when the database could not take the turn. */
+export type SmsOutcome = { texts: string[] } | { unavailable: true };
+
 /**
- * Handles one inbound SMS exactly once per provider message id. Returns the texts to answer with
- * now; when the turn takes longer than `deadlineMs` it returns [] and hands the replies to
- * `sendLate` when they are ready, so the webhook never keeps the provider waiting.
+ * Handles one inbound SMS exactly once per provider message id. The delivery record is written in
+ * the turn's own transaction (src/bot/surveyBot.ts): a copy that arrives while or after the first
+ * is handled gets the first one's texts and no turn of its own, and a process that dies
+ * mid-message leaves nothing behind, so the provider's redelivery is simply handled afresh.
+ *
+ * Returns the texts to answer with now; when the turn takes longer than `deadlineMs` it returns
+ * none and hands the replies to `sendLate` when they are ready (tracked in `deps.inFlight`, so
+ * a shutdown waits for them), so the webhook never keeps the provider waiting.
  */
-export async function handleInboundSms(sms: InboundSms, deps: ChannelDeps, deadlineMs: number, sendLate?: LateSender): Promise<string[]> {
-  const { store, secret, logger } = deps;
+export async function handleInboundSms(sms: InboundSms, deps: ChannelDeps, deadlineMs: number, sendLate?: LateSender): Promise<SmsOutcome> {
+  const { secret, logger } = deps;
   const key = keyedHash(secret, 'sms-message', sms.messageId);
-  const deadline = Date.now() + deadlineMs;
-
-  // Claim the message, or wait while another request (a redelivery racing the first) handles
-  // it. If that request fails it releases the claim, and this one takes the message over.
-  for (;;) {
-    const claim = await store.claimDelivery(key, new Date(Date.now() + DELIVERY_TTL_MS));
-    if (claim.state === 'done') return JSON.parse(claim.reply) as string[];
-    if (claim.state === 'new') break;
-    if (Date.now() >= deadline) return [];
-    await new Promise((r) => setTimeout(r, PENDING_POLL_MS));
-  }
-
-  const turn = (async () => {
-    try {
-      const activities = await deps.direct.runTurn(
-        {
-          type: ActivityTypes.Message,
-          channelId: 'sms',
-          from: { id: sms.from, name: '' },
-          recipient: { id: 'bot', name: '' },
-          // SMS has no conversation; one per sender, named by HMAC so no number is passed around.
-          conversation: { id: keyedHash(secret, 'sms-conversation', sms.from), isGroup: false, conversationType: 'personal', name: '' },
-          text: sms.text,
-        },
-        (context) => deps.bot.run(context),
-      );
-      const texts = renderForSms(activities);
-      await store.completeDelivery(key, JSON.stringify(texts));
-      return texts;
-    } catch (err) {
-      await store.releaseDelivery(key).catch(() => undefined);
-      throw err;
-    }
+  const turn = (async (): Promise<SmsOutcome> => {
+    const { activities, context } = await deps.direct.runTurn(
+      {
+        type: ActivityTypes.Message,
+        channelId: 'sms',
+        from: { id: sms.from, name: '' },
+        recipient: { id: 'bot', name: '' },
+        // SMS has no conversation; one per sender, named by HMAC so no number is passed around.
+        conversation: { id: keyedHash(secret, 'sms-conversation', sms.from), isGroup: false, conversationType: 'personal', name: '' },
+        text: sms.text,
+      },
+      (context) => deps.bot.run(context),
+      (context) => context.turnState.set(TURN_DELIVERY, { key, expiresAt: new Date(Date.now() + DELIVERY_TTL_MS), reply: (out) => JSON.stringify(renderForSms(out)) } satisfies TurnDelivery),
+    );
+    const duplicate = duplicateOf(context);
+    if (duplicate !== undefined) return { texts: JSON.parse(duplicate) as string[] };
+    if (isDatabaseUnavailable(failureOf(context))) return { unavailable: true };
+    return { texts: renderForSms(activities) };
   })();
 
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), Math.max(0, deadline - Date.now()));
+    timer = setTimeout(() => resolve('late'), deadlineMs);
   });
   const first = await Promise.race([turn, late]);
   clearTimeout(timer);
   if (first !== 'late') return first;
 
   logger.warn({ event: 'sms_reply_late', deadlineMs }, 'turn slower than the webhook deadline; replying through the send API');
-  turn.then(
-    async (texts) => {
-      if (!sendLate) return logger.error({ event: 'sms_late_reply_dropped' }, 'no send API configured (TWILIO_ACCOUNT_SID): a late reply was dropped');
-      await sendLate(texts);
-    },
-    (err) => logger.error({ event: 'sms_turn_failed', error: safeError(err) }, 'late SMS turn failed'),
-  ).catch((err) => logger.error({ event: 'sms_late_send_failed', error: safeError(err) }, 'could not send a late SMS reply'));
-  return [];
+  deps.inFlight.track(
+    turn
+      .then(async (outcome) => {
+        if ('unavailable' in outcome) return logger.error({ event: 'sms_late_turn_unavailable' }, 'late SMS turn found the database unavailable; the respondent must send again');
+        if (!sendLate) return logger.error({ event: 'sms_late_reply_dropped' }, 'no send API configured (TWILIO_ACCOUNT_SID): a late reply was dropped');
+        await sendLate(outcome.texts);
+      })
+      .catch((err) => logger.error({ event: 'sms_late_send_failed', error: safeError(err) }, 'could not send a late SMS reply')),
+  );
+  return { texts: [] };
 }

@@ -59,9 +59,17 @@ export function registerTwilioSms(server: Server, deps: ChannelDeps, options: Tw
     }
     const { MessageSid, From, To, Body } = parsed.data;
     try {
-      const texts = await handleInboundSms({ from: From, text: Body, messageId: MessageSid }, deps, config.sms.replyDeadlineMs, lateSender?.(From, To));
+      const outcome = await handleInboundSms({ from: From, text: Body, messageId: MessageSid }, deps, config.sms.replyDeadlineMs, lateSender?.(From, To));
+      if ('unavailable' in outcome) {
+        // Twilio's convention for "try again": a 5xx makes it call the number's fallback URL, or
+        // retry where the webhook URL asks for it (#rc=5&rp=all); nothing was stored, and the
+        // delivery key makes the retry count once.
+        res.setHeader('Retry-After', '30');
+        res.send(503, { error: 'unavailable', message: 'The database is unavailable; retry this message.' });
+        return;
+      }
       const twiml = new twilio.twiml.MessagingResponse();
-      for (const t of texts) twiml.message(t);
+      for (const t of outcome.texts) twiml.message(t);
       res.setHeader('Content-Type', 'text/xml; charset=utf-8');
       res.sendRaw(200, twiml.toString());
     } catch (err) {
