@@ -5,7 +5,7 @@ import { Config } from '../config';
 import { ExportFormat, ExportRequest } from '../export/exportService';
 import { Locales } from '../i18n';
 import { Logger, safeError } from '../logger';
-import { AnalystNameTakenError, AnalystRole, AnalystStore, AnalystTokenInfo, AuditOutcome, StoredAuditEntry } from '../store/analystStore';
+import { AnalystNameTakenError, AnalystRole, AnalystStore, AnalystStoreUnavailableError, AnalystTokenInfo, AuditOutcome, StoredAuditEntry } from '../store/analystStore';
 import { AnalystLanguage, analystLanguage } from './analystLanguage';
 import { AnalystService } from './analystService';
 import { AnalystIdentity, clientKey, credentialsOf, FailedLoginLimiter, hasRole, hourOf, issueToken, sessionCookie, TokenRequestError, TokenVerifier } from './auth';
@@ -192,6 +192,10 @@ class AnalystApi {
         if (err.outcome === 'refused') this.deps.logger.info({ event: 'analyst_export_refused', reason: err.code }, 'filtered export refused');
         if (err.status === 503) res.setHeader('Retry-After', '5');
         return json(res, err.status, { error: err.code, message: this.t(lng, err.key, err.vars) });
+      }
+      if (err instanceof AnalystStoreUnavailableError) {
+        this.deps.logger.warn({ event: 'analyst_store_unavailable' }, 'analyst access has no store for this database');
+        return json(res, 503, { error: 'unavailable', message: this.t(lng, 'unavailable') });
       }
       this.deps.logger.error({ event: 'analyst_request_failed', action, error: safeError(err) }, 'analyst request failed');
       if (identity && !audited) await audit(identity.name, 'error').catch(() => undefined);

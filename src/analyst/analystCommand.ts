@@ -1,5 +1,5 @@
 import { createStore } from '../store/createStore';
-import { AnalystNameTakenError, AnalystStore, AnalystTokenInfo, createAnalystStore } from '../store/analystStore';
+import { AnalystNameTakenError, AnalystStore, AnalystStoreUnavailableError, AnalystTokenInfo, createAnalystStore } from '../store/analystStore';
 import { hourOf, issueToken, TokenRequestError } from './auth';
 
 export const ANALYST_USAGE = `Usage:
@@ -46,9 +46,13 @@ export async function analystCommand(args: string[], io: Io): Promise<number> {
   }
   const analysts = createAnalystStore(io.databaseUrl);
   try {
-    if (sub === 'list') return list(analysts, io);
+    if (sub === 'list') return await list(analysts, io);
     if (sub === 'add') return await add(analysts, name!, role, now(), io);
     return await revoke(analysts, name!, now(), io);
+  } catch (err) {
+    if (!(err instanceof AnalystStoreUnavailableError)) throw err;
+    io.stderr.write(`${err.message}\n`);
+    return 1;
   } finally {
     await analysts.close();
   }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { clientKey, FailedLoginLimiter, hourOf, issueToken, sessionCookie, TokenVerifier } from '../../src/analyst/auth';
 import { AnalystService } from '../../src/analyst/analystService';
+import { createAnalystStore } from '../../src/store/analystStore';
 import { AnalystServer, request, startAnalystServer } from './helpers';
 
 /**
@@ -285,6 +286,18 @@ describe('errors', () => {
       await s.close();
     }
   });
+});
+
+test('a database without an analyst store leaves the API answering 503, and the bot running', async () => {
+  const s = await startAnalystServer({ responses: 1, analysts: createAnalystStore('postgresql://survey@127.0.0.1:1/none') });
+  try {
+    expect((await request(`${s.url}/api/analyst/session`)).status).toBe(401);
+    const r = await request(`${s.url}/api/analyst/session`, { token: `sba_${'A'.repeat(12)}.${'B'.repeat(43)}`, headers: { 'accept-language': 'en' } });
+    expect(r.status).toBe(503);
+    expect(r.body).toEqual({ error: 'unavailable', message: 'Analyst access is not available on this database yet (it runs on SQLite). The survey itself is not affected.' });
+  } finally {
+    await s.close();
+  }
 });
 
 describe('tokens', () => {

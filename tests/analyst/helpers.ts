@@ -55,6 +55,8 @@ export interface AnalystServerOptions {
   limits?: AnalystDeps['limits'];
   /** Replaces the service, to make it fail on purpose. */
   service?: (real: AnalystService) => AnalystService;
+  /** Replaces the analyst store the routes use. */
+  analysts?: AnalystStore;
 }
 
 /**
@@ -71,7 +73,7 @@ export async function startAnalystServer(options: AnalystServerOptions = {}): Pr
   const analysts = new SqliteAnalystStore(config.databaseUrl);
   const server: Server = restify.createServer({ name: 'survey-bot', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false, mapFiles: false }));
-  registerAnalyst(server, { service, analysts, config, logger, locales, limits: options.limits });
+  registerAnalyst(server, { service, analysts: options.analysts ?? analysts, config, logger, locales, limits: options.limits });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
