@@ -48,6 +48,9 @@ const envSchema = z.object({
   MicrosoftAppPassword: z.string().default(''),
   MicrosoftAppTenantId: z.string().default(''),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI', '']).default(''),
+  /** Bot Framework's own overrides of where signing keys are fetched (sovereign clouds, tests). */
+  ToBotFromChannelOpenIdMetadataUrl: z.url().optional(),
+  ToBotFromEmulatorOpenIdMetadataUrl: z.url().optional(),
 });
 
 export interface Config {
@@ -73,6 +76,8 @@ export interface Config {
     MicrosoftAppPassword: string;
     MicrosoftAppTenantId: string;
     MicrosoftAppType: string;
+    ToBotFromChannelOpenIdMetadataUrl?: string;
+    ToBotFromEmulatorOpenIdMetadataUrl?: string;
   };
 }
 
@@ -93,6 +98,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError(`Invalid environment variable ${name}: ${issue.message}${value}`);
   }
   const e = parsed.data;
+  if (e.DATABASE_URL && !e.DATABASE_URL.startsWith('file:') && !e.SURVEY_SECRET) {
+    // Every process behind the load balancer must key respondents the same way; a secret that one
+    // process generated into its own data directory would split a respondent's turns between
+    // processes that do not recognise each other's state.
+    throw new ConfigError(
+      'Invalid environment variable SURVEY_SECRET: required with PostgreSQL, and the same in every bot process (generate one with `openssl rand -hex 32`)',
+    );
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     port: e.PORT,
@@ -114,6 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       MicrosoftAppPassword: e.MicrosoftAppPassword,
       MicrosoftAppTenantId: e.MicrosoftAppTenantId,
       MicrosoftAppType: e.MicrosoftAppType,
+      ...(e.ToBotFromChannelOpenIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: e.ToBotFromChannelOpenIdMetadataUrl } : {}),
+      ...(e.ToBotFromEmulatorOpenIdMetadataUrl ? { ToBotFromEmulatorOpenIdMetadataUrl: e.ToBotFromEmulatorOpenIdMetadataUrl } : {}),
     },
   };
 }

@@ -13,6 +13,7 @@ import { RespondentState } from './bot/respondentState';
 import { ResponseRecorder } from './bot/responseRecorder';
 import { SurveyBot } from './bot/surveyBot';
 import { InFlight } from './inFlight';
+import { Metrics } from './metrics';
 import { Texts } from './bot/texts';
 import { Config } from './config';
 import { loadLocales } from './i18n';
@@ -57,13 +58,14 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
   const supported = texts.locales.list.map((l) => l.tag);
   const responses = new ResponseRecorder(store);
   const mainDialog = new MainDialog({ texts, responses, sessions, logger, now: () => new Date(), detectLanguage: (text) => guessed(detectLanguage(text, supported).tag) });
-  const bot = new SurveyBot(state, store, sessions, dialogState, mainDialog, texts);
+  const metrics = new Metrics(() => store.outboxDepth());
+  const bot = new SurveyBot(state, store, sessions, dialogState, mainDialog, texts, metrics);
 
-  const server = createServer({ adapter: createAdapter(config, logger, texts), bot, store, logger, secret });
+  const server = createServer({ adapter: createAdapter(config, logger, texts, metrics), bot, store, logger, secret, metrics });
   const direct = new DirectAdapter();
-  direct.onTurnError = turnErrorHandler(logger, texts);
+  direct.onTurnError = turnErrorHandler(logger, texts, metrics);
   const inFlight = new InFlight();
-  const channels: ChannelDeps = { config, direct, bot, store, texts, secret, logger, inFlight };
+  const channels: ChannelDeps = { config, direct, bot, store, texts, secret, logger, inFlight, metrics };
   registerDirectLine(server, channels);
   registerWebPage(server, channels);
   registerTwilioSms(server, channels, overrides.twilio);

@@ -1,7 +1,10 @@
 import restify, { Request, Response, Server } from 'restify';
-import { Activity, CloudAdapter } from 'botbuilder';
+import { Activity, TurnContext } from 'botbuilder';
+import { SurveyAdapter } from './bot/adapter';
+import { AuthenticationError } from 'botframework-connector';
 import { DELIVERY_TTL_MS, duplicateOf, replayable, sendNow, TURN_DELIVERY, TurnDelivery } from './bot/turn';
 import { keyedHash } from './identity';
+import { Metrics } from './metrics';
 import { z } from 'zod';
 import { Logger, safeError } from './logger';
 import { SurveyBot } from './bot/surveyBot';
@@ -21,15 +24,16 @@ const activityEnvelope = z.object({
 });
 
 export interface ServerDeps {
-  adapter: CloudAdapter;
+  adapter: SurveyAdapter;
   bot: SurveyBot;
   store: SurveyStore;
   logger: Logger;
   /** Keys the HMAC of delivery ids. */
   secret: string;
+  metrics: Metrics;
 }
 
-export function createServer({ adapter, bot, store, logger, secret }: ServerDeps): Server {
+export function createServer({ adapter, bot, store, logger, secret, metrics }: ServerDeps): Server {
   const server = restify.createServer({ name: 'survey-bot', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false }));
 
@@ -39,29 +43,57 @@ export function createServer({ adapter, bot, store, logger, secret }: ServerDeps
       res.send(400, { error: 'bad_activity', message: `Not a Bot Framework activity: ${envelope.error.issues[0].path.join('.') || 'body'} is missing or invalid.` });
       return;
     }
+    const logic = async (context: TurnContext) => {
+      // Azure Bot Service redelivers after a timeout and clients retry: the same activity (same
+      // id in the same conversation) is one turn. Kept only as an HMAC, like every identifier.
+      const { id, conversation, channelId } = context.activity;
+      if (id) {
+        context.turnState.set(TURN_DELIVERY, {
+          key: keyedHash(secret, 'bf-activity', `${channelId}\u0000${conversation.id}\u0000${id}`),
+          expiresAt: new Date(Date.now() + DELIVERY_TTL_MS),
+          reply: (out) => JSON.stringify(replayable(out)),
+        } satisfies TurnDelivery);
+      }
+      await bot.run(context);
+      const duplicate = duplicateOf(context);
+      // The redelivery gets the replies the first copy got (in the response body with expectReplies).
+      if (duplicate !== undefined) await sendNow(context, JSON.parse(duplicate) as Partial<Activity>[]);
+    };
     try {
-      await adapter.process(req, res, async (context) => {
-        // Azure Bot Service redelivers after a timeout and clients retry: the same activity (same
-        // id in the same conversation) is one turn. Kept only as an HMAC, like every identifier.
-        const { id, conversation, channelId } = context.activity;
-        if (id) {
-          context.turnState.set(TURN_DELIVERY, {
-            key: keyedHash(secret, 'bf-activity', `${channelId}\u0000${conversation.id}\u0000${id}`),
-            expiresAt: new Date(Date.now() + DELIVERY_TTL_MS),
-            reply: (out) => JSON.stringify(replayable(out)),
-          } satisfies TurnDelivery);
-        }
-        await bot.run(context);
-        const duplicate = duplicateOf(context);
-        // The redelivery gets the replies the first copy got (in the response body with expectReplies).
-        if (duplicate !== undefined) await sendNow(context, JSON.parse(duplicate) as Partial<Activity>[]);
-      });
+      // processActivity rather than CloudAdapter.process: process() writes any error's message to
+      // the client and its stack to stdout (botbuilder's console.error), outside our logger.
+      const invoke = await adapter.handle(req.header('authorization') ?? '', req.body as Activity, logic);
+      if (invoke?.body !== undefined) res.send(invoke.status ?? 200, invoke.body);
+      else res.send(invoke?.status ?? 200);
     } catch (err) {
+      if (res.headersSent) return;
+      if (err instanceof AuthenticationError) {
+        logger.info({ event: 'auth_refused', error: safeError(err) }, 'activity with an invalid or missing token refused');
+        res.send(401, { error: 'unauthorized', message: 'The request could not be authenticated.' });
+        return;
+      }
+      // The turn's own errors are handled by onTurnError inside; what reaches here is the way in:
+      // above all the Bot Framework's signing keys, which cannot be fetched while its identity
+      // provider is unreachable. The channel retries; nothing was processed.
       logger.error({ event: 'process_failed', error: safeError(err) }, 'activity could not be processed');
-      if (!res.headersSent) res.send(400, { error: 'bad_activity', message: 'The activity could not be processed.' });
+      res.setHeader('Retry-After', '5');
+      res.send(503, { error: 'unavailable', message: 'The bot cannot process activities right now; try again shortly.' });
     }
   });
 
+  // Prometheus scrapes this; it holds counts and timings only (src/metrics.ts). Keep it on the
+  // internal network, as one does with any /metrics.
+  server.get('/metrics', async (_req: Request, res: Response) => {
+    try {
+      res.setHeader('Content-Type', metrics.registry.contentType);
+      res.sendRaw(200, await metrics.registry.metrics());
+    } catch (err) {
+      logger.error({ event: 'metrics_failed', error: safeError(err) }, 'metrics could not be collected');
+      res.send(503, { status: 'unavailable' });
+    }
+  });
+
+  // Load balancers take a process out of rotation on 503: it answers only while its database does.
   server.get('/healthz', async (_req: Request, res: Response) => {
     try {
       await store.ping();

@@ -1,7 +1,8 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder';
+import { Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, InvokeResponse, TurnContext } from 'botbuilder';
 import { Config } from '../config';
 import { channelKind } from '../identity';
 import { Logger, safeError } from '../logger';
+import { Metrics } from '../metrics';
 import { isDatabaseUnavailable } from '../store/errors';
 import { negotiateLocale } from './negotiateLocale';
 import { TURN_LANGUAGE } from './surveyBot';
@@ -12,9 +13,20 @@ import { Texts } from './texts';
  * Emulator, tests, the project's own channels); with `MicrosoftAppId` and friends set, Azure Bot
  * Service's signed requests are verified.
  */
-export function createAdapter(config: Config, logger: Logger, texts: Texts): CloudAdapter {
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(config.botAuth));
-  adapter.onTurnError = turnErrorHandler(logger, texts);
+/**
+ * CloudAdapter with its turn entry point public: `process()` answers any failure with the error's
+ * own message and prints its stack to stdout, which the server must not let reach a client or
+ * bypass the logger (src/server.ts handles the response itself).
+ */
+export class SurveyAdapter extends CloudAdapter {
+  handle(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authHeader, activity, logic);
+  }
+}
+
+export function createAdapter(config: Config, logger: Logger, texts: Texts, metrics?: Metrics): SurveyAdapter {
+  const adapter = new SurveyAdapter(new ConfigurationBotFrameworkAuthentication(config.botAuth));
+  adapter.onTurnError = turnErrorHandler(logger, texts, metrics);
   return adapter;
 }
 
@@ -29,9 +41,10 @@ export function failureOf(context: TurnContext): unknown {
  * The one `onTurnError`: logs without personal data and apologises in the respondent's language,
  * asking them to try again shortly when the database could not take the turn.
  */
-export function turnErrorHandler(logger: Logger, texts: Texts): (context: TurnContext, error: unknown) => Promise<void> {
+export function turnErrorHandler(logger: Logger, texts: Texts, metrics?: Metrics): (context: TurnContext, error: unknown) => Promise<void> {
   return async (context, error) => {
     context.turnState.set(TURN_FAILED, error ?? new Error('turn failed'));
+    metrics?.errors.inc({ class: rootClass(error) });
     // No text, no ids: the activity type and channel kind are enough to find the failing path.
     logger.error({ event: 'turn_error', channel: channelKind(context.activity.channelId), activityType: context.activity.type, error: safeError(error) }, 'turn failed');
     const lng =
@@ -45,4 +58,11 @@ export function turnErrorHandler(logger: Logger, texts: Texts): (context: TurnCo
       logger.error({ event: 'turn_error_reply_failed', error: safeError(sendError) }, 'could not send the apology');
     }
   };
+}
+
+/** The class of the error behind botbuilder's wrappers (DialogContextError keeps it in `error`). */
+function rootClass(error: unknown): string {
+  let e = error as { name?: unknown; error?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; e && depth < 4 && (e.error ?? e.cause) instanceof Error; depth++) e = (e.error ?? e.cause) as typeof e;
+  return e instanceof Error ? e.name : typeof error;
 }

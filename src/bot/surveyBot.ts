@@ -4,6 +4,7 @@ import { channelKind } from '../identity';
 import { DuplicateDeliveryError, EtagConflictError, SurveyStore } from '../store/store';
 import { RespondentState } from './respondentState';
 import { Session, newSession } from './session';
+import { Metrics } from '../metrics';
 import { Texts } from './texts';
 import { sendNow, TURN_DELIVERY, TURN_DUPLICATE, TURN_FLUSHING, TURN_OUTBOX, TURN_WORK, TurnDelivery, TurnOutbox, TurnWork } from './turn';
 
@@ -40,6 +41,7 @@ export class SurveyBot extends ActivityHandler {
     dialogState: StatePropertyAccessor<DialogState>,
     private readonly mainDialog: Dialog,
     private readonly texts: Texts,
+    private readonly metrics?: Metrics,
   ) {
     super();
     this.dialogs = new DialogSet(dialogState).add(mainDialog);
@@ -66,6 +68,8 @@ export class SurveyBot extends ActivityHandler {
       stampLanguage(ctx, activities);
       return next();
     });
+    const started = process.hrtime.bigint();
+    const channel = channelKind(context.activity.channelId);
     // A channel may send what the handler ignores (typing, events): nothing to write then.
     const durable = context.activity.type === ActivityTypes.Message || context.activity.type === ActivityTypes.ConversationUpdate;
     let work = new TurnWork();
@@ -87,10 +91,13 @@ export class SurveyBot extends ActivityHandler {
         }
         // Nothing of the turn was written; what onTurnError says goes out as it is sent.
         context.turnState.set(TURN_FLUSHING, true);
+        this.metrics?.turns.inc({ channel, outcome: 'failed' });
         throw err;
       }
     }
     await sendNow(context, work.outgoing);
+    this.metrics?.turns.inc({ channel, outcome: context.turnState.get(TURN_DUPLICATE) !== undefined ? 'duplicate' : 'committed' });
+    this.metrics?.turnSeconds.observe({ channel }, Number(process.hrtime.bigint() - started) / 1e9);
   }
 
   /** The turn's one write: state (or its deletion), response changes, delivery record, outbox. */

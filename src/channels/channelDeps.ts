@@ -1,6 +1,7 @@
 import { Config } from '../config';
 import { InFlight } from '../inFlight';
 import { Logger } from '../logger';
+import { Metrics } from '../metrics';
 import { SurveyBot } from '../bot/surveyBot';
 import { Texts } from '../bot/texts';
 import { SurveyStore } from '../store/store';
@@ -19,4 +20,5 @@ export interface ChannelDeps {
   logger: Logger;
   /** Late replies and other work a graceful shutdown waits for. */
   inFlight: InFlight;
+  metrics?: Metrics;
 }

@@ -2,7 +2,7 @@
  * Storage of analyst access: API tokens (as slow hashes only) and the audit log of what each
  * token did. Kept apart from the survey store on purpose: nothing here refers to a response, and
  * the answer tables never learn who looked at them. One implementation per database, like the
- * survey store (SQLite: src/store/sqliteAnalystStore.ts); tests/store/analystStore.test.ts is the
+ * survey store (src/store/sqliteAnalystStore.ts, src/store/pgAnalystStore.ts); tests/store/analystStore.test.ts is the
  * contract every implementation must pass.
  *
  * Times are kept to the hour (`createdAt`, `revokedAt`, an audit entry's `hour`): an exact time
@@ -127,6 +127,10 @@ export function createAnalystStore(databaseUrl: string): AnalystStore {
     // Required here, not imported at the top: the implementation imports this module's types.
     const { SqliteAnalystStore } = require('./sqliteAnalystStore') as typeof import('./sqliteAnalystStore');
     return new SqliteAnalystStore(databaseUrl);
+  }
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    const { PgAnalystStore } = require('./pgAnalystStore') as typeof import('./pgAnalystStore');
+    return new PgAnalystStore(databaseUrl);
   }
   const unavailable = async (): Promise<never> => {
     throw new AnalystStoreUnavailableError();

@@ -16,4 +16,6 @@ export interface ChannelStore {
   readOutbox(conversation: string, afterSeq: number, limit: number): Promise<OutboxRow[]>;
   /** The reply stored with a delivery key by the turn that handled the message, if any. */
   readDelivery(key: string): Promise<string | undefined>;
+  /** How many outbox rows are waiting (for the metrics). */
+  outboxDepth(): Promise<number>;
 }

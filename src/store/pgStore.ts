@@ -162,6 +162,10 @@ export class PgStore implements SurveyStore {
     return (await this.prisma.delivery.findUnique({ where: { key } }))?.reply;
   }
 
+  async outboxDepth(): Promise<number> {
+    return this.prisma.outboxEntry.count();
+  }
+
   async commitTurn(c: TurnCommit): Promise<{ etag?: string }> {
     return this.prisma.$transaction((tx) => commit(tx, c), TRANSACTION_OPTIONS);
   }

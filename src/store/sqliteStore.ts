@@ -166,6 +166,10 @@ export class SqliteStore implements SurveyStore {
     return (this.sql('SELECT reply FROM "Delivery" WHERE key = ?').get(key) as { reply: string } | undefined)?.reply;
   }
 
+  async outboxDepth(): Promise<number> {
+    return (this.sql('SELECT COUNT(*) AS n FROM "OutboxEntry"').get() as { n: number }).n;
+  }
+
   async commitTurn(c: TurnCommit): Promise<{ etag?: string }> {
     return this.db()
       .transaction((): { etag?: string } => {

@@ -62,8 +62,14 @@ export async function handleInboundSms(sms: InboundSms, deps: ChannelDeps, deadl
       (context) => context.turnState.set(TURN_DELIVERY, { key, expiresAt: new Date(Date.now() + DELIVERY_TTL_MS), reply: (out) => JSON.stringify(renderForSms(out)) } satisfies TurnDelivery),
     );
     const duplicate = duplicateOf(context);
-    if (duplicate !== undefined) return { texts: JSON.parse(duplicate) as string[] };
-    if (isDatabaseUnavailable(failureOf(context))) return { unavailable: true };
+    if (duplicate !== undefined) {
+      deps.metrics?.sms.inc({ outcome: 'duplicate' });
+      return { texts: JSON.parse(duplicate) as string[] };
+    }
+    if (isDatabaseUnavailable(failureOf(context))) {
+      deps.metrics?.sms.inc({ outcome: 'unavailable' });
+      return { unavailable: true };
+    }
     return { texts: renderForSms(activities) };
   })();
 
@@ -73,7 +79,11 @@ export async function handleInboundSms(sms: InboundSms, deps: ChannelDeps, deadl
   });
   const first = await Promise.race([turn, late]);
   clearTimeout(timer);
-  if (first !== 'late') return first;
+  if (first !== 'late') {
+    if ('texts' in first) deps.metrics?.sms.inc({ outcome: 'replied' });
+    return first;
+  }
+  deps.metrics?.sms.inc({ outcome: 'late' });
 
   logger.warn({ event: 'sms_reply_late', deadlineMs }, 'turn slower than the webhook deadline; replying through the send API');
   deps.inFlight.track(
