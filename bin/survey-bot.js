@@ -1,7 +1,17 @@
 #!/usr/bin/env node
 'use strict';
-// The compiled CLI; `npm install` builds it (postinstall), `npm start` rebuilds it first.
-const { main } = require('../dist/src/cli.js');
+// The compiled CLI, built by `npm install` (postinstall) and `npm run build`: starting from
+// dist/ serves within a second, where compiling TypeScript at every start took several.
+let main;
+try {
+  ({ main } = require('../dist/src/cli.js'));
+} catch (err) {
+  if (err && err.code === 'MODULE_NOT_FOUND' && /dist[\\/]src[\\/]cli\.js/.test(String(err.message))) {
+    process.stderr.write('survey-bot: the compiled bot is missing; run `npm run build` (npm install does it too)\n');
+    process.exit(1);
+  }
+  throw err;
+}
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
