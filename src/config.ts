@@ -44,6 +44,19 @@ const envSchema = z.object({
    * apart. Statistics Norway's usual 5 is the default. Requests cannot choose it.
    */
   ANALYST_MIN_K: z.coerce.number().int('must be a whole number').min(3, 'must be at least 3: with smaller groups, the people in a group can tell each other apart').max(1000).default(5),
+  /**
+   * Requests per minute per client address (IPv6: per /64) to the public page's Direct Line
+   * entry points; 0 turns a limit off (when the reverse proxy limits instead).
+   */
+  DIRECTLINE_TOKENS_PER_MINUTE: z.coerce.number().int('must be a whole number').min(0).max(100000).default(20),
+  DIRECTLINE_CONVERSATIONS_PER_MINUTE: z.coerce.number().int('must be a whole number').min(0).max(100000).default(30),
+  /**
+   * How many reverse proxies in front of the bot append to X-Forwarded-For. 0 (the default): the
+   * header is ignored, since any client can send one; behind a proxy every client then has its address.
+   */
+  TRUST_PROXY: z.coerce.number().int('must be a whole number of proxies (0 ignores X-Forwarded-For)').min(0).max(10).default(0),
+  /** How long an SQLite write waits for another process's lock before the turn is refused ("try again shortly"). */
+  SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int('must be a whole number').min(0).max(60000).default(5000),
   MicrosoftAppId: z.string().default(''),
   MicrosoftAppPassword: z.string().default(''),
   MicrosoftAppTenantId: z.string().default(''),
@@ -71,6 +84,11 @@ export interface Config {
   redaction: { phoneRegions?: string[] };
   /** k for everything the analyst HTTP API publishes (`ANALYST_MIN_K`, at least 3). */
   analystMinK: number;
+  /** Per-address limits on Direct Line's `tokens/generate` and `conversations` (per minute; 0 = off). */
+  directLineLimits: { tokensPerMinute: number; conversationsPerMinute: number };
+  /** Reverse proxies whose X-Forwarded-For entries are believed (`TRUST_PROXY`). */
+  trustProxy: number;
+  sqliteBusyTimeoutMs: number;
   botAuth: {
     MicrosoftAppId: string;
     MicrosoftAppPassword: string;
@@ -122,6 +140,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     sms: { twilioAuthToken: e.TWILIO_AUTH_TOKEN, twilioAccountSid: e.TWILIO_ACCOUNT_SID, replyDeadlineMs: e.SMS_REPLY_DEADLINE_MS },
     redaction: { phoneRegions: e.REDACT_PHONE_REGIONS },
     analystMinK: e.ANALYST_MIN_K,
+    directLineLimits: { tokensPerMinute: e.DIRECTLINE_TOKENS_PER_MINUTE, conversationsPerMinute: e.DIRECTLINE_CONVERSATIONS_PER_MINUTE },
+    trustProxy: e.TRUST_PROXY,
+    sqliteBusyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS,
     botAuth: {
       MicrosoftAppId: e.MicrosoftAppId,
       MicrosoftAppPassword: e.MicrosoftAppPassword,

@@ -47,7 +47,7 @@ export interface BotOverrides {
 /** config → store → state → dialogs → bot → server. Nothing else happens here. */
 export async function startBot(config: Config, logger: Logger, overrides: BotOverrides = {}): Promise<RunningBot> {
   const secret = ensureSecret(config.surveySecret, config.dataDir, logger);
-  const store = overrides.store ?? createStore(config.databaseUrl);
+  const store = overrides.store ?? createStore(config.databaseUrl, { sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs });
   const migrations = await store.migrate();
   if (migrations.applied.length) logger.info({ event: 'migrated', applied: migrations.applied }, 'database migrated');
 

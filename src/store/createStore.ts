@@ -2,8 +2,8 @@ import { SqliteStore } from './sqliteStore';
 import { SurveyStore } from './store';
 
 /** Picks the store implementation from the database URL's scheme (config has checked it is one of these). */
-export function createStore(databaseUrl: string): SurveyStore {
-  if (databaseUrl.startsWith('file:')) return new SqliteStore(databaseUrl);
+export function createStore(databaseUrl: string, options: { sqliteBusyTimeoutMs?: number } = {}): SurveyStore {
+  if (databaseUrl.startsWith('file:')) return new SqliteStore(databaseUrl, { busyTimeoutMs: options.sqliteBusyTimeoutMs });
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     // Loaded only here: an SQLite deployment never loads pg or the PostgreSQL Prisma client.
     const { PgStore } = require('./pgStore') as typeof import('./pgStore');

@@ -44,13 +44,17 @@ export class SqliteStore implements SurveyStore {
   private connection?: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(databaseUrl: string) {
+  /** How long a write waits for another connection's lock (SQLITE_BUSY_TIMEOUT_MS) before it fails with SQLITE_BUSY. */
+  private readonly busyTimeoutMs: number;
+
+  constructor(databaseUrl: string, options: { busyTimeoutMs?: number } = {}) {
+    this.busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
     this.file = databaseUrl.replace(/^file:/, '');
     if (this.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
   }
 
   async migrate(): Promise<MigrationReport> {
-    const db = new Database(this.file, { timeout: BUSY_TIMEOUT_MS });
+    const db = new Database(this.file, { timeout: this.busyTimeoutMs });
     try {
       // WAL lets readers (exports, the analysis) run while a writer writes; a property of the file, set once.
       db.pragma('journal_mode = WAL');
@@ -119,7 +123,7 @@ export class SqliteStore implements SurveyStore {
   async *scanResponses(filter: ResponseFilter, options: { batchSize?: number; questions?: readonly string[] } = {}): AsyncIterable<StoredResponse[]> {
     const batchSize = options.batchSize ?? 2000;
     // A connection per scan: an open iterator keeps its connection busy until the scan ends.
-    const db = new Database(this.file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    const db = new Database(this.file, { readonly: true, fileMustExist: true, timeout: this.busyTimeoutMs });
     try {
       const { where, params } = responseWhere(filter);
       const answers = options.questions ? ANSWERS_JSON.replace('WHERE a.responseId = r.id', 'WHERE a.responseId = r.id AND a.questionId IN (SELECT value FROM json_each(?))') : ANSWERS_JSON;
@@ -269,7 +273,7 @@ export class SqliteStore implements SurveyStore {
   }
 
   private db(): Database.Database {
-    this.connection ??= new Database(this.file, { timeout: BUSY_TIMEOUT_MS });
+    this.connection ??= new Database(this.file, { timeout: this.busyTimeoutMs });
     return this.connection;
   }
 

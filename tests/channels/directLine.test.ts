@@ -10,7 +10,9 @@ const DL = '/v3/directline';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ SURVEY_SECRET: TEST_SECRET });
+  // This file starts more conversations from one address than the per-minute limits allow
+  // (tested in directLineRateLimit.test.ts), so they are off here.
+  server = await startTestServer({ SURVEY_SECRET: TEST_SECRET, DIRECTLINE_TOKENS_PER_MINUTE: '0', DIRECTLINE_CONVERSATIONS_PER_MINUTE: '0' });
 });
 afterAll(() => server.close());
 

@@ -8,6 +8,7 @@ import { ChannelDeps } from '../channelDeps';
 import { BOT_ID, botReply, OUTBOX_TTL_MS, outboxExpiry, StoredActivity, toServed, userEcho } from './outbox';
 import { DELIVERY_TTL_MS, duplicateOf, TURN_DELIVERY, TURN_OUTBOX, TurnDelivery, TurnOutbox, TurnWork } from '../../bot/turn';
 import { DirectLineTokens, TokenClaims } from './tokens';
+import { DirectLineRateLimit } from './rateLimit';
 
 export const DIRECT_LINE_BASE = '/v3/directline';
 
@@ -51,6 +52,8 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
   const { store, logger, secret } = deps;
   const now = options.now ?? (() => new Date());
   const tokens = new DirectLineTokens(secret, options.tokenTtlMs, now);
+  // The two entry points a stranger can call without a token of ours (src/channels/directline/rateLimit.ts).
+  const limit = new DirectLineRateLimit(deps.config.directLineLimits, deps.config.trustProxy, logger);
 
   const conversation = (claims: TokenClaims, token: string) => ({ conversationId: claims.conv, token, expires_in: tokens.expiresIn(claims) });
 
@@ -143,7 +146,8 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
 
   server.post(
     `${DIRECT_LINE_BASE}/tokens/generate`,
-    handle('tokens/generate', async (_req, res) => {
+    handle('tokens/generate', async (req, res) => {
+      if (!(await limit.admit('tokens/generate', req, res))) return;
       const { token, claims } = tokens.issueNew();
       res.send(200, conversation(claims, token));
     }),
@@ -162,6 +166,7 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
   server.post(
     `${DIRECT_LINE_BASE}/conversations`,
     handle('conversations', async (req, res) => {
+      if (!(await limit.admit('conversations', req, res))) return;
       const claims = authorize(req, res);
       if (!claims) return;
       // DirectLineJS sends conversationStartProperties.locale here: the first greeting's language hint.

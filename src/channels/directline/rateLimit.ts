@@ -1,0 +1,66 @@
+import { Request, Response } from 'restify';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { clientKey } from '../../analyst/auth';
+import { Logger } from '../../logger';
+
+/**
+ * Per-address limits on the public page's two ways in that cost the server something without a
+ * token: `POST tokens/generate` (a new conversation) and `POST conversations` (its greeting, one
+ * turn and one write). Counted in memory only, per process, per fixed minute: the address is the
+ * limiter's key and goes nowhere else, never to a log or the database.
+ *
+ * Behind a reverse proxy every client arrives from the proxy's address and shares one budget;
+ * `TRUST_PROXY` says how many proxies' X-Forwarded-For entries to believe (see {@link clientAddress}).
+ */
+export class DirectLineRateLimit {
+  private readonly limiters: Map<string, RateLimiterMemory>;
+
+  constructor(
+    limits: { tokensPerMinute: number; conversationsPerMinute: number },
+    private readonly trustProxy: number,
+    private readonly logger: Logger,
+  ) {
+    // Zero means "off": a deployment whose proxy limits instead, or a load test.
+    const perMinute = (points: number) => (points > 0 ? [new RateLimiterMemory({ points, duration: 60 })] : []);
+    this.limiters = new Map([
+      ...perMinute(limits.tokensPerMinute).map((l) => ['tokens/generate', l] as const),
+      ...perMinute(limits.conversationsPerMinute).map((l) => ['conversations', l] as const),
+    ]);
+  }
+
+  /**
+   * Counts the request against its address. Returns true when it may go on; otherwise it has
+   * answered 429 with `Retry-After` and a Direct Line error body, and returns false.
+   */
+  async admit(route: 'tokens/generate' | 'conversations', req: Request, res: Response): Promise<boolean> {
+    const limiter = this.limiters.get(route);
+    if (!limiter) return true;
+    try {
+      await limiter.consume(clientKey(clientAddress(req, this.trustProxy)));
+      return true;
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw err;
+      const wait = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
+      this.logger.warn({ event: 'directline_rate_limited', route }, 'Direct Line requests over the per-address limit');
+      res.setHeader('Retry-After', String(wait));
+      res.send(429, { error: { code: 'TooManyRequests', message: `Too many requests from this address; try again in ${wait} s.` } });
+      return false;
+    }
+  }
+}
+
+/**
+ * The client's address: the socket's peer, or, behind `trustProxy` reverse proxies, the entry that
+ * many places from the right of X-Forwarded-For (each proxy appends the address it saw; entries
+ * further left are whatever the client wrote). A header shorter than that falls back to its first entry.
+ */
+export function clientAddress(req: Pick<Request, 'header'> & { socket: { remoteAddress?: string } }, trustProxy: number): string | undefined {
+  const peer = req.socket.remoteAddress;
+  if (trustProxy <= 0) return peer;
+  const forwarded = (req.header('x-forwarded-for') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!forwarded.length) return peer;
+  return forwarded[Math.max(0, forwarded.length - trustProxy)];
+}
