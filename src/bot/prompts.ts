@@ -30,13 +30,32 @@ export function withChoices(text: string, choices: string[]): Partial<Activity> 
   return activity;
 }
 
-/** A survey step as one message: progress, question, numbered options and how to answer. */
-export function renderQuestion(texts: Texts, lng: string, step: Step, position: { index: number; total: number }): RenderedQuestion {
+/** What a question says, apart from where it stands in the survey: the same at every visit. */
+interface QuestionBody {
+  lines: string[];
+  choices: string[];
+  fallback: boolean;
+}
+
+// Built once per locale and step, not at every turn: a question's text is a dozen i18next
+// lookups, and the same few dozen steps are asked over and over (issue [turns]). Per Texts, so a
+// test that loads other locale files gets its own.
+const bodies = new WeakMap<Texts, Map<string, QuestionBody>>();
+
+function bodyOf(texts: Texts, lng: string, step: Step): QuestionBody {
+  let cache = bodies.get(texts);
+  if (!cache) bodies.set(texts, (cache = new Map()));
+  const key = `${lng}\u0000${step.key}`;
+  let body = cache.get(key);
+  if (!body) cache.set(key, (body = buildBody(texts, lng, step)));
+  return body;
+}
+
+function buildBody(texts: Texts, lng: string, step: Step): QuestionBody {
   const q = step.question;
-  const ns = texts.ns;
   const vars = step.repeat ? { area: texts.optionLabel(lng, step.repeat.option) } : {};
   const keys = [`questions.${q.id}.text`];
-  const lines = [texts.t(lng, 'bot:question.progress', position), texts.s(lng, `questions.${q.id}.text`, vars)];
+  const lines = [texts.s(lng, `questions.${q.id}.text`, vars)];
   let choices: string[] = [];
   switch (q.type) {
     case 'single':
@@ -63,6 +82,12 @@ export function renderQuestion(texts: Texts, lng: string, step: Step, position: 
       break;
   }
   if (q.optional) lines.push(texts.t(lng, 'bot:question.optional', { skip: texts.words.keyword(lng, 'skip') }));
-  const fallback = keys.some((k) => texts.fallsBack(lng, ns, k));
-  return { activity: withChoices(texts.lines(lng, ...lines), choices), fallback };
+  return { lines, choices, fallback: keys.some((k) => texts.fallsBack(lng, texts.ns, k)) };
+}
+
+/** A survey step as one message: progress, question, numbered options and how to answer. */
+export function renderQuestion(texts: Texts, lng: string, step: Step, position: { index: number; total: number }): RenderedQuestion {
+  const body = bodyOf(texts, lng, step);
+  // A new activity every time: botbuilder fills in ids and addresses on what it sends.
+  return { activity: withChoices(texts.lines(lng, texts.t(lng, 'bot:question.progress', position), ...body.lines), body.choices), fallback: body.fallback };
 }
