@@ -1,0 +1,86 @@
+import { SurveyStore } from '../../src/store/store';
+import { SqliteStore } from '../../src/store/sqliteStore';
+import path from 'node:path';
+import { tempDir, TEST_SECRET, texts } from '../helpers/harness';
+import { HttpRespondent, startTestServer } from '../helpers/http';
+import { postSms, SMS_ENV, SmsPhone } from '../helpers/sms';
+
+/** What operators rely on: /metrics, /healthz, and a shutdown that drops nothing. */
+
+test('GET /metrics counts turns, latency and SMS outcomes in Prometheus format, with no identifier or text', async () => {
+  const server = await startTestServer({ SURVEY_SECRET: TEST_SECRET });
+  try {
+    const r = new HttpRespondent(server.url, 'metrics-user-4711');
+    await r.say('hei');
+    await r.say(texts.meta('nb').endonym);
+    const activity = r.activity({ text: texts.optionLabel('nb', 'yes') });
+    for (let i = 0; i < 2; i++) await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const res = await fetch(`${server.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const body = await res.text();
+    expect(body).toMatch(/^survey_turns_total\{channel="emulator",outcome="committed"\} 3$/m);
+    expect(body).toMatch(/^survey_turns_total\{channel="emulator",outcome="duplicate"\} 1$/m);
+    expect(body).toMatch(/^survey_turn_duration_seconds_count\{channel="emulator"\} 4$/m);
+    expect(body).toMatch(/^survey_outbox_rows \d+$/m);
+    expect(body).toMatch(/^process_cpu_seconds_total /m);
+    for (const secret of ['metrics-user-4711', 'conv-metrics', 'Norsk', 'nb"']) expect(body).not.toContain(secret);
+  } finally {
+    await server.close();
+  }
+});
+
+test('GET /healthz answers 503 while the database cannot be reached', async () => {
+  const dataDir = tempDir();
+  const real = new SqliteStore(`file:${path.join(dataDir, 'survey.db')}`);
+  let down = false;
+  const store = new Proxy(real, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver);
+      if (prop === 'ping') return async () => (down ? Promise.reject(Object.assign(new Error('unreachable'), { code: 'ECONNREFUSED' })) : v.apply(target));
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  }) as SurveyStore;
+  const server = await startTestServer({ DATA_DIR: dataDir, SURVEY_SECRET: TEST_SECRET }, { store });
+  try {
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    down = true;
+    const res = await fetch(`${server.url}/healthz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: 'unavailable' });
+    down = false;
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a graceful shutdown waits for the SMS reply that missed its webhook deadline, and sends it', async () => {
+  const dataDir = tempDir();
+  const real = new SqliteStore(`file:${path.join(dataDir, 'survey.db')}`);
+  // The turn's write takes longer than the webhook may wait.
+  const slow = new Proxy(real, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver);
+      if (typeof v !== 'function') return v;
+      return async (...args: unknown[]) => {
+        if (prop === 'commitTurn') await new Promise((r) => setTimeout(r, 1500));
+        return v.apply(target, args);
+      };
+    },
+  }) as SurveyStore;
+  const sent: string[][] = [];
+  const server = await startTestServer(
+    { ...SMS_ENV, DATA_DIR: dataDir, SURVEY_SECRET: TEST_SECRET, SMS_REPLY_DEADLINE_MS: '200' },
+    { store: slow, twilio: { lateSender: () => async (t) => void sent.push(t) } },
+  );
+  const phone = new SmsPhone(server);
+  const r = await postSms(server, phone.params('hei'));
+  expect(r.status).toBe(200);
+  expect(r.messages).toEqual([]);
+  expect(sent).toEqual([]);
+  // SIGTERM now: close() returns only once the late reply is out, and the store after it.
+  await server.close();
+  expect(sent).toHaveLength(1);
+  expect(sent[0].join('\n')).toContain(texts.t(texts.defaultLocale, 'bot:language.menu'));
+});
