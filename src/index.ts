@@ -28,6 +28,7 @@ import { detectLanguage, UND } from './language/detect';
 import { registerAnalyst } from './analyst/analystApi';
 import { AnalystService } from './analyst/analystService';
 import { createAnalystStore } from './store/analystStore';
+import { configureRedaction } from './privacy/redact';
 
 const guessed = (tag: string) => (tag === UND ? undefined : tag);
 
@@ -46,6 +47,8 @@ export interface BotOverrides {
 
 /** config → store → state → dialogs → bot → server. Nothing else happens here. */
 export async function startBot(config: Config, logger: Logger, overrides: BotOverrides = {}): Promise<RunningBot> {
+  // The CLI does this too; here as well for a bot embedded without it (tests, another host).
+  configureRedaction(config.redaction);
   const secret = ensureSecret(config.surveySecret, config.dataDir, logger);
   const store = overrides.store ?? createStore(config.databaseUrl, { sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs });
   const migrations = await store.migrate();
