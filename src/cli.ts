@@ -103,6 +103,10 @@ async function start(env: NodeJS.ProcessEnv): Promise<number> {
   const config = configOrExit(env);
   if (!config) return 1;
   const logger = createLogger(config.logLevel);
+  // Node prints process warnings to stderr, past the logger: restify's spdy dependency alone
+  // (http-deceiver) triggers DEP0111 twice at every start. They go to the log, class and code only.
+  process.removeAllListeners('warning');
+  process.on('warning', (w: Error & { code?: string }) => logger.warn({ event: 'process_warning', warning: w.name, code: w.code }, 'process warning'));
   // Imported here so `survey validate` does not load botbuilder.
   const { startBot } = await import('./index');
   const bot = await startBot(config, logger);
