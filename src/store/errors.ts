@@ -12,6 +12,10 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     if (/^SQLITE_(BUSY|LOCKED|READONLY|FULL|IOERR|CANTOPEN|PROTOCOL)/.test(c)) return true;
     // Node's network errors, and PostgreSQL's connection (08), resource (53) and operator (57) classes.
     if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE)$/.test(c) || /^(08|53|57)[0-9A-Z]{3}$/.test(c)) return true;
+    // Prisma's own codes for the same, which is all its client keeps of the driver's error when the
+    // server cannot be reached: P1001 can't reach the server, P1002 and P1008 timed out, P1017 the
+    // server closed the connection, P2024 no pooled connection in time (tests/faults: PostgreSQL stopped).
+    if (/^P(1001|1002|1008|1017|2024)$/.test(c)) return true;
     if (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect/i.test(message)) return true;
     // botbuilder's DialogContextError wraps the real error in `error`; others use `cause`.
     e = cause ?? error;

@@ -70,6 +70,8 @@ const count = (m: Map<number, number> | undefined, status: number) => m?.set(sta
 /** One respondent on the Direct Line subset: token, conversation, then post and poll. */
 export class DirectLineChat {
   private watermark = '';
+  /** Sent with every message once set, as Web Chat sends the page's language (the one the respondent chose). */
+  locale?: string;
   private constructor(
     readonly baseUrl: string,
     readonly conversationId: string,
@@ -121,7 +123,7 @@ export class DirectLineChat {
    * reads the replies. Returns the HTTP status of the post and the replies (none unless 200).
    */
   async say(text: string, clientActivityID = crypto.randomUUID()): Promise<{ status: number; replies: Reply[]; body: any }> {
-    const body = JSON.stringify({ type: 'message', text, channelData: { clientActivityID } });
+    const body = JSON.stringify({ type: 'message', text, ...(this.locale ? { locale: this.locale } : {}), channelData: { clientActivityID } });
     const res = await untilAnswered(() => request(this.activities, { method: 'POST', headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' }, body }), this.options.onRetry);
     count(this.options.statuses, res.status);
     if (res.status !== 200) return { status: res.status, replies: [], body: res.body };
@@ -132,6 +134,8 @@ export class DirectLineChat {
 /** One respondent on POST /api/messages with deliveryMode "expectReplies" (Emulator, Azure Bot Service). */
 export class ApiChat {
   private seq = 0;
+  /** Sent with every activity once set, as a channel sends its user's language. */
+  locale?: string;
   constructor(
     readonly baseUrl: string,
     readonly userId = `fault-${crypto.randomBytes(6).toString('hex')}`,
@@ -148,6 +152,7 @@ export class ApiChat {
       recipient: { id: 'bot', name: 'bot' },
       conversation: { id: `conv-${this.userId}` },
       deliveryMode: 'expectReplies',
+      ...(this.locale ? { locale: this.locale } : {}),
       ...extra,
     };
   }

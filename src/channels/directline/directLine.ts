@@ -4,6 +4,8 @@ import { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { keyedHash } from '../../identity';
 import { safeError } from '../../logger';
+import { failureOf } from '../../bot/adapter';
+import { isDatabaseUnavailable } from '../../store/errors';
 import { ChannelDeps } from '../channelDeps';
 import { BOT_ID, botReply, OUTBOX_TTL_MS, outboxExpiry, StoredActivity, toServed, userEcho } from './outbox';
 import { DELIVERY_TTL_MS, duplicateOf, TURN_DELIVERY, TURN_OUTBOX, TurnDelivery, TurnOutbox, TurnWork } from '../../bot/turn';
@@ -110,6 +112,11 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
       return duplicate;
     }
     if (!TurnWork.of(context)?.committed) {
+      // The database could not take the turn, so it cannot take the apology either (the outbox is
+      // in it): the post is refused as unavailable, with the apology in the respondent's language,
+      // and Web Chat offers to send it again. Nothing of the turn was written, so the resend is
+      // handled as the message's first delivery, whatever clientActivityID it carries.
+      if (isDatabaseUnavailable(failureOf(context))) throw new TurnUnavailable(activities.map((a) => a.text).filter(Boolean).join('\n'));
       // The turn failed before its write: the echo and what the bot said instead (an apology in
       // the respondent's language) must still reach the browser.
       await store.commitTurn({ responses: [], outbox: { conversation: conversationHash, activities: [...(echo ? [echo] : []), ...activities.map((r) => botReply(r, now()))], expiresAt: outboxExpiry(now()) } });
@@ -139,6 +146,13 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
       try {
         await handler(req, res);
       } catch (err) {
+        if (err instanceof TurnUnavailable || isDatabaseUnavailable(err)) {
+          // A turn refused, or a poll or greeting that could not read: the database is away, not broken.
+          logger.warn({ event: 'directline_unavailable', route: name, error: safeError(err) }, 'Direct Line request refused: the database is unavailable');
+          if (res.headersSent) return;
+          res.setHeader('Retry-After', '5');
+          return fail(res, 503, 'ServiceUnavailable', (err instanceof TurnUnavailable && err.apology) || 'The service cannot take messages right now; try again shortly.');
+        }
         logger.error({ event: 'directline_failed', route: name, error: safeError(err) }, 'Direct Line request failed');
         if (!res.headersSent) fail(res, 500, 'ServiceError', 'The request could not be processed; try again.');
       }
@@ -225,6 +239,14 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
       res.send(200, { id: id ?? echo.id });
     }),
   );
+}
+
+/** A turn the database could not take; `apology` is what the bot said instead, in the respondent's language. */
+class TurnUnavailable extends Error {
+  override name = 'TurnUnavailable';
+  constructor(readonly apology: string) {
+    super('The database could not take the turn; the client should send the message again.');
+  }
 }
 
 /** Direct Line's ErrorResponse: `{ error: { code, message } }`; the code is stable, the message is not. */
