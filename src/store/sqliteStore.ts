@@ -23,6 +23,8 @@ import {
 
 /** Wait this long for another process's write lock before failing (several bot processes may share a file). */
 const BUSY_TIMEOUT_MS = 5000;
+/** How long SQLite itself may block the event loop waiting for a lock, per statement (see `write`). */
+const SYNC_BUSY_TIMEOUT_MS = 10;
 
 /**
  * The embedded store: one SQLite file, created on first use.
@@ -148,7 +150,7 @@ export class SqliteStore implements SurveyStore {
   }
 
   async applyResponses(ops: readonly ResponseOp[]): Promise<void> {
-    this.db().transaction(() => this.applyOps(ops)).immediate();
+    await this.write(() => this.applyOps(ops));
   }
 
   // --- state, channels, turns ------------------------------------------------------------------
@@ -175,8 +177,8 @@ export class SqliteStore implements SurveyStore {
   }
 
   async commitTurn(c: TurnCommit): Promise<{ etag?: string }> {
-    return this.db()
-      .transaction((): { etag?: string } => {
+    return this.write(
+      (): { etag?: string } => {
         // The delivery first: a duplicate fails before anything else is written.
         if (c.delivery) {
           const inserted = this.sql('INSERT INTO "Delivery" (key, reply, expiresAt) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING').run(c.delivery.key, c.delivery.reply, stamp(c.delivery.expiresAt));
@@ -212,20 +214,20 @@ export class SqliteStore implements SurveyStore {
           for (const a of c.outbox.activities) insert.run(c.outbox.conversation, ++seq, JSON.stringify(a), stamp(c.outbox.expiresAt));
         }
         return { etag };
-      })
-      .immediate();
+      },
+    );
   }
 
   async purgeExpired(now: Date): Promise<PurgeReport> {
-    return this.db()
-      .transaction(() => {
+    return this.write(
+      () => {
         const at = stamp(now);
         const states = this.sql('DELETE FROM "BotState" WHERE expiresAt <= ?').run(at).changes;
         const outbox = this.sql('DELETE FROM "OutboxEntry" WHERE expiresAt <= ?').run(at).changes;
         const deliveries = this.sql('DELETE FROM "Delivery" WHERE expiresAt <= ?').run(at).changes;
         return { states, channelData: outbox + deliveries };
-      })
-      .immediate();
+      },
+    );
   }
 
   // --- internals -------------------------------------------------------------------------------
@@ -272,8 +274,31 @@ export class SqliteStore implements SurveyStore {
     for (const s of steps) del.run(responseId, s.questionId, s.iteration);
   }
 
+  /**
+   * Runs `work` as one IMMEDIATE write transaction. While another connection (another bot process,
+   * `survey-bot migrate`, a test) holds the write lock, it waits between attempts on timers rather
+   * than in SQLite's busy handler, which sleeps inside the synchronous call: one turn waiting for a
+   * lock froze every request of the process, so four waiting SMS turns were answered after 5, 10,
+   * 15 and 20 s, past Twilio's 15 s timeout, and /healthz after the last of them
+   * (tests/faults/databaseUnavailable.test.ts). Retrying is safe: on SQLITE_BUSY the transaction
+   * has rolled back. Gives up with SQLITE_BUSY once the busy timeout has passed.
+   */
+  private async write<T>(work: () => T): Promise<T> {
+    const deadline = Date.now() + this.busyTimeoutMs;
+    for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+      try {
+        return this.db().transaction(work).immediate();
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY') || Date.now() + pause > deadline) throw err;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+
   private db(): Database.Database {
-    this.connection ??= new Database(this.file, { timeout: this.busyTimeoutMs });
+    // A short busy wait of its own, for the rare read that meets a lock (WAL recovery); writes wait in write().
+    this.connection ??= new Database(this.file, { timeout: Math.min(this.busyTimeoutMs, SYNC_BUSY_TIMEOUT_MS) });
     return this.connection;
   }
 

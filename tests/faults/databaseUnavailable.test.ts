@@ -9,7 +9,7 @@ import { keyedHash } from '../../src/identity';
 import { createStore } from '../../src/store/createStore';
 import { StoredResponse } from '../../src/store/store';
 import { askedStep, tempDir, TEST_SECRET, texts } from '../helpers/harness';
-import { TestServer } from '../helpers/http';
+import { startTestServer, TestServer } from '../helpers/http';
 import { freshDatabase, POSTGRES_SKIP_MESSAGE, postgresReachable } from '../helpers/postgres';
 import { freePort } from '../helpers/process';
 import { postSms, SMS_ENV, SmsPhone } from '../helpers/sms';
@@ -302,6 +302,105 @@ describe('SQLite', () => {
     } finally {
       execFileSync('chattr', ['-i', ...files()]);
       await bot.stop();
+    }
+  }, 120000);
+});
+
+describe('SQLite locked for longer than the default busy timeout (5 s), against the SMS deadline (1.5 s)', () => {
+  /** Phones past needed_help, now asked their situation. */
+  async function phonesAtSituation(server: TestServer, n: number, lng: string): Promise<SmsPhone[]> {
+    return Promise.all(
+      Array.from({ length: n }, async () => {
+        const phone = new SmsPhone(server);
+        await phone.send('hei');
+        await phone.send(texts.meta(lng).endonym);
+        await phone.send('1');
+        expect(askedStep(lng, await phone.text('1'))).toBe('situation');
+        return phone;
+      }),
+    );
+  }
+
+  test('without a send API, every webhook answers 503 within Twilio\'s 15 s timeout while the process keeps serving, and each redelivery counts once', async () => {
+    const dataDir = tempDir('faults-lockwait-');
+    const bot = await spawnBot({ SURVEY_SECRET: TEST_SECRET, ...SMS_ENV, DATA_DIR: dataDir });
+    const server = { url: bot.url } as TestServer;
+    const locker = new Database(path.join(dataDir, 'survey.db'));
+    try {
+      const phones = await phonesAtSituation(server, 4, 'so');
+      locker.exec('BEGIN IMMEDIATE');
+      const started = Date.now();
+      const params = phones.map((p) => p.params('2'));
+      const finished: number[] = [];
+      const sms = Promise.all(
+        params.map(async (p) => {
+          const r = await fetch(`${bot.url}/sms/twilio`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature(p) },
+            body: new URLSearchParams(p).toString(),
+          });
+          finished.push(Date.now() - started);
+          return { status: r.status, retryAfter: r.headers.get('retry-after'), body: await r.text() };
+        }),
+      );
+      // A load balancer's health check, while the turns wait for the lock: the process answers it.
+      const health = fetch(`${bot.url}/healthz`).then((r) => ({ status: r.status, at: Date.now() - started }));
+      const [answers, healthz] = await Promise.all([sms, health]);
+      locker.exec('ROLLBACK');
+      report('unavailable-sqlite-locked-default-timeout', { webhooks: answers.length, statuses: answers.map((a) => a.status), answeredAfterSeconds: finished.map(seconds), healthzAfterSeconds: seconds(healthz.at) });
+      for (const a of answers) {
+        expect(a.status).toBe(503);
+        expect(Number(a.retryAfter)).toBeGreaterThan(0);
+      }
+      // Twilio gives up on a webhook after 15 s (and then the message is lost unless it retries).
+      expect(Math.max(...finished)).toBeLessThan(15000);
+      expect(healthz.status).toBe(200);
+      expect(healthz.at).toBeLessThan(Math.min(...finished));
+
+      // Twilio redelivers; each message is handled once.
+      for (const p of params) {
+        const again = await postSms(server, p);
+        expect(again.status).toBe(200);
+        expect(askedStep('so', again.messages.join('\n'))).toBe('help_areas');
+        expect((await postSms(server, p)).messages).toEqual(again.messages);
+      }
+      const responses = await sqliteReader(path.join(dataDir, 'survey.db')).responses();
+      expect(responses).toHaveLength(4);
+      for (const r of responses) expect(r.answers.map((a) => a.questionId).sort()).toEqual(['needed_help', 'situation']);
+      expect(notLogLines(bot.lines)).toEqual([]);
+    } finally {
+      if (locker.inTransaction) locker.exec('ROLLBACK');
+      locker.close();
+      await bot.stop();
+    }
+  }, 120000);
+
+  test('with a send API, the webhook answers by the deadline and the respondent is then told in their language to send the message again', async () => {
+    const dataDir = tempDir('faults-lockwait-late-');
+    const sent: { to: string; texts: string[] }[] = [];
+    const server = await startTestServer({ SURVEY_SECRET: TEST_SECRET, ...SMS_ENV, DATA_DIR: dataDir }, { twilio: { lateSender: (to) => async (t) => void sent.push({ to, texts: t }) } });
+    const locker = new Database(path.join(dataDir, 'survey.db'));
+    try {
+      const [phone] = await phonesAtSituation(server, 1, 'ti');
+      locker.exec('BEGIN IMMEDIATE');
+      const started = Date.now();
+      const answer = await postSms(server, phone.params('2'));
+      const answeredAfter = Date.now() - started;
+      // The webhook's own budget: SMS_REPLY_DEADLINE_MS (1.5 s), with room for the request itself.
+      expect(answer.status).toBe(200);
+      expect(answer.messages).toEqual([]);
+      expect(answeredAfter).toBeLessThan(2500);
+      for (let i = 0; i < 100 && sent.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      locker.exec('ROLLBACK');
+      expect(sent).toEqual([{ to: phone.number, texts: [texts.t('ti', 'bot:error.unavailable')] }]);
+      // The respondent sends it again (a new message): it is taken, once.
+      expect(askedStep('ti', await phone.text('2'))).toBe('help_areas');
+      const [response] = await server.bot.store.listResponses();
+      expect(response.answers.map((a) => a.questionId).sort()).toEqual(['needed_help', 'situation']);
+    } finally {
+      if (locker.inTransaction) locker.exec('ROLLBACK');
+      locker.close();
+      await server.close();
     }
   }, 120000);
 });

@@ -31,8 +31,11 @@ export function renderForSms(activities: readonly Partial<Activity>[]): string[]
     .flatMap((a) => splitForSms(a.text!));
 }
 
-/** What the webhook answers: texts, or "unavailable" when the database could not take the turn. */
-export type SmsOutcome = { texts: string[] } | { unavailable: true };
+/**
+ * What the webhook answers: texts, or "unavailable" when the database could not take the turn (or
+ * the turn is still waiting for it; `texts` then holds the apology the respondent would get).
+ */
+export type SmsOutcome = { texts: string[] } | { unavailable: true; texts: string[] };
 
 /**
  * Handles one inbound SMS exactly once per provider message id. The delivery record is written in
@@ -68,7 +71,7 @@ export async function handleInboundSms(sms: InboundSms, deps: ChannelDeps, deadl
     }
     if (isDatabaseUnavailable(failureOf(context))) {
       deps.metrics?.sms.inc({ outcome: 'unavailable' });
-      return { unavailable: true };
+      return { unavailable: true, texts: renderForSms(activities) };
     }
     return { texts: renderForSms(activities) };
   })();
@@ -85,12 +88,22 @@ export async function handleInboundSms(sms: InboundSms, deps: ChannelDeps, deadl
   }
   deps.metrics?.sms.inc({ outcome: 'late' });
 
+  if (!sendLate) {
+    // Without a send API a late reply could only be dropped, and a turn still waiting for the
+    // database (a lock, a connection) may yet fail: "retry" now, and the provider's redelivery
+    // gets this turn's reply from its delivery record once it has committed, or is handled
+    // afresh if it did not.
+    logger.warn({ event: 'sms_reply_deferred', deadlineMs }, 'turn slower than the webhook deadline and no send API: asking the provider to redeliver');
+    deps.inFlight.track(turn.catch((err) => logger.error({ event: 'sms_late_turn_failed', error: safeError(err) }, 'a deferred SMS turn failed')));
+    return { unavailable: true, texts: [] };
+  }
   logger.warn({ event: 'sms_reply_late', deadlineMs }, 'turn slower than the webhook deadline; replying through the send API');
   deps.inFlight.track(
     turn
       .then(async (outcome) => {
-        if ('unavailable' in outcome) return logger.error({ event: 'sms_late_turn_unavailable' }, 'late SMS turn found the database unavailable; the respondent must send again');
-        if (!sendLate) return logger.error({ event: 'sms_late_reply_dropped' }, 'no send API configured (TWILIO_ACCOUNT_SID): a late reply was dropped');
+        // The webhook has answered 200, so the provider will not redeliver: the respondent gets the
+        // apology, in their language, and sends the message again.
+        if ('unavailable' in outcome) logger.error({ event: 'sms_late_turn_unavailable' }, 'late SMS turn found the database unavailable; asking the respondent to send again');
         await sendLate(outcome.texts);
       })
       .catch((err) => logger.error({ event: 'sms_late_send_failed', error: safeError(err) }, 'could not send a late SMS reply')),
