@@ -107,6 +107,11 @@ async function start(env: NodeJS.ProcessEnv): Promise<number> {
   // (http-deceiver) triggers DEP0111 twice at every start. They go to the log, class and code only.
   process.removeAllListeners('warning');
   process.on('warning', (w: Error & { code?: string }) => logger.warn({ event: 'process_warning', warning: w.name, code: w.code }, 'process warning'));
+  // Libraries print to the console too (botframework-connector: a refused token's signing keys, an
+  // expired token's error with its dates). Here stdout is the log's: logged by method, never the text.
+  for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
+    console[method] = () => logger.warn({ event: 'library_console', method }, 'a library wrote to the console');
+  }
   // Imported here so `survey validate` does not load botbuilder.
   const { startBot } = await import('./index');
   const bot = await startBot(config, logger);

@@ -33,6 +33,18 @@ export interface ServerDeps {
   metrics: Metrics;
 }
 
+/**
+ * Whether the way in failed because of the token itself (401) rather than because it could not be
+ * checked (503). botframework-connector throws AuthenticationError for both: with status 500 when
+ * the OpenID metadata or its keys answered an HTTP error, which is the provider's fault. A token
+ * whose signature or dates fail jsonwebtoken's checks surfaces as jsonwebtoken's own error class,
+ * which is the token's (tests/faults/identityProvider.test.ts).
+ */
+function tokenRefused(err: unknown): boolean {
+  if (err instanceof AuthenticationError) return err.statusCode !== 500;
+  return err instanceof Error && ['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError'].includes(err.name);
+}
+
 export function createServer({ adapter, bot, store, logger, secret, metrics }: ServerDeps): Server {
   const server = restify.createServer({ name: 'survey-bot', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false }));
@@ -67,7 +79,7 @@ export function createServer({ adapter, bot, store, logger, secret, metrics }: S
       else res.send(invoke?.status ?? 200);
     } catch (err) {
       if (res.headersSent) return;
-      if (err instanceof AuthenticationError) {
+      if (tokenRefused(err)) {
         logger.info({ event: 'auth_refused', error: safeError(err) }, 'activity with an invalid or missing token refused');
         res.send(401, { error: 'unauthorized', message: 'The request could not be authenticated.' });
         return;

@@ -1,4 +1,5 @@
-import { Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, InvokeResponse, TurnContext } from 'botbuilder';
+import { Activity, CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationBotFrameworkAuthenticationOptions, InvokeResponse, TurnContext } from 'botbuilder';
+import { AuthenticationConstants } from 'botframework-connector';
 import { Config } from '../config';
 import { channelKind } from '../identity';
 import { Logger, safeError } from '../logger';
@@ -25,9 +26,30 @@ export class SurveyAdapter extends CloudAdapter {
 }
 
 export function createAdapter(config: Config, logger: Logger, texts: Texts, metrics?: Metrics): SurveyAdapter {
-  const adapter = new SurveyAdapter(new ConfigurationBotFrameworkAuthentication(config.botAuth));
+  const adapter = new SurveyAdapter(new ConfigurationBotFrameworkAuthentication(withPublicCloud(config.botAuth)));
   adapter.onTurnError = turnErrorHandler(logger, texts, metrics);
   return adapter;
+}
+
+/**
+ * botbuilder reads an OpenID metadata override as "a custom cloud" and then takes every other cloud
+ * setting from the configuration as well, leaving those not given undefined: the token issuer
+ * (so every channel token was refused with 401, and the metadata never even fetched), the login
+ * URL and scope replies are sent with. With an override, the rest stays the public cloud's.
+ */
+function withPublicCloud(botAuth: Config['botAuth']): ConfigurationBotFrameworkAuthenticationOptions {
+  if (!botAuth.ToBotFromChannelOpenIdMetadataUrl && !botAuth.ToBotFromEmulatorOpenIdMetadataUrl) return botAuth;
+  return {
+    ValidateAuthority: true,
+    ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+    ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+    ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+    OAuthUrl: AuthenticationConstants.OAuthUrl,
+    ToBotFromChannelOpenIdMetadataUrl: AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
+    ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+    CallerId: CallerIdConstants.PublicAzureChannel,
+    ...botAuth,
+  };
 }
 
 const TURN_FAILED = Symbol('turnFailed');
