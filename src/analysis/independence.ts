@@ -1,4 +1,5 @@
 import chisquareCdf from '@stdlib/stats-base-dists-chisquare-cdf';
+import { seededRandom } from '../seededRandom';
 
 /**
  * A test of independence for a table of counts (groups × outcomes): is the outcome distributed
@@ -106,7 +107,7 @@ function logTableProbability(table: number[][], rows: number[], cols: number[], 
 function fisherMonteCarlo(table: number[][], rows: number[], cols: number[], replicates: number, seed: number): IndependenceTest {
   const n = rows.reduce((s, v) => s + v, 0);
   const observed = logTableProbability(table, rows, cols, n);
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const R = rows.length;
   const C = cols.length;
   const left = new Array<number>(C);
@@ -169,15 +170,4 @@ function hypergeometric(N: number, K: number, n: number, random: () => number): 
     // Floating-point dust at the tails: stop at the edge of the support.
     if (up >= hi && down <= lo) return mode;
   }
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -9,6 +9,7 @@ import { projectRoot } from '../paths';
 import { optionsOf, SurveyDefinition } from '../survey/definition';
 import { ANALYST_LANGUAGES, analystLanguage } from './analystLanguage';
 import type { AnalystService } from './analystService';
+import { escapeHtml, fill, jsonForScript } from '../htmlTemplate';
 
 /** The dashboard's own files; read from the project root so `src/` (tests) and `dist/` (built) serve the same. */
 export const DASHBOARD_ASSETS_DIR = path.join(projectRoot, 'src', 'analyst', 'assets');
@@ -113,17 +114,3 @@ export function dashboardConfig(survey: SurveyDefinition, locales: Locales) {
     labels,
   };
 }
-
-function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (m, name: string) => values[name] ?? m);
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** JSON inside <script>: `<`, `>` and `&` escaped so no text can close the element early. */
-function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
-

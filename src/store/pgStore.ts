@@ -116,16 +116,8 @@ export class PgStore implements SurveyStore {
         const rows = (await cursor.read(batchSize)) as ScanRow[];
         if (rows.length === 0) return;
         yield rows.map((r) => ({
-          id: r.id,
-          surveyId: r.surveyId,
-          surveyVersion: r.surveyVersion,
-          consentVersion: r.consentVersion,
-          channel: r.channel,
-          period: r.period,
-          language: r.language,
+          ...r,
           status: r.status as ResponseStatus,
-          languageSwitches: r.languageSwitches,
-          notUnderstoodCount: r.notUnderstoodCount,
           answers: r.answers.map(([questionId, iteration, value, language, fallback, notUnderstood]) => ({ questionId, iteration, value, language, fallback, notUnderstood })),
         }));
         if (rows.length < batchSize) return;
@@ -265,19 +257,11 @@ async function applyOps(tx: Tx, ops: readonly ResponseOp[]): Promise<void> {
   }
 }
 
-interface ScanRow {
-  id: string;
-  surveyId: string;
-  surveyVersion: number;
-  consentVersion: number;
-  channel: string;
-  period: string;
-  language: string;
+/** A response as the scan's query returns it: the status as text, the answers as JSON arrays. */
+type ScanRow = Omit<StoredResponse, 'status' | 'answers'> & {
   status: string;
-  languageSwitches: number;
-  notUnderstoodCount: number;
   answers: [string, string, StoredResponse['answers'][number]['value'], string, boolean, number][];
-}
+};
 
 type ResponseRow = Prisma.ResponseGetPayload<{ include: { answers: true } }>;
 

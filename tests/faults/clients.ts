@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
-import { Question } from '../../src/survey/definition';
-import { optionsOf } from '../../src/survey/definition';
+import { optionsOf, Question } from '../../src/survey/definition';
 import { bandOf, parseStepKey } from '../../src/survey/engine';
 import { askedStep, texts } from '../helpers/harness';
 import { sleep } from './botProcess';
+import { questionsOf } from '../../src/survey/walk';
 
 /**
  * Light respondents for crowds and crash tests: plain HTTP, one request at a time per respondent,
@@ -171,21 +171,9 @@ export class ApiChat {
 }
 
 /** Every question of the survey by id, repeat blocks included. */
-const QUESTIONS = new Map<string, Question>(
-  texts.survey.items.flatMap((item) => (item.type === 'repeat' ? item.questions.map((q) => [q.id, q] as const) : [[item.id, item] as const])),
-);
+const QUESTIONS = new Map<string, Question>(questionsOf(texts.survey).map(({ question }) => [question.id, question]));
 
-/** mulberry32, as tests/helpers/population.ts. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../helpers/population';
 
 /** A word of letters only: survives redaction and names one respondent's response in the database. */
 export function tagWord(random: () => number): string {

@@ -5,6 +5,7 @@ import { AnswerValue, Answers, nextStep, parseStepKey } from '../../src/survey/e
 import { StoredAnswer, StoredResponse, SurveyStore } from '../../src/store/store';
 import { answerCodes } from '../../src/survey/validate';
 import { MUNICIPALITIES_BY_COUNTY } from '../../src/privacy/counties';
+import { seededRandom } from '../../src/seededRandom';
 
 /**
  * A synthetic population of responses for tests and benchmarks: every response follows the
@@ -13,17 +14,8 @@ import { MUNICIPALITIES_BY_COUNTY } from '../../src/privacy/counties';
  * real gaps to find. Deterministic for a seed.
  */
 
-/** mulberry32: small, fast, and good enough to draw survey answers. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Reproducible draws for a seed. */
+export const prng = seededRandom;
 
 type Weights = Record<string, number>;
 

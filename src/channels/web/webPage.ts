@@ -8,6 +8,8 @@ import { projectRoot } from '../../paths';
 import { ChannelDeps } from '../channelDeps';
 import { DIRECT_LINE_BASE } from '../directline/directLine';
 import { StaticFile } from './staticFile';
+import { escapeHtml, fill, jsonForScript } from '../../htmlTemplate';
+import { rankAcceptLanguage } from '../../language/acceptLanguage';
 
 /** The page's own files; read from the project root so `src/` (tests) and `dist/` (built) serve the same. */
 export const WEB_ASSETS_DIR = path.join(projectRoot, 'src', 'channels', 'web', 'assets');
@@ -123,32 +125,9 @@ function pageLocale(texts: Texts, tag: string): PageLocale {
 
 /** The best supported language of an Accept-Language header, by q-value, or the default. */
 export function fromAcceptLanguage(header: string | undefined, supported: string[], fallback: string): string {
-  const ranked = (header ?? '')
-    .split(',')
-    .slice(0, 20)
-    .map((part, i) => {
-      const [tag, ...params] = part.trim().split(';');
-      const q = Number(params.find((p) => p.trim().startsWith('q='))?.trim().slice(2) ?? 1);
-      return { tag: tag.trim(), q: Number.isFinite(q) ? q : 0, i };
-    })
-    .filter((x) => x.tag && x.tag !== '*' && x.q > 0)
-    .sort((a, b) => b.q - a.q || a.i - b.i);
-  for (const { tag } of ranked) {
+  for (const tag of rankAcceptLanguage(header)) {
     const lng = negotiateLocale({ activityLocale: tag }, supported, '');
     if (lng) return lng;
   }
   return fallback;
-}
-
-function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (m, name: string) => values[name] ?? m);
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** JSON inside <script>: `<` escaped so no text can close the element early (`</script>`). */
-function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
