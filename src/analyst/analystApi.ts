@@ -5,12 +5,13 @@ import { Config } from '../config';
 import { ExportFormat, ExportRequest } from '../export/exportService';
 import { Locales } from '../i18n';
 import { Logger, safeError } from '../logger';
-import { AnalystNameTakenError, AnalystRole, AnalystStore, AnalystStoreUnavailableError, AnalystTokenInfo, AuditOutcome, StoredAuditEntry } from '../store/analystStore';
+import { AnalystNameTakenError, AnalystRole, AnalystStore, AnalystTokenInfo, AuditOutcome, StoredAuditEntry } from '../store/analystStore';
 import { AnalystLanguage, analystLanguage } from './analystLanguage';
 import { AnalystService } from './analystService';
 import { AnalystIdentity, clientKey, credentialsOf, FailedLoginLimiter, hasRole, hourOf, issueToken, sessionCookie, TokenRequestError, TokenVerifier } from './auth';
 import { registerDashboard } from './dashboard';
 import { FilterName, SelectionProblem } from './differencing';
+import { isDatabaseUnavailable } from '../store/errors';
 
 /** Everything the analyst web access needs; built once in src/index.ts. */
 export interface AnalystDeps {
@@ -193,8 +194,10 @@ class AnalystApi {
         if (err.status === 503) res.setHeader('Retry-After', '5');
         return json(res, err.status, { error: err.code, message: this.t(lng, err.key, err.vars) });
       }
-      if (err instanceof AnalystStoreUnavailableError) {
-        this.deps.logger.warn({ event: 'analyst_store_unavailable' }, 'analyst access has no store for this database');
+      if (isDatabaseUnavailable(err) && !res.headersSent) {
+        // Nothing can be audited either; the analyst is told to try again, as respondents are.
+        this.deps.logger.warn({ event: 'analyst_database_unavailable', action, error: safeError(err) }, 'database unavailable for an analyst request');
+        res.setHeader('Retry-After', '5');
         return json(res, 503, { error: 'unavailable', message: this.t(lng, 'unavailable') });
       }
       this.deps.logger.error({ event: 'analyst_request_failed', action, error: safeError(err) }, 'analyst request failed');

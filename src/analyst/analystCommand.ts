@@ -1,5 +1,5 @@
 import { createStore } from '../store/createStore';
-import { AnalystNameTakenError, AnalystStore, AnalystStoreUnavailableError, AnalystTokenInfo, createAnalystStore } from '../store/analystStore';
+import { AnalystNameTakenError, AnalystStore, AnalystTokenInfo, createAnalystStore } from '../store/analystStore';
 import { hourOf, issueToken, TokenRequestError } from './auth';
 
 export const ANALYST_USAGE = `Usage:
@@ -49,10 +49,6 @@ export async function analystCommand(args: string[], io: Io): Promise<number> {
     if (sub === 'list') return await list(analysts, io);
     if (sub === 'add') return await add(analysts, name!, role, now(), io);
     return await revoke(analysts, name!, now(), io);
-  } catch (err) {
-    if (!(err instanceof AnalystStoreUnavailableError)) throw err;
-    io.stderr.write(`${err.message}\n`);
-    return 1;
   } finally {
     await analysts.close();
   }

@@ -108,20 +108,7 @@ export class AnalystStoreNotMigratedError extends Error {
   }
 }
 
-/** Analyst access is not available on this database (no implementation of this interface for it yet). */
-export class AnalystStoreUnavailableError extends Error {
-  override name = 'AnalystStoreUnavailableError';
-  constructor() {
-    super('Analyst access has no store for this database yet (only SQLite has one): the analyst API and `survey-bot analyst` are unavailable.');
-  }
-}
-
-/**
- * Picks the analyst store implementation from the database URL's scheme, as createStore does for
- * the survey store. A database without one gets a store whose every call fails with
- * {@link AnalystStoreUnavailableError}: the analyst API then answers 503, and the bot keeps
- * serving respondents instead of failing to start over a feature for analysts.
- */
+/** Picks the analyst store implementation from the database URL's scheme, as createStore does for the survey store. */
 export function createAnalystStore(databaseUrl: string): AnalystStore {
   if (databaseUrl.startsWith('file:')) {
     // Required here, not imported at the top: the implementation imports this module's types.
@@ -132,8 +119,5 @@ export function createAnalystStore(databaseUrl: string): AnalystStore {
     const { PgAnalystStore } = require('./pgAnalystStore') as typeof import('./pgAnalystStore');
     return new PgAnalystStore(databaseUrl);
   }
-  const unavailable = async (): Promise<never> => {
-    throw new AnalystStoreUnavailableError();
-  };
-  return { addToken: unavailable, findToken: unavailable, listTokens: unavailable, revokeToken: unavailable, appendAudit: unavailable, readAudit: unavailable, close: async () => undefined };
+  throw new Error(`DATABASE_URL ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}: not a file: (SQLite) or postgresql:// (PostgreSQL) URL.`);
 }

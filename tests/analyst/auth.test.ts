@@ -288,13 +288,15 @@ describe('errors', () => {
   });
 });
 
-test('a database without an analyst store leaves the API answering 503, and the bot running', async () => {
+test('an analyst database that cannot be reached gets 503 with Retry-After and a plain message, and the bot keeps running', async () => {
   const s = await startAnalystServer({ responses: 1, analysts: createAnalystStore('postgresql://survey@127.0.0.1:1/none') });
   try {
     expect((await request(`${s.url}/api/analyst/session`)).status).toBe(401);
     const r = await request(`${s.url}/api/analyst/session`, { token: `sba_${'A'.repeat(12)}.${'B'.repeat(43)}`, headers: { 'accept-language': 'en' } });
     expect(r.status).toBe(503);
-    expect(r.body).toEqual({ error: 'unavailable', message: 'Analyst access is not available on this database yet (it runs on SQLite). The survey itself is not affected.' });
+    expect(r.headers.get('retry-after')).toBe('5');
+    expect(r.body).toEqual({ error: 'unavailable', message: 'The database cannot be reached right now, so nothing was read or changed. Try again in a moment; the survey itself carries on.' });
+    expect(s.logLines.join('\n')).toMatch(/analyst_database_unavailable/);
   } finally {
     await s.close();
   }
