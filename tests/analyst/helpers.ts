@@ -1,33 +1,22 @@
 import crypto from 'node:crypto';
 import { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import restify, { Server } from 'restify';
 import { AnalystService } from '../../src/analyst/analystService';
 import { AnalystDeps, registerAnalyst } from '../../src/analyst/analystApi';
 import { issueToken } from '../../src/analyst/auth';
 import { Config, loadConfig } from '../../src/config';
 import { loadLocales } from '../../src/i18n';
-import { createLogger, Logger } from '../../src/logger';
 import { AnalystRole, AnalystStore } from '../../src/store/analystStore';
 import { SqliteAnalystStore } from '../../src/store/sqliteAnalystStore';
 import { StoredResponse, SurveyStore } from '../../src/store/store';
 import { DEFAULT_SURVEY_FILE, loadSurvey } from '../../src/survey/load';
+import { memoryLogger } from '../helpers/memoryLogger';
 import { insertIntoSqlite, PopulationOptions, populatedSqliteStore } from '../helpers/population';
 
 export const survey = loadSurvey(DEFAULT_SURVEY_FILE);
 export const locales = loadLocales();
 
-/** Collects log lines in memory, to assert what logs do (and do not) contain. */
-export function memoryLogger(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      cb();
-    },
-  });
-  return { logger: createLogger('debug', sink as never), lines };
-}
+export { memoryLogger };
 
 export interface AnalystServer {
   url: string;

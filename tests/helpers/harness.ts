@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { Activity, ActivityTypes, AutoSaveStateMiddleware, ConversationState, TestAdapter } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
 import { DialogState } from 'botbuilder-dialogs';
@@ -13,7 +12,7 @@ import { ResponseRecorder } from '../../src/bot/responseRecorder';
 import { SurveyBot } from '../../src/bot/surveyBot';
 import { Texts } from '../../src/bot/texts';
 import { loadLocales } from '../../src/i18n';
-import { createLogger, Logger } from '../../src/logger';
+import { memoryLogger } from './memoryLogger';
 import { SqliteStore } from '../../src/store/sqliteStore';
 import { SurveyStore } from '../../src/store/store';
 import { optionsOf } from '../../src/survey/definition';
@@ -42,17 +41,7 @@ export async function sqliteStore(): Promise<SurveyStore> {
   return store;
 }
 
-/** Collects log lines in memory, to assert what logs do (and do not) contain. */
-export function memoryLogger(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      cb();
-    },
-  });
-  return { logger: createLogger('debug', sink as never), lines };
-}
+export { memoryLogger };
 
 export interface Harness {
   adapter: TestAdapter;
