@@ -47,6 +47,16 @@ function tokenRefused(err: unknown): boolean {
 
 export function createServer({ adapter, bot, store, logger, secret, metrics }: ServerDeps): Server {
   const server = restify.createServer({ name: 'survey-bot', handleUncaughtExceptions: false });
+  // restify's body reader inflates gzip with no error handler, so one request whose body was not
+  // gzip crashed the process (tests/faults/hostileInput.test.ts), and it applies the size limit
+  // before inflating, so a small bomb could fill memory. No client of this bot (Bot Framework,
+  // Web Chat, Twilio) compresses what it sends: a compressed body is refused before it is read.
+  server.use((req: Request, res: Response, next: (err?: false) => void) => {
+    const encoding = req.header('content-encoding');
+    if (!encoding || encoding.trim().toLowerCase() === 'identity') return next();
+    res.send(415, { error: 'unsupported_encoding', message: 'Request bodies must not be compressed (Content-Encoding).' });
+    return next(false);
+  });
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false }));
 
   server.post('/api/messages', async (req: Request, res: Response) => {

@@ -61,11 +61,20 @@ export async function untilAnswered(send: () => Promise<Outcome>, onRetry: () =>
 export interface ChatOptions {
   /** Called once per retried request (a request that met no server). */
   onRetry?: () => void;
+  /** Do not retry: a request that meets no server comes back with status 0 (hostile input, where that is a failure). */
+  once?: boolean;
   /** Statuses seen, for the histograms. */
   statuses?: Map<number, number>;
 }
 
 const count = (m: Map<number, number> | undefined, status: number) => m?.set(status, (m.get(status) ?? 0) + 1);
+
+/** {@link untilAnswered}, or one attempt only when `options.once`. */
+async function send(options: ChatOptions, attempt: () => Promise<Outcome>): Promise<Exclude<Outcome, { error: Error }>> {
+  if (!options.once) return untilAnswered(attempt, options.onRetry);
+  const out = await attempt();
+  return 'error' in out ? { status: 0, body: undefined, text: `no answer: ${out.error.message}`, headers: new Headers() } : out;
+}
 
 /** One respondent on the Direct Line subset: token, conversation, then post and poll. */
 export class DirectLineChat {
@@ -101,7 +110,7 @@ export class DirectLineChat {
 
   /** Everything new in the stream, the bot's activities only. */
   async poll(): Promise<Reply[]> {
-    const res = await untilAnswered(() => request(`${this.activities}?watermark=${this.watermark}`, { headers: { authorization: `Bearer ${this.token}` } }), this.options.onRetry);
+    const res = await send(this.options, () => request(`${this.activities}?watermark=${this.watermark}`, { headers: { authorization: `Bearer ${this.token}` } }));
     count(this.options.statuses, res.status);
     if (res.status !== 200) throw new Error(`poll answered ${res.status}: ${res.text}`);
     this.watermark = res.body.watermark;
@@ -124,7 +133,7 @@ export class DirectLineChat {
    */
   async say(text: string, clientActivityID = crypto.randomUUID()): Promise<{ status: number; replies: Reply[]; body: any }> {
     const body = JSON.stringify({ type: 'message', text, ...(this.locale ? { locale: this.locale } : {}), channelData: { clientActivityID } });
-    const res = await untilAnswered(() => request(this.activities, { method: 'POST', headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' }, body }), this.options.onRetry);
+    const res = await send(this.options, () => request(this.activities, { method: 'POST', headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' }, body }));
     count(this.options.statuses, res.status);
     if (res.status !== 200) return { status: res.status, replies: [], body: res.body };
     return { status: 200, replies: await this.poll(), body: res.body };
@@ -160,7 +169,7 @@ export class ApiChat {
   /** Posts one activity, resending the same one (same id) until a server answers. */
   async send(activity: Record<string, unknown>): Promise<{ status: number; replies: Reply[]; body: any; text: string }> {
     const body = JSON.stringify(activity);
-    const res = await untilAnswered(() => request(`${this.baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }), this.options.onRetry);
+    const res = await send(this.options, () => request(`${this.baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }));
     count(this.options.statuses, res.status);
     return { status: res.status, replies: res.status === 200 ? ((res.body?.activities ?? []) as Reply[]) : [], body: res.body, text: res.text };
   }
