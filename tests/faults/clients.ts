@@ -132,11 +132,17 @@ export class DirectLineChat {
    * reads the replies. Returns the HTTP status of the post and the replies (none unless 200).
    */
   async say(text: string, clientActivityID = crypto.randomUUID()): Promise<{ status: number; replies: Reply[]; body: any }> {
+    const res = await this.post(text, clientActivityID);
+    if (res.status !== 200) return { status: res.status, replies: [], body: res.body };
+    return { status: 200, replies: await this.poll(), body: res.body };
+  }
+
+  /** Posts a message (until a server takes it, unless `once`), without reading the replies. */
+  async post(text: string, clientActivityID: string): Promise<{ status: number; body: any }> {
     const body = JSON.stringify({ type: 'message', text, ...(this.locale ? { locale: this.locale } : {}), channelData: { clientActivityID } });
     const res = await send(this.options, () => request(this.activities, { method: 'POST', headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' }, body }));
     count(this.options.statuses, res.status);
-    if (res.status !== 200) return { status: res.status, replies: [], body: res.body };
-    return { status: 200, replies: await this.poll(), body: res.body };
+    return res;
   }
 }
 

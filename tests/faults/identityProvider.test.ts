@@ -50,7 +50,9 @@ class IdentityProvider {
     const jwk = this.publicKey.export({ format: 'jwk' });
     this.server = http.createServer((req, res) => {
       if (this.mode === 'failing') {
-        res.writeHead(500).end();
+        // Not writeHead(): restify, loaded by other test files in this worker, patches it to return nothing.
+        res.statusCode = 500;
+        res.end();
         return;
       }
       res.setHeader('content-type', 'application/json');
@@ -62,8 +64,9 @@ class IdentityProvider {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections();
+    await closed;
   }
 }
 
