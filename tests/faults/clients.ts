@@ -288,5 +288,14 @@ export function openingMoves(lng: string): string[] {
   return [texts.meta(lng).endonym, '1'];
 }
 
+let phones = 0;
+/**
+ * A phone number no other respondent of this run has. (tests/helpers/sms.ts draws six random
+ * digits: among the hundreds of phones here, two sometimes shared a number, and so a respondent.)
+ */
+export function uniquePhoneNumber(): string {
+  return `+4740${String(process.pid % 100).padStart(2, '0')}${String(++phones).padStart(4, '0')}`;
+}
+
 /** Every supported language, in menu order. */
 export const LANGUAGES = texts.locales.list.map((l) => l.tag);

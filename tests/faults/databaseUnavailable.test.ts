@@ -14,7 +14,7 @@ import { freshDatabase, POSTGRES_SKIP_MESSAGE, postgresReachable } from '../help
 import { freePort } from '../helpers/process';
 import { postSms, SMS_ENV, SmsPhone } from '../helpers/sms';
 import { FaultBot, notLogLines, spawnBot } from './botProcess';
-import { ApiChat, DirectLineChat, joined, Reply } from './clients';
+import { ApiChat, DirectLineChat, joined, Reply, uniquePhoneNumber } from './clients';
 import { foreignLines } from './language';
 import { histogram, report, seconds } from './report';
 
@@ -62,7 +62,7 @@ async function atSituation(bot: FaultBot, langs: [string, string, string], apiSe
   await web.say('1');
   expect(askedStep(webLng, joined((await web.say('1')).replies))).toBe('situation');
 
-  const phone = new SmsPhone(server);
+  const phone = new SmsPhone(server, uniquePhoneNumber());
   await phone.send('hei');
   await phone.send(texts.meta(smsLng).endonym);
   await phone.send('1');
@@ -311,7 +311,7 @@ describe('SQLite locked for longer than the default busy timeout (5 s), against 
   async function phonesAtSituation(server: TestServer, n: number, lng: string): Promise<SmsPhone[]> {
     return Promise.all(
       Array.from({ length: n }, async () => {
-        const phone = new SmsPhone(server);
+        const phone = new SmsPhone(server, uniquePhoneNumber());
         await phone.send('hei');
         await phone.send(texts.meta(lng).endonym);
         await phone.send('1');

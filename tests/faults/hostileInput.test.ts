@@ -4,7 +4,7 @@ import { tempDir, TEST_SECRET, texts } from '../helpers/harness';
 import { TestServer } from '../helpers/http';
 import { AUTH_TOKEN, messagesOf, PUBLIC_URL, SMS_ENV, SmsPhone } from '../helpers/sms';
 import { FaultBot, notLogLines, spawnBot } from './botProcess';
-import { ApiChat, DirectLineChat, joined, LANGUAGES, Outcome, Reply, request } from './clients';
+import { ApiChat, DirectLineChat, joined, LANGUAGES, Outcome, Reply, request, uniquePhoneNumber } from './clients';
 import { foreignLines } from './language';
 import { histogram, percentile, report, seconds } from './report';
 
@@ -164,7 +164,7 @@ async function respondent(bot: FaultBot, channel: Channel, lng: string): Promise
       raw: (r) => post(`${bot.url}/v3/directline/conversations/${chat.conversationId}/activities`, r, { authorization: `Bearer ${chat.token}` }),
     };
   }
-  const phone = new SmsPhone({ url: bot.url } as TestServer);
+  const phone = new SmsPhone({ url: bot.url } as TestServer, uniquePhoneNumber());
   await phone.send('hei');
   for (const t of opening) await phone.send(t);
   return {
