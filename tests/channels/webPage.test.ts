@@ -78,8 +78,10 @@ describe('GET /', () => {
     for (const l of config.locales) {
       expect(l).toMatchObject({ dir: texts.meta(l.tag).dir, endonym: texts.meta(l.tag).endonym, title: texts.t(l.tag, 'bot:web.title'), privacy: texts.t(l.tag, 'bot:web.privacy') });
       // Web Chat's own UI strings are replaced only where the locale has its own translation.
-      const own = ['web.placeholder', 'web.send'].filter((k) => !texts.fallsBack(l.tag, 'bot', k));
+      const own = ['web.placeholder', 'web.send', 'web.sendFailed'].filter((k) => !texts.fallsBack(l.tag, 'bot', k));
       expect(Object.values(l.webchat).sort()).toEqual(own.map((k) => texts.t(l.tag, `bot:${k}`)).sort());
+      // The send-failed line is Markdown whose [RETRY] reference Web Chat turns into its retry link.
+      expect(l.webchat.ACTIVITY_STATUS_SEND_FAILED_RETRY).toMatch(/^[^[\]]+\[[^[\]]+\]\[RETRY\][^[\]]*$/);
     }
   });
 

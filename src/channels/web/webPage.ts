@@ -20,6 +20,10 @@ export const WEBCHAT_BUNDLE = path.join(projectRoot, 'node_modules', 'botframewo
 const WEBCHAT_STRINGS: Record<string, string> = {
   TEXT_INPUT_PLACEHOLDER: 'web.placeholder',
   TEXT_INPUT_SEND_BUTTON_ALT: 'web.send',
+  // What a respondent sees while the database cannot take a turn (Direct Line answers 503). Web
+  // Chat has no translation of it for nn, se, so, ti, fa, prs, ps, ur or ckb. Markdown: the
+  // `[RETRY]` reference is Web Chat's retry link and must stay as it is.
+  ACTIVITY_STATUS_SEND_FAILED_RETRY: 'web.sendFailed',
 };
 
 /** What the page script needs per language: direction for `<html dir>`, and its texts. */
