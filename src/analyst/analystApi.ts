@@ -8,10 +8,11 @@ import { Logger, safeError } from '../logger';
 import { AnalystNameTakenError, AnalystRole, AnalystStore, AnalystTokenInfo, AuditOutcome, StoredAuditEntry } from '../store/analystStore';
 import { AnalystLanguage, analystLanguage } from './analystLanguage';
 import { AnalystService } from './analystService';
-import { AnalystIdentity, clientKey, credentialsOf, FailedLoginLimiter, hasRole, hourOf, issueToken, sessionCookie, TokenRequestError, TokenVerifier } from './auth';
+import { AnalystIdentity, credentialsOf, FailedLoginLimiter, hasRole, hourOf, issueToken, sessionCookie, TokenRequestError, TokenVerifier } from './auth';
 import { registerDashboard } from './dashboard';
 import { FilterName, SelectionProblem } from './differencing';
 import { isDatabaseUnavailable } from '../store/errors';
+import { clientAddress, clientKey } from '../clientAddress';
 
 /** Everything the analyst web access needs; built once in src/index.ts. */
 export interface AnalystDeps {
@@ -144,7 +145,7 @@ class AnalystApi {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    const address = clientKey(req.socket.remoteAddress);
+    const address = clientKey(clientAddress(req, this.deps.config.trustProxy));
     let audited = false;
     let identity: AnalystIdentity | undefined;
     const query = new URL(req.url ?? '/', 'http://analyst.invalid').searchParams;

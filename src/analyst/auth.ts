@@ -172,25 +172,6 @@ export class FailedLoginLimiter {
   }
 }
 
-/**
- * The key a client is limited by: its address, with IPv4-mapped IPv6 read as IPv4, and IPv6 cut
- * to its /64 (one subscriber's network: a host can pick any address in it).
- */
-export function clientKey(remoteAddress: string | undefined): string {
-  const a = (remoteAddress ?? 'unknown').toLowerCase();
-  const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
-  if (v4) return v4[1];
-  if (!a.includes(':')) return a;
-  const [head, tail = ''] = a.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = a.includes('::') ? [...left, ...new Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
-  return `${groups
-    .slice(0, 4)
-    .map((g) => g.replace(/^0+(?=.)/, ''))
-    .join(':')}::/64`;
-}
-
 /** The name of the HttpOnly cookie the dashboard's session keeps the token in. */
 export const SESSION_COOKIE = 'analyst_token';
 /** A working day: long enough for one sitting, short enough that a forgotten browser logs out. */

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { clientKey, FailedLoginLimiter, hourOf, issueToken, sessionCookie, TokenVerifier } from '../../src/analyst/auth';
+import { FailedLoginLimiter, hourOf, issueToken, sessionCookie, TokenVerifier } from '../../src/analyst/auth';
+import { clientKey } from '../../src/clientAddress';
 import { AnalystService } from '../../src/analyst/analystService';
 import { createAnalystStore } from '../../src/store/analystStore';
 import { AnalystServer, request, startAnalystServer } from './helpers';
@@ -238,6 +239,29 @@ describe('failed logins', () => {
       expect(s.logLines.join('\n')).not.toContain('127.0.0.1');
     } finally {
       await s.close();
+    }
+  });
+
+  test('behind a reverse proxy (TRUST_PROXY) count per forwarded client; without it a forged X-Forwarded-For changes nothing', async () => {
+    const limits = { failedLogins: 2, failedLoginWindowSeconds: 600, blockSeconds: 600 };
+    const proxied = await startAnalystServer({ responses: 10, limits, env: { TRUST_PROXY: '1' } });
+    try {
+      const api = `${proxied.url}/api/analyst/session`;
+      const from = (client: string) => ({ 'x-forwarded-for': client });
+      for (let i = 0; i < 2; i++) expect((await request(api, { token: `sba_guess${i}`, headers: from('198.51.100.7') })).status).toBe(401);
+      expect((await request(api, { token: 'sba_guess', headers: from('198.51.100.7') })).status).toBe(429);
+      // Another client behind the same proxy is not locked out by the first one's guesses.
+      expect((await request(api, { token: await proxied.token('colleague'), headers: from('198.51.100.8') })).status).toBe(200);
+    } finally {
+      await proxied.close();
+    }
+    const direct = await startAnalystServer({ responses: 10, limits });
+    try {
+      const api = `${direct.url}/api/analyst/session`;
+      for (let i = 0; i < 2; i++) expect((await request(api, { token: `sba_guess${i}`, headers: { 'x-forwarded-for': `203.0.113.${i}` } })).status).toBe(401);
+      expect((await request(api, { token: 'sba_guess', headers: { 'x-forwarded-for': '203.0.113.99' } })).status).toBe(429);
+    } finally {
+      await direct.close();
     }
   });
 

@@ -1,6 +1,7 @@
 import { Request, Response } from 'restify';
 import { ConfigError, loadConfig } from '../../src/config';
-import { clientAddress, DirectLineRateLimit } from '../../src/channels/directline/rateLimit';
+import { DirectLineRateLimit } from '../../src/channels/directline/rateLimit';
+import { clientAddress } from '../../src/clientAddress';
 import { memoryLogger, TEST_SECRET } from '../helpers/harness';
 import { call, startTestServer, TestServer } from '../helpers/http';
 

@@ -1,6 +1,6 @@
 import { Request, Response } from 'restify';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { clientKey } from '../../analyst/auth';
+import { clientAddress, clientKey } from '../../clientAddress';
 import { Logger } from '../../logger';
 
 /**
@@ -47,20 +47,4 @@ export class DirectLineRateLimit {
       return false;
     }
   }
-}
-
-/**
- * The client's address: the socket's peer, or, behind `trustProxy` reverse proxies, the entry that
- * many places from the right of X-Forwarded-For (each proxy appends the address it saw; entries
- * further left are whatever the client wrote). A header shorter than that falls back to its first entry.
- */
-export function clientAddress(req: Pick<Request, 'header'> & { socket: { remoteAddress?: string } }, trustProxy: number): string | undefined {
-  const peer = req.socket.remoteAddress;
-  if (trustProxy <= 0) return peer;
-  const forwarded = (req.header('x-forwarded-for') ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (!forwarded.length) return peer;
-  return forwarded[Math.max(0, forwarded.length - trustProxy)];
 }
