@@ -20,6 +20,7 @@ import {
   SurveyStore,
   TurnCommit,
 } from './store';
+import { storableJson } from './json';
 
 /** Wait this long for another process's write lock before failing (several bot processes may share a file). */
 const BUSY_TIMEOUT_MS = 5000;
@@ -189,7 +190,7 @@ export class SqliteStore implements SurveyStore {
         else if (c.state) {
           etag = crypto.randomUUID();
           const { key, data, expiresAt } = c.state;
-          const json = JSON.stringify(data);
+          const json = storableJson(data);
           if (c.state.etag === null) {
             if (this.sql('INSERT INTO "BotState" (key, data, etag, expiresAt) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING').run(key, json, etag, stamp(expiresAt)).changes === 0) {
               throw new EtagConflictError(key);
@@ -211,7 +212,7 @@ export class SqliteStore implements SurveyStore {
         if (c.outbox && c.outbox.activities.length) {
           let seq = (this.sql('SELECT COALESCE(MAX(seq), 0) AS seq FROM "OutboxEntry" WHERE conversation = ?').get(c.outbox.conversation) as { seq: number }).seq;
           const insert = this.sql('INSERT INTO "OutboxEntry" (conversation, seq, activity, expiresAt) VALUES (?, ?, ?, ?)');
-          for (const a of c.outbox.activities) insert.run(c.outbox.conversation, ++seq, JSON.stringify(a), stamp(c.outbox.expiresAt));
+          for (const a of c.outbox.activities) insert.run(c.outbox.conversation, ++seq, storableJson(a), stamp(c.outbox.expiresAt));
         }
         return { etag };
       },
@@ -247,7 +248,7 @@ export class SqliteStore implements SurveyStore {
           this.sql(
             `INSERT INTO "Answer" (responseId, questionId, iteration, value, language, fallback, notUnderstood) VALUES (?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (responseId, questionId, iteration) DO UPDATE SET value = excluded.value, language = excluded.language, fallback = excluded.fallback, notUnderstood = excluded.notUnderstood`,
-          ).run(a.responseId, a.questionId, a.iteration, JSON.stringify(a.value), a.language, a.fallback ? 1 : 0, a.notUnderstood ?? 0);
+          ).run(a.responseId, a.questionId, a.iteration, storableJson(a.value), a.language, a.fallback ? 1 : 0, a.notUnderstood ?? 0);
           this.deleteAnswers(a.responseId, op.drop);
           break;
         }

@@ -37,6 +37,9 @@ export async function freshDatabase(prefix = 'survey_test'): Promise<{ url: stri
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE "${name}"`);
+    // Sessions 14 hours from UTC: a timestamp written in one zone and compared in another shows
+    // (the bot stores UTC in timestamp(3) columns, as Prisma does).
+    await admin.query(`ALTER DATABASE "${name}" SET timezone TO 'Pacific/Kiritimati'`);
   } finally {
     await admin.end();
   }

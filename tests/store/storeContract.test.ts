@@ -240,6 +240,19 @@ describe.each(backends)('the $name store', (backend) => {
     for (let i = 0; i < 24; i += 2) expect(rows[i].activity).toEqual(rows[i + 1].activity);
   });
 
+  it('stores text the database cannot hold (NUL, an unpaired surrogate) with U+FFFD in its place, in state, answers and outbox', async () => {
+    const hostile = 'a\u0000b \ud83d c \ude00 d \\u0000 e 😀';
+    const kept = 'a\ufffdb \ufffd c \ufffd d \\u0000 e 😀';
+    await store.commitTurn({
+      state: { key: 'h', data: { text: hostile }, etag: null, expiresAt: hour(9) },
+      responses: [{ kind: 'start', response: response('rh') }, answer('rh', 'what_helped', hostile)],
+      outbox: { conversation: 'h', activities: [{ text: hostile }], expiresAt: hour(9) },
+    });
+    expect((await store.readState('h'))?.data).toEqual({ text: kept });
+    expect((await store.getResponse('rh'))?.answers.map((a) => a.value)).toEqual([kept]);
+    expect(await store.readOutbox('h', 0, 10)).toEqual([{ seq: 1, activity: { text: kept } }]);
+  });
+
   it('purges what has expired and nothing else', async () => {
     await store.commitTurn({ state: { key: 'old', data: {}, etag: null, expiresAt: hour(1) }, responses: [], delivery: { key: 'old', reply: 'x', expiresAt: hour(1) }, outbox: { conversation: 'o', activities: [{}], expiresAt: hour(1) } });
     await store.commitTurn({ state: { key: 'new', data: {}, etag: null, expiresAt: hour(9) }, responses: [], delivery: { key: 'new', reply: 'x', expiresAt: hour(9) }, outbox: { conversation: 'n', activities: [{}], expiresAt: hour(9) } });
