@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
+  // Crowds, crashes and outages take minutes and the whole machine: `npm run test:faults` runs them.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/faults/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
