@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from 'prisma/config';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
@@ -9,5 +10,10 @@ export default defineConfig({
   experimental: { adapter: true },
   engine: 'js',
   schema: path.join('prisma', 'sqlite', 'schema.prisma'),
-  adapter: async () => new PrismaBetterSQLite3({ url: `file:${path.join('data', 'prisma-cli.db')}` }),
+  // The engine opens this file even for `migrate diff --from-empty`, and fails with only
+  // "External error id#0" when its folder is missing, as it is in a fresh clone.
+  adapter: async () => {
+    fs.mkdirSync('data', { recursive: true });
+    return new PrismaBetterSQLite3({ url: `file:${path.join('data', 'prisma-cli.db')}` });
+  },
 });

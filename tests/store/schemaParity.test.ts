@@ -23,7 +23,7 @@ function ddlOf(provider: Provider): string {
   return execFileSync(process.execPath, [path.join(projectRoot, 'node_modules', 'prisma', 'build', 'index.js'), 'migrate', 'diff', '--from-empty', '--to-schema-datamodel', schemaFile(provider), '--script'], {
     cwd: projectRoot,
     encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
@@ -105,10 +105,14 @@ test('the PostgreSQL migrations build exactly the tables the PostgreSQL schema d
     const store = new PgStore(migrated.url);
     await store.migrate();
     await store.close();
+    const ddl = ddlOf('postgres');
     const client = new pg.Client({ connectionString: expected.url });
     await client.connect();
-    await client.query(ddlOf('postgres'));
-    await client.end();
+    try {
+      await client.query(ddl);
+    } finally {
+      await client.end();
+    }
     expect(await postgresShape(migrated.url)).toEqual(await postgresShape(expected.url));
   } finally {
     await migrated.drop();
