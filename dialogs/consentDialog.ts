@@ -1,5 +1,5 @@
 import { TurnContext } from 'botbuilder';
-import { Dialog, DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, DialogContext, DialogTurnResult } from './framework';
 import { YesNoDialog, YesNoQuestion } from './askDialog';
 import { DialogDeps, sessionOf } from '../src/bot/session';
 import { YES_NO_PROMPTS } from '../src/bot/words';

@@ -1,5 +1,5 @@
 import { ActivityTypes, TurnContext } from 'botbuilder';
-import { Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult } from './framework';
 import { YesNoDialog, YesNoQuestion } from './askDialog';
 import { channelKind } from '../src/identity';
 import { numbered, withChoices } from '../src/bot/prompts';

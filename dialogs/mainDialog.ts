@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { ActivityTypes, EndOfConversationCodes } from 'botbuilder';
-import { ComponentDialog, Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext } from './framework';
 import { DialogDeps, sessionOf } from '../src/bot/session';
 import { Command } from '../src/bot/texts';
 import { channelKind } from '../src/identity';

@@ -1,5 +1,5 @@
 import { ActivityTypes, TurnContext } from 'botbuilder';
-import { Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult } from './framework';
 import { renderQuestion } from '../src/bot/prompts';
 import { DialogDeps, Session, sessionOf } from '../src/bot/session';
 import { Command } from '../src/bot/texts';

@@ -1,6 +1,6 @@
 import { AddressInfo } from 'node:net';
 import { Server } from 'restify';
-import { DialogState } from 'botbuilder-dialogs';
+import { DialogState } from '../dialogs/framework';
 import { MainDialog } from '../dialogs/mainDialog';
 import { createAdapter, turnErrorHandler } from './bot/adapter';
 import { ChannelDeps } from './channels/channelDeps';

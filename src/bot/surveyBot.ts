@@ -1,5 +1,5 @@
 import { ActivityHandler, ActivityTypes, StatePropertyAccessor, TurnContext } from 'botbuilder';
-import { Dialog, DialogContext, DialogSet, DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
+import { Dialog, DialogContext, DialogSet, DialogState, DialogTurnStatus } from '../../dialogs/framework';
 import { channelKind } from '../identity';
 import { DuplicateDeliveryError, EtagConflictError, SurveyStore } from '../store/store';
 import { RespondentState } from './respondentState';

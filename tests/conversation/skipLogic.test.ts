@@ -1,4 +1,4 @@
-import { DialogTurnStatus } from 'botbuilder-dialogs';
+import { DialogTurnStatus } from '../../dialogs/framework';
 import { askedStep, createDialogClient, texts } from '../helpers/harness';
 
 /**

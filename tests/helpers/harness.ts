@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Activity, ActivityTypes, AutoSaveStateMiddleware, ConversationState, TestAdapter } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
-import { DialogState } from 'botbuilder-dialogs';
+import { DialogState } from '../../dialogs/framework';
 import { MainDialog } from '../../dialogs/mainDialog';
 import { turnErrorHandler } from '../../src/bot/adapter';
 import { Session } from '../../src/bot/session';
