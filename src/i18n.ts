@@ -47,6 +47,8 @@ export interface Locales {
   glossary: Map<string, Glossary>;
   /** The folder the locales were read from, for tools that write reviewed texts back. */
   dir: string;
+  /** The languages a text of `lng` is looked up in, in i18next's order: itself, then its fallbacks. */
+  lookupOrder(lng: string): readonly string[];
 }
 
 /**
@@ -96,5 +98,6 @@ export function loadLocales(dir: string = localesDir): Locales {
     initAsync: false,
     showSupportNotice: false,
   });
-  return { i18n, list, byTag: new Map(list.map((l) => [l.tag, l])), namespaces: [...namespaces], provenance, glossary, dir };
+  const lookupOrder = (lng: string) => [lng, ...(fallbackLng[lng] ?? fallbackLng.default)];
+  return { i18n, list, byTag: new Map(list.map((l) => [l.tag, l])), namespaces: [...namespaces], provenance, glossary, dir, lookupOrder };
 }

@@ -44,10 +44,20 @@ export class Messages {
     return directional(lines.join('\n'), this.meta(lng).dir);
   }
 
-  /** A list (keywords, synonyms) as written, or [] when the key holds no list. */
+  /**
+   * A list (keywords, synonyms) as written, or [] when the key holds no list; from `lng`, or from
+   * its fallbacks as `t` would. Read from the resources, not through i18next's `t`, which took
+   * 0.18 s of every start for the vocabularies (its key resolution, once per list and language).
+   */
   list(lng: string, key: string): string[] {
-    const v = this.locales.i18n.t(key, { lng, returnObjects: true });
-    return Array.isArray(v) ? (v as string[]) : [];
+    const sep = key.indexOf(':');
+    const ns = sep < 0 ? 'bot' : key.slice(0, sep);
+    const path = key.slice(sep + 1);
+    for (const l of this.locales.lookupOrder(lng)) {
+      const v: unknown = this.locales.i18n.getResource(l, ns, path);
+      if (v !== undefined) return Array.isArray(v) ? (v as string[]) : [];
+    }
+    return [];
   }
 
   /** True when `key` has no text of its own in `lng` and would be shown from a fallback language. */

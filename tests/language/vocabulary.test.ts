@@ -1,6 +1,8 @@
 import { Question, optionsOf } from '../../src/survey/definition';
 import { recognize } from '../../src/survey/recognize';
 import { YES_NO_PROMPTS } from '../../src/bot/words';
+import { Messages } from '../../src/bot/messages';
+import { loadLocales } from '../../src/i18n';
 import { texts } from '../helpers/harness';
 
 /**
@@ -176,4 +178,29 @@ describe('tables folded once', () => {
       spy.mockRestore();
     }
   });
+});
+
+test('every list (keywords, synonyms) is read as i18next looks it up, fallbacks included, in every locale', () => {
+  // Locales of their own, one list taken out, so that one lookup must go to the fallback language.
+  const locales = loadLocales();
+  const { i18n } = locales;
+  const nnFallback = locales.lookupOrder('nn')[1];
+  expect(i18n.getResource(nnFallback, 'bot', 'keywords.skip')).toEqual(expect.arrayContaining([expect.any(String)]));
+  delete (i18n.getResource('nn', 'bot', 'keywords') as Record<string, unknown>).skip;
+  const messages = new Messages(locales, texts.survey, undefined, 'nb');
+  /** Every key that holds a list in some locale, as `ns:path`. */
+  const listKeys = new Set<string>();
+  const walk = (ns: string, value: unknown, at: string[]) => {
+    if (Array.isArray(value)) listKeys.add(`${ns}:${at.join('.')}`);
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(ns, v, [...at, k]);
+  };
+  for (const tag of tags) for (const ns of locales.namespaces) walk(ns, i18n.getResourceBundle(tag, ns), []);
+  expect(listKeys.size).toBeGreaterThan(40);
+  for (const tag of tags) {
+    for (const key of [...listKeys, 'bot:keywords.no_such_list', 'bot:help.text']) {
+      const viaT = i18n.t(key, { lng: tag, returnObjects: true });
+      expect([tag, key, messages.list(tag, key)]).toEqual([tag, key, Array.isArray(viaT) ? viaT : []]);
+    }
+  }
+  expect(messages.list('nn', 'bot:keywords.skip')).toEqual(i18n.getResource(nnFallback, 'bot', 'keywords.skip'));
 });
