@@ -1,4 +1,4 @@
-import chisquareCdf from '@stdlib/stats-base-dists-chisquare-cdf';
+import { chisquareCdf } from './distributions';
 import { seededRandom } from '../seededRandom';
 
 /**

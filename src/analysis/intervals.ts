@@ -1,4 +1,4 @@
-import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+import { tQuantile } from './distributions';
 
 /**
  * Confidence intervals for the barrier analysis, as published:
