@@ -57,6 +57,9 @@ export interface PublishedMean {
 /** A count as it may be shown: the number, or null where it is suppressed. */
 export type Count = number | null;
 
+/** A test of independence of one share across groups; `groups` took part (see `testOf`). */
+export type SharesTest = IndependenceTest & { groups: number };
+
 export interface GroupRow {
   group: string;
   n: Count;
@@ -67,7 +70,7 @@ export interface HelpAreaResult {
   rows: (GroupRow & { outcomes: Record<string, Proportion> })[];
   /** The share who got help ("success"), each group against the baseline. */
   gaps: { group: string; gap: Gap }[];
-  test: IndependenceTest | null;
+  test: SharesTest | null;
 }
 
 export interface ShareBarrierResult {
@@ -75,7 +78,7 @@ export interface ShareBarrierResult {
   kind: 'share';
   rows: (GroupRow & { share: Proportion })[];
   gaps: { group: string; gap: Gap }[];
-  test: IndependenceTest | null;
+  test: SharesTest | null;
 }
 export interface ScaleBarrierResult {
   question: string;
@@ -83,12 +86,12 @@ export interface ScaleBarrierResult {
   low: number[];
   rows: (GroupRow & { low: Proportion; mean: PublishedMean | Withheld })[];
   gaps: { group: string; gap: Gap }[];
-  test: IndependenceTest | null;
+  test: SharesTest | null;
 }
 export interface MultiBarrierResult {
   question: string;
   kind: 'multi';
-  options: { option: string; rows: (GroupRow & { share: Proportion })[]; test: IndependenceTest | null }[];
+  options: { option: string; rows: (GroupRow & { share: Proportion })[]; test: SharesTest | null }[];
 }
 export type BarrierResult = ShareBarrierResult | ScaleBarrierResult | MultiBarrierResult;
 
@@ -413,7 +416,7 @@ export class Accumulator {
         outcomes: Object.fromEntries(this.outcomes.map((o, j) => [o, proportion(table.cells[i][j], table.rowTotals[i])])),
       })),
       gaps: gapsAgainstBaseline(groups, table, success),
-      test: testOf(table, groups, counts),
+      test: testOf(table, groups, success),
     };
   }
 
@@ -427,7 +430,7 @@ export class Accumulator {
           const counts = this.multiCounts.get(`${b.question}:${option}`)!;
           const groups = sortGroups([...counts.byGroup.keys()]);
           const table = this.protect(groups, ['yes', 'no'], counts);
-          return { option, rows: groups.map((group, i) => ({ group, n: count(table.rowTotals[i]), share: proportion(table.cells[i][0], table.rowTotals[i]) })), test: testOf(table, groups, counts) };
+          return { option, rows: groups.map((group, i) => ({ group, n: count(table.rowTotals[i]), share: proportion(table.cells[i][0], table.rowTotals[i]) })), test: testOf(table, groups, [0]) };
         }),
       };
     }
@@ -435,7 +438,7 @@ export class Accumulator {
     const groups = sortGroups([...counts.byGroup.keys()]);
     const table = this.protect(groups, ['yes', 'no'], counts);
     const gaps = gapsAgainstBaseline(groups, table, [0]);
-    const test = testOf(table, groups, counts);
+    const test = testOf(table, groups, [0]);
     if (b.kind === 'share') {
       return { question: b.question, kind: 'share', rows: groups.map((group, i) => ({ group, n: count(table.rowTotals[i]), share: proportion(table.cells[i][0], table.rowTotals[i]) })), gaps, test };
     }
@@ -552,31 +555,40 @@ function proportion(cell: ProtectedCell, total: ProtectedCell): Proportion {
   return published(cell.value!, total.value);
 }
 
+/** Row `i`'s count in the `success` columns and its total, or null unless both are published. */
+function successOf(table: ProtectedTable, i: number, success: number[]): { x: number; n: number } | null {
+  const cells = success.map((j) => table.cells[i][j]);
+  const total = table.rowTotals[i];
+  if (!cells.every((c) => c.status === 'published') || total.status !== 'published' || !total.value) return null;
+  return { x: cells.reduce((s, c) => s + c.value!, 0), n: total.value };
+}
+
 /** Each group's share of `success` columns against the baseline's, with Newcombe's interval. */
 function gapsAgainstBaseline(groups: string[], table: ProtectedTable, success: number[]): { group: string; gap: Gap }[] {
   const b = groups.indexOf(BASELINE);
-  const x = (i: number) => {
-    const cells = success.map((j) => table.cells[i][j]);
-    return cells.every((c) => c.status === 'published') ? cells.reduce((s, c) => s + c.value!, 0) : null;
-  };
-  const n = (i: number) => (table.rowTotals[i].status === 'published' ? table.rowTotals[i].value : null);
+  const base = b < 0 ? null : successOf(table, b, success);
   return groups.flatMap((group, i): { group: string; gap: Gap }[] => {
     if (i === b) return [];
     if (b < 0) return [{ group, gap: withheld('denominator') }];
-    const [x1, n1, x2, n2] = [x(i), n(i), x(b), n(b)];
-    if (x1 === null || !n1 || x2 === null || !n2) return [{ group, gap: withheld(x1 === null || !n1 ? 'secondary' : 'denominator') }];
-    const g = newcombe(x1, n1, x2, n2);
-    return [{ group, gap: { x1, n1, x2, n2, diff: g.diff, ci95: [g.low, g.high] as [number, number] } }];
+    const mine = successOf(table, i, success);
+    if (!mine || !base) return [{ group, gap: withheld(!mine ? 'secondary' : 'denominator') }];
+    const g = newcombe(mine.x, mine.n, base.x, base.n);
+    return [{ group, gap: { x1: mine.x, n1: mine.n, x2: base.x, n2: base.n, diff: g.diff, ci95: [g.low, g.high] as [number, number] } }];
   });
 }
 
 /**
- * The independence test over the groups whose totals are published; a group hidden by suppression
- * takes no part, so the test cannot be used to recover it.
+ * Whether the share in the `success` columns is the same in every group: the test of independence
+ * of [x, n − x] over the groups whose x and n are published. Computed from published numbers only:
+ * a statistic over hidden cells narrows what they can be, with the published cells and totals
+ * often to one table (a 3 × 4 table with four hidden cells had 12 completions, and only the true
+ * one gives the published X² and p). So a table of several outcomes is tested on the share the
+ * gaps compare, and a group whose share is hidden takes no part (`groups` says how many did).
  */
-function testOf(table: ProtectedTable, groups: string[], counts: GroupCounts): IndependenceTest | null {
-  const rows = groups.filter((_, i) => table.rowTotals[i].status === 'published' && (table.rowTotals[i].value ?? 0) > 0);
-  return independenceTest(rows.map((g) => counts.byGroup.get(g)!)) ?? null;
+function testOf(table: ProtectedTable, groups: string[], success: number[]): SharesTest | null {
+  const shares = groups.map((_, i) => successOf(table, i, success)).filter((s): s is { x: number; n: number } => s !== null);
+  const test = independenceTest(shares.map((s) => [s.x, s.n - s.x]));
+  return test ? { ...test, groups: shares.filter((s) => s.n > 0).length } : null;
 }
 
 /** Baseline first, then the groups in code order, unknown last. */

@@ -1,7 +1,6 @@
 import { Locales } from '../i18n';
 import { SurveyDefinition } from '../survey/definition';
-import { AnalysisResult, BASELINE, Count, Gap, Proportion } from './analyze';
-import { IndependenceTest } from './independence';
+import { AnalysisResult, BASELINE, Count, Gap, Proportion, SharesTest } from './analyze';
 
 /**
  * The analysis as plain text for a terminal, in the analyst's language (nb or en, from
@@ -22,8 +21,8 @@ export function formatAnalysis(result: AnalysisResult, locales: Locales, lng: st
   const num = (c: Count) => (c === null ? dot : String(c));
   const pts = (x: number) => t('points', { value: `${x >= 0 ? '+' : '−'}${Math.abs(Math.round(x * 100))}` });
   const gap = (g: Gap | undefined) => (!g ? '' : 'suppressed' in g ? dot : `${pts(g.diff)} (${pts(g.ci95[0])} … ${pts(g.ci95[1])})`);
-  const test = (x: IndependenceTest | null) =>
-    x ? t('test', { method: t(`methods.${x.method}`, { statistic: x.statistic?.toFixed(1), df: x.df, replicates: x.replicates }), p: x.p < 0.001 ? 'p < 0.001' : `p = ${x.p.toFixed(3)}` }) : t('test_none');
+  const test = (x: SharesTest | null) =>
+    x ? t('test', { groups: x.groups, method: t(`methods.${x.method}`, { statistic: x.statistic?.toFixed(1), df: x.df, replicates: x.replicates }), p: x.p < 0.001 ? 'p < 0.001' : `p = ${x.p.toFixed(3)}` }) : t('test_none');
   const out: string[] = [];
   out.push(
     t('title', {

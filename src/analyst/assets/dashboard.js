@@ -98,9 +98,9 @@
     return pts(g.diff) + ' (' + tr('interval', { low: pts(g.ci95[0]), high: pts(g.ci95[1]) }) + ')';
   }
   function testText(t) {
-    if (!t) return tr('help.test', { test: text('tests.none') });
+    if (!t) return text('tests.none');
     var p = t.p < 0.001 ? 'p < 0.001' : 'p = ' + t.p.toFixed(3);
-    return tr('help.test', { test: tr('tests.' + t.method, { statistic: t.statistic !== undefined ? t.statistic.toFixed(1) : '', df: t.df, replicates: t.replicates, p: p }) });
+    return tr('help.test', { groups: t.groups, test: tr('tests.' + t.method, { statistic: t.statistic !== undefined ? t.statistic.toFixed(1) : '', df: t.df, replicates: t.replicates, p: p }) });
   }
   var SUPPRESSED = { suppressed: true };
   function cellOfShare(p) {
