@@ -43,6 +43,8 @@ export interface RunningBot {
 export interface BotOverrides {
   store?: SurveyStore;
   twilio?: TwilioOptions;
+  /** Direct Line's clock (tokens, outbox expiry and numbering), for tests that let hours pass. */
+  now?: () => Date;
 }
 
 /** config → store → state → dialogs → bot → server. Nothing else happens here. */
@@ -69,7 +71,7 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
   direct.onTurnError = turnErrorHandler(logger, texts, metrics);
   const inFlight = new InFlight();
   const channels: ChannelDeps = { config, direct, bot, store, texts, secret, logger, inFlight, metrics };
-  registerDirectLine(server, channels);
+  registerDirectLine(server, channels, { now: overrides.now });
   registerWebPage(server, channels);
   registerTwilioSms(server, channels, overrides.twilio);
   // Analyst web access (issue 12): the API under /api/analyst/ and the dashboard at /analyst; k is ANALYST_MIN_K.

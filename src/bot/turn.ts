@@ -41,6 +41,7 @@ export const DELIVERY_TTL_MS = 48 * 3600 * 1000;
 export interface TurnOutbox {
   conversation: string;
   expiresAt: Date;
+  seqFloor: number;
   /** Written before the replies: Direct Line echoes the user's own message into the stream. */
   echo?: unknown;
   render(outgoing: readonly Partial<Activity>[]): unknown[];

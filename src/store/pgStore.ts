@@ -263,9 +263,9 @@ async function commit(sql: Sql, c: TurnCommit): Promise<{ etag?: string }> {
     await sql({
       name: 'outbox_append',
       text: `INSERT INTO "OutboxEntry" (conversation, seq, activity, "expiresAt")
-        SELECT $1, last.seq + t.n, t.activity, $3 FROM (SELECT COALESCE(MAX(seq), 0)::int AS seq FROM "OutboxEntry" WHERE conversation = $1) AS last,
+        SELECT $1, last.seq + t.n, t.activity, $3 FROM (SELECT GREATEST(COALESCE(MAX(seq), 0), $4)::int AS seq FROM "OutboxEntry" WHERE conversation = $1) AS last,
         unnest($2::jsonb[]) WITH ORDINALITY AS t(activity, n)`,
-      values: [c.outbox.conversation, c.outbox.activities.map((a) => storableJson(a)), utc(c.outbox.expiresAt)],
+      values: [c.outbox.conversation, c.outbox.activities.map((a) => storableJson(a)), utc(c.outbox.expiresAt), c.outbox.seqFloor],
     });
   }
   return { etag };

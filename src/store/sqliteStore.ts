@@ -210,7 +210,7 @@ export class SqliteStore implements SurveyStore {
         }
         this.applyOps(c.responses);
         if (c.outbox && c.outbox.activities.length) {
-          let seq = (this.sql('SELECT COALESCE(MAX(seq), 0) AS seq FROM "OutboxEntry" WHERE conversation = ?').get(c.outbox.conversation) as { seq: number }).seq;
+          let seq = (this.sql('SELECT MAX(COALESCE(MAX(seq), 0), ?) AS seq FROM "OutboxEntry" WHERE conversation = ?').get(c.outbox.seqFloor, c.outbox.conversation) as { seq: number }).seq;
           const insert = this.sql('INSERT INTO "OutboxEntry" (conversation, seq, activity, expiresAt) VALUES (?, ?, ?, ?)');
           for (const a of c.outbox.activities) insert.run(c.outbox.conversation, ++seq, storableJson(a), stamp(c.outbox.expiresAt));
         }

@@ -16,8 +16,12 @@ export interface TurnCommit {
    * this message was handled first, and the commit fails with {@link DuplicateDeliveryError}.
    */
   delivery?: { key: string; reply: string; expiresAt: Date };
-  /** Direct Line: activities to append to a conversation's outbox, in order. */
-  outbox?: { conversation: string; activities: readonly unknown[]; expiresAt: Date };
+  /**
+   * Direct Line: activities to append to a conversation's outbox, in order. They are numbered on
+   * from the conversation's highest number, or from `seqFloor` when that is higher, so that
+   * numbers keep rising after the purge has emptied an idle conversation's outbox.
+   */
+  outbox?: { conversation: string; activities: readonly unknown[]; expiresAt: Date; seqFloor: number };
 }
 
 export interface TurnStore {

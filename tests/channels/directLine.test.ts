@@ -219,6 +219,34 @@ describe('activity stream', () => {
     for (const page of pages) expect(isBot(page[0])).toBe(false);
   });
 
+  test('a page left open past the outbox purge still gets the next replies after its old watermark', async () => {
+    // Hours pass on Direct Line's clock; the page refreshes its token as Web Chat does.
+    let clock = new Date();
+    const s = await startTestServer({ SURVEY_SECRET: TEST_SECRET }, { now: () => clock });
+    try {
+      let c = await newConversation(s);
+      await post(c, { type: 'message', text: 'Norsk bokmål' }, s);
+      const before = await poll(c, '', s);
+      expect(before.activities.length).toBeGreaterThan(1);
+      for (let i = 0; i < 9; i++) {
+        clock = new Date(clock.getTime() + 20 * 60 * 1000);
+        const refreshed = await call('POST', `${s.url}${DL}/tokens/refresh`, c.token);
+        expect(refreshed.status).toBe(200);
+        c = { ...c, token: refreshed.body.token };
+      }
+      expect((await s.bot.store.purgeExpired(clock))?.channelData).toBeGreaterThan(0);
+      expect((await poll(c, '', s)).activities).toEqual([]);
+
+      expect((await post(c, { type: 'message', text: 'hjelp' }, s)).status).toBe(200);
+      const after = await poll(c, before.watermark, s);
+      expect(after.activities.filter((a) => !isBot(a)).map((a) => (a as { text?: string }).text)).toEqual(['hjelp']);
+      expect(after.activities.some(isBot)).toBe(true);
+      expect(Number(after.watermark)).toBeGreaterThan(Number(before.watermark));
+    } finally {
+      await s.close();
+    }
+  });
+
   test('a page holds at most 100 activities and the watermark fetches the rest', async () => {
     const c = await newConversation();
     // The language menu is re-shown for every unknown answer: many activities quickly.

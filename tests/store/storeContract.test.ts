@@ -197,7 +197,7 @@ describe.each(backends)('the $name store', (backend) => {
         state: { key: 's', data: {}, etag: 'stale', expiresAt: hour(1) },
         responses: [{ kind: 'start', response: response('lost') }],
         delivery: { key: 'd', reply: 'r', expiresAt: hour(1) },
-        outbox: { conversation: 'c', activities: [{ text: 'x' }], expiresAt: hour(1) },
+        outbox: { conversation: 'c', activities: [{ text: 'x' }], expiresAt: hour(1), seqFloor: 0 },
       }),
     ).rejects.toThrow(EtagConflictError);
     expect(await store.getResponse('lost')).toBeUndefined();
@@ -222,9 +222,9 @@ describe.each(backends)('the $name store', (backend) => {
   });
 
   it('numbers outbox rows per conversation in commit order, with no gap or repeat when writers race', async () => {
-    await store.commitTurn({ responses: [], outbox: { conversation: 'a', activities: [{ n: 1 }, { n: 2 }], expiresAt: hour(3) } });
-    await store.commitTurn({ responses: [], outbox: { conversation: 'b', activities: [{ n: 1 }], expiresAt: hour(3) } });
-    await store.commitTurn({ responses: [], outbox: { conversation: 'a', activities: [{ n: 3 }], expiresAt: hour(3) } });
+    await store.commitTurn({ responses: [], outbox: { conversation: 'a', activities: [{ n: 1 }, { n: 2 }], expiresAt: hour(3), seqFloor: 0 } });
+    await store.commitTurn({ responses: [], outbox: { conversation: 'b', activities: [{ n: 1 }], expiresAt: hour(3), seqFloor: 0 } });
+    await store.commitTurn({ responses: [], outbox: { conversation: 'a', activities: [{ n: 3 }], expiresAt: hour(3), seqFloor: 0 } });
     expect(await store.readOutbox('a', 0, 10)).toEqual([
       { seq: 1, activity: { n: 1 } },
       { seq: 2, activity: { n: 2 } },
@@ -233,11 +233,21 @@ describe.each(backends)('the $name store', (backend) => {
     expect(await store.readOutbox('a', 1, 1)).toEqual([{ seq: 2, activity: { n: 2 } }]);
     expect(await store.readOutbox('b', 0, 10)).toEqual([{ seq: 1, activity: { n: 1 } }]);
     const other = await ctx.another();
-    await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? other : store).commitTurn({ responses: [], outbox: { conversation: 'busy', activities: [{ i }, { i }], expiresAt: hour(3) } })));
+    await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? other : store).commitTurn({ responses: [], outbox: { conversation: 'busy', activities: [{ i }, { i }], expiresAt: hour(3), seqFloor: 0 } })));
     const rows = await store.readOutbox('busy', 0, 100);
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     // Each writer's rows stay together: a turn's replies are contiguous.
     for (let i = 0; i < 24; i += 2) expect(rows[i].activity).toEqual(rows[i + 1].activity);
+  });
+
+  it('numbers on from the floor when it is higher, so numbers keep rising after the purge has emptied a conversation', async () => {
+    await store.commitTurn({ responses: [], outbox: { conversation: 'idle', activities: [{ n: 1 }, { n: 2 }], expiresAt: hour(1), seqFloor: 5000 } });
+    await store.commitTurn({ responses: [], outbox: { conversation: 'idle', activities: [{ n: 3 }], expiresAt: hour(1), seqFloor: 4000 } });
+    expect((await store.readOutbox('idle', 0, 10)).map((r) => r.seq)).toEqual([5001, 5002, 5003]);
+    await store.purgeExpired(hour(2));
+    expect(await store.readOutbox('idle', 0, 10)).toEqual([]);
+    await store.commitTurn({ responses: [], outbox: { conversation: 'idle', activities: [{ n: 4 }], expiresAt: hour(9), seqFloor: 7000 } });
+    expect(await store.readOutbox('idle', 5003, 10)).toEqual([{ seq: 7001, activity: { n: 4 } }]);
   });
 
   it('stores text the database cannot hold (NUL, an unpaired surrogate) with U+FFFD in its place, in state, answers and outbox', async () => {
@@ -246,7 +256,7 @@ describe.each(backends)('the $name store', (backend) => {
     await store.commitTurn({
       state: { key: 'h', data: { text: hostile }, etag: null, expiresAt: hour(9) },
       responses: [{ kind: 'start', response: response('rh') }, answer('rh', 'what_helped', hostile)],
-      outbox: { conversation: 'h', activities: [{ text: hostile }], expiresAt: hour(9) },
+      outbox: { conversation: 'h', activities: [{ text: hostile }], expiresAt: hour(9), seqFloor: 0 },
     });
     expect((await store.readState('h'))?.data).toEqual({ text: kept });
     expect((await store.getResponse('rh'))?.answers.map((a) => a.value)).toEqual([kept]);
@@ -254,8 +264,8 @@ describe.each(backends)('the $name store', (backend) => {
   });
 
   it('purges what has expired and nothing else', async () => {
-    await store.commitTurn({ state: { key: 'old', data: {}, etag: null, expiresAt: hour(1) }, responses: [], delivery: { key: 'old', reply: 'x', expiresAt: hour(1) }, outbox: { conversation: 'o', activities: [{}], expiresAt: hour(1) } });
-    await store.commitTurn({ state: { key: 'new', data: {}, etag: null, expiresAt: hour(9) }, responses: [], delivery: { key: 'new', reply: 'x', expiresAt: hour(9) }, outbox: { conversation: 'n', activities: [{}], expiresAt: hour(9) } });
+    await store.commitTurn({ state: { key: 'old', data: {}, etag: null, expiresAt: hour(1) }, responses: [], delivery: { key: 'old', reply: 'x', expiresAt: hour(1) }, outbox: { conversation: 'o', activities: [{}], expiresAt: hour(1), seqFloor: 0 } });
+    await store.commitTurn({ state: { key: 'new', data: {}, etag: null, expiresAt: hour(9) }, responses: [], delivery: { key: 'new', reply: 'x', expiresAt: hour(9) }, outbox: { conversation: 'n', activities: [{}], expiresAt: hour(9), seqFloor: 0 } });
     expect(await store.purgeExpired(hour(5))).toEqual({ states: 1, channelData: 2 });
     expect(await store.readState('old')).toBeUndefined();
     expect(await store.readState('new')).toBeDefined();

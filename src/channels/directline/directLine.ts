@@ -7,7 +7,7 @@ import { safeError } from '../../logger';
 import { failureOf } from '../../bot/adapter';
 import { isDatabaseUnavailable } from '../../store/errors';
 import { ChannelDeps } from '../channelDeps';
-import { BOT_ID, botReply, OUTBOX_TTL_MS, outboxExpiry, StoredActivity, toServed, userEcho } from './outbox';
+import { BOT_ID, botReply, OUTBOX_TTL_MS, outboxExpiry, outboxSeqFloor, StoredActivity, toServed, userEcho } from './outbox';
 import { DELIVERY_TTL_MS, duplicateOf, TURN_DELIVERY, TURN_OUTBOX, TurnDelivery, TurnOutbox, TurnWork } from '../../bot/turn';
 import { DirectLineTokens, TokenClaims } from './tokens';
 import { DirectLineRateLimit } from './rateLimit';
@@ -102,7 +102,7 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
       (ctx) => {
         // Direct Line echoes the user's message into the stream before the bot answers; Web Chat
         // marks a message sent only when it sees that echo (channelData.clientActivityID).
-        ctx.turnState.set(TURN_OUTBOX, { conversation: conversationHash, expiresAt: outboxExpiry(at), echo, render: (out) => out.map((r) => botReply(r, now())) } satisfies TurnOutbox);
+        ctx.turnState.set(TURN_OUTBOX, { conversation: conversationHash, expiresAt: outboxExpiry(at), seqFloor: outboxSeqFloor(at), echo, render: (out) => out.map((r) => botReply(r, now())) } satisfies TurnOutbox);
         if (deliveryKey) ctx.turnState.set(TURN_DELIVERY, { key: deliveryKey, expiresAt: new Date(at.getTime() + DELIVERY_TTL_MS), reply: () => echo?.id ?? '' } satisfies TurnDelivery);
       },
     );
@@ -119,7 +119,7 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
       if (isDatabaseUnavailable(failureOf(context))) throw new TurnUnavailable(activities.map((a) => a.text).filter(Boolean).join('\n'));
       // The turn failed before its write: the echo and what the bot said instead (an apology in
       // the respondent's language) must still reach the browser.
-      await store.commitTurn({ responses: [], outbox: { conversation: conversationHash, activities: [...(echo ? [echo] : []), ...activities.map((r) => botReply(r, now()))], expiresAt: outboxExpiry(now()) } });
+      await store.commitTurn({ responses: [], outbox: { conversation: conversationHash, activities: [...(echo ? [echo] : []), ...activities.map((r) => botReply(r, now()))], expiresAt: outboxExpiry(now()), seqFloor: outboxSeqFloor(now()) } });
     }
     logger.debug({ event: 'directline_turn', activityType: activity.type, replies: activities.length }, 'Direct Line turn');
     return echo?.id;

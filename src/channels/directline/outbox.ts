@@ -38,6 +38,19 @@ export function outboxExpiry(now: Date): Date {
   return new Date(Math.ceil((now.getTime() + OUTBOX_TTL_MS) / HOUR_MS) * HOUR_MS);
 }
 
+/**
+ * The lowest outbox number a message at `now` may get: a thousand per hour since 1970. The purge
+ * empties the outbox of a conversation idle for OUTBOX_TTL_MS, while its page may still be open
+ * and polling after its last watermark; numbered from 1 again, the new replies would sit below
+ * that watermark and never be shown. Two hours later the floor is 2,000 higher, above any number
+ * the conversation had unless it sent over a thousand activities an hour. Hours, as the expiry,
+ * so that the number does not date the message more closely; PostgreSQL's integer column holds
+ * it until the year 2215.
+ */
+export function outboxSeqFloor(now: Date): number {
+  return Math.floor(now.getTime() / HOUR_MS) * 1000;
+}
+
 export function minuteOf(now: Date): string {
   return new Date(Math.floor(now.getTime() / 60000) * 60000).toISOString();
 }
