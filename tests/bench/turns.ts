@@ -146,7 +146,8 @@ async function main(): Promise<void> {
   targets.push({ target: await start('echo bot (restify + CloudAdapter)', [path.join(__dirname, 'echoBot.js')], {}), echo: true });
   targets.push({ target: await start('survey bot, SQLite', [cli, 'start'], { DATA_DIR: tempDir('bench-turns-') }), echo: false });
   let db: Awaited<ReturnType<typeof freshDatabase>> | undefined;
-  if (process.env.BENCH_POSTGRES && (await postgresReachable())) {
+  if (process.env.BENCH_POSTGRES && !(await postgresReachable())) throw new Error('BENCH_POSTGRES is set, but no PostgreSQL server answers');
+  if (process.env.BENCH_POSTGRES) {
     db = await freshDatabase('bench_turns');
     targets.push({ target: await start('survey bot, PostgreSQL', [cli, 'start'], { DATA_DIR: tempDir('bench-turns-'), DATABASE_URL: db.url, SURVEY_SECRET: TEST_SECRET }), echo: false });
   }

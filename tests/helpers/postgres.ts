@@ -11,7 +11,11 @@ const SERVER = process.env.POSTGRES_TEST_URL ?? 'postgresql://postgres@127.0.0.1
 
 let reachable: Promise<boolean> | undefined;
 
-/** Whether a PostgreSQL server answers; decided once per test file. */
+/**
+ * Whether a PostgreSQL server answers; decided once per test file. With REQUIRE_POSTGRES=1 (as
+ * `.ci/run` sets it) a server that does not answer fails the test instead, so that CI cannot pass
+ * with every PostgreSQL test skipped.
+ */
 export function postgresReachable(): Promise<boolean> {
   reachable ??= (async () => {
     const client = new pg.Client({ connectionString: `${SERVER}/postgres`, connectionTimeoutMillis: 2000 });
@@ -19,7 +23,8 @@ export function postgresReachable(): Promise<boolean> {
       await client.connect();
       await client.query('SELECT 1');
       return true;
-    } catch {
+    } catch (err) {
+      if (process.env.REQUIRE_POSTGRES === '1') throw new Error(`REQUIRE_POSTGRES=1, but no PostgreSQL server answers at ${SERVER}: ${(err as Error).message}`);
       return false;
     } finally {
       await client.end().catch(() => undefined);
