@@ -44,7 +44,16 @@ export class PgStore implements SurveyStore {
   private readonly prisma: PrismaClient;
 
   constructor(databaseUrl: string, options: { poolSize?: number } = {}) {
-    this.pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
+    this.pool = new pg.Pool({
+      connectionString: databaseUrl,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 5000,
+      // A turn's transaction is a few statements long. A bot host that vanishes mid-commit (not a
+      // killed process, whose socket closes) would otherwise hold its locks (a delivery key, a
+      // conversation's outbox) until TCP gives up, and a redelivered copy of the message would
+      // wait on them; the server ends such a session after this long idle in its transaction.
+      idle_in_transaction_session_timeout: 30000,
+    });
     // An idle client that loses its server (a restart, a failover) emits here; without a listener
     // it would crash the process. The next query gets a fresh connection.
     this.pool.on('error', () => undefined);

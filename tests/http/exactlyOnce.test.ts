@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { Activity } from 'botbuilder';
 import { askedStep, TEST_SECRET, texts } from '../helpers/harness';
 import { call, HttpRespondent, postJson, startTestServer, TestServer } from '../helpers/http';
@@ -117,9 +118,12 @@ describe('Direct Line', () => {
 
 test('no delivery key is stored in the clear: only HMACs of channel, conversation and message ids', async () => {
   const r = await atFirstQuestion();
-  await r.say('1');
+  const activityId = `activity-${crypto.randomUUID()}`;
+  await r.say('1', { id: activityId });
   const { everyStoredValue } = await import('../helpers/db');
   const stored = everyStoredValue(server.dataDir);
+  expect(stored.length).toBeGreaterThan(0);
   expect(stored).not.toContain(r.userId);
   expect(stored).not.toContain(`conv-${r.userId}`);
+  expect(stored).not.toContain(activityId);
 });
