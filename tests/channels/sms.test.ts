@@ -1,10 +1,12 @@
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { SurveyStore } from '../../src/store/store';
 import { SqliteStore } from '../../src/store/sqliteStore';
 import { keyedHash } from '../../src/identity';
 import { askedStep, tempDir, TEST_SECRET, texts } from '../helpers/harness';
 import { everyStoredValue, rowCounts } from '../helpers/db';
 import { startTestServer, TestServer } from '../helpers/http';
+import { startBotProcess } from '../helpers/process';
 import { nextSid, postSms, SMS_ENV, SmsPhone } from '../helpers/sms';
 
 let server: TestServer;
@@ -203,15 +205,45 @@ describe('a slow database', () => {
   }, 30000);
 });
 
-test('a message whose first attempt died before its write is handled afresh when redelivered', async () => {
-  // A process that dies mid-message writes nothing (the delivery record is part of the turn's one
-  // transaction), so there is no claim left behind to wait for: the redelivery is a first delivery.
-  const phone = new SmsPhone(server);
-  const params = phone.params('👋');
+test('a message whose process was killed before its write is handled afresh when redelivered, and stored once', async () => {
+  // The issue's failure: a claim written before the turn and left "pending" by a process that
+  // died, so that every redelivery got an empty reply. Here the turn waits on a lock this test
+  // holds, the process is SIGKILLed while it waits, and Twilio's redelivery reaches a new process.
+  const dataDir = tempDir();
+  const env = { ...SMS_ENV, DATA_DIR: dataDir, SURVEY_SECRET: TEST_SECRET, SQLITE_BUSY_TIMEOUT_MS: '20000', SMS_REPLY_DEADLINE_MS: '10000' };
+  const first = await startBotProcess(env);
+  const params = new SmsPhone(server).params('👋');
   const key = keyedHash(TEST_SECRET, 'sms-message', params.MessageSid);
-  expect(await server.bot.store.readDelivery(key)).toBeUndefined();
-  const r = await postSms(server, params);
-  expect(r.status).toBe(200);
-  expect(r.messages.join('\n')).toContain(texts.t(texts.defaultLocale, 'bot:language.menu'));
-  expect(JSON.parse((await server.bot.store.readDelivery(key))!)).toEqual(r.messages);
-});
+  const blocker = new Database(path.join(dataDir, 'survey.db'));
+  let second: Awaited<ReturnType<typeof startBotProcess>> | undefined;
+  try {
+    blocker.exec('BEGIN IMMEDIATE');
+    const dying = postSms({ url: first.url } as TestServer, params).then(
+      () => 'answered',
+      () => 'connection lost',
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    await first.kill();
+    expect(await dying).toBe('connection lost');
+    blocker.exec('ROLLBACK');
+    expect(rowCounts(dataDir, ['Delivery'])).toEqual({ Delivery: 0 });
+
+    second = await startBotProcess(env);
+    const r = await postSms({ url: second.url } as TestServer, params);
+    expect(r.status).toBe(200);
+    expect(r.messages.join('\n')).toContain(texts.t(texts.defaultLocale, 'bot:language.menu'));
+    const again = await postSms({ url: second.url } as TestServer, params);
+    expect(again.messages).toEqual(r.messages);
+    expect(rowCounts(dataDir, ['Delivery'])).toEqual({ Delivery: 1 });
+    const store = new SqliteStore(`file:${path.join(dataDir, 'survey.db')}`);
+    try {
+      expect(JSON.parse((await store.readDelivery(key))!)).toEqual(r.messages);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    blocker.close();
+    await first.kill();
+    await second?.stop();
+  }
+}, 60000);
