@@ -126,9 +126,26 @@ describe('typed as people type', () => {
     ['uk', 'винаймаю у муніципалітету'],
     ['uk', 'орендую в комуни'],
     ['fa', 'مستأجر شهرداری هستم'],
-  ])('%s: "%s" (renting from the municipality) is not coded as private renting', (lng, typed) => {
-    const r = recognize(situation, typed, words.vocabulary(lng, situation));
-    expect(r.ok && r.value === 'rent_private').toBe(false);
+  ])('%s: "%s" (renting from the municipality) is coded as municipal, not private, renting', (lng, typed) => {
+    expect(recognize(situation, typed, words.vocabulary(lng, situation))).toEqual({ ok: true, value: 'rent_municipal' });
+  });
+
+  test('Urdu: every word with ھ or ہ is understood when typed with Arabic ه, as Arabic and Persian keyboards give both', () => {
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const { name, q, vocab } of vocabularies('ur')) {
+      for (const o of optionsOf(q)) {
+        for (const w of [texts.optionLabel('ur', o), ...texts.list('ur', `${texts.ns}:options.${o}.synonyms`)]) {
+          const typed = w.replace(/[ھہ]/g, 'ه');
+          if (typed === w) continue;
+          checked++;
+          const r = recognize(q, typed, vocab);
+          if (!isOption(r, o)) wrong.push(`${name}: "${typed}" for "${w}" → ${shown(r)}`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+    expect(wrong).toEqual([]);
   });
 });
 

@@ -143,7 +143,7 @@ describe('scales and numbers', () => {
   test('rejects a number above the bound', () => {
     expect(recognize(years, '120', vocab({}))).toEqual({ ok: false, reason: 'out_of_range' });
   });
-  test('rejects an answer with two numbers as ambiguous', () => {
+  test('rejects an answer with two numbers, since it cannot tell which one is meant (asked again)', () => {
     expect(recognize(years, '5 or 6', vocab({}))).toEqual({ ok: false, reason: 'no_match' });
   });
   test('rejects words where a number is asked', () => {
