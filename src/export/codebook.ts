@@ -13,9 +13,13 @@ import { ExportColumn } from './exportPlan';
  * `locales/<lng>/analyst.json`, in the languages analysts read (nb, en).
  */
 
+export type StringProvenance = { status: string; by: string; date?: string };
+
 export interface CodebookOption {
   code: string;
   labels: Record<string, string>;
+  /** Per locale, where the label came from, as `textProvenance` for the question. */
+  labelProvenance: Record<string, StringProvenance>;
 }
 
 export interface CodebookColumn {
@@ -29,7 +33,7 @@ export interface CodebookColumn {
   /** When the question was asked, in words. */
   askedWhen?: string;
   /** Per locale, where the question's text came from: drafted, or reviewed by whom and when. */
-  textProvenance?: Record<string, { status: string; by: string; date?: string }>;
+  textProvenance?: Record<string, StringProvenance>;
   options?: CodebookOption[];
   notes: string[];
 }
@@ -65,6 +69,13 @@ export function buildCodebook(def: SurveyDefinition, locales: Locales, columns: 
   const tags = locales.list.map((l) => l.tag);
   const label = (tag: string, code: string) => s(tag, `options.${code}.label`);
   const derived = new Set((def.analysis?.quasiIdentifiers ?? []).flatMap((q) => q.derived));
+  const provenanceOf = (key: string): Record<string, StringProvenance> =>
+    Object.fromEntries(
+      tags.map((tag) => {
+        const p = stringProvenance(locales, tag, def.id, key);
+        return [tag, { status: p.status, by: p.by, ...(p.date ? { date: p.date } : {}) }];
+      }),
+    );
 
   const out: CodebookColumn[] = columns.map((c) => {
     const notes: string[] = [];
@@ -74,13 +85,8 @@ export function buildCodebook(def: SurveyDefinition, locales: Locales, columns: 
     const q = c.step.question;
     const vars = (tag: string) => (c.step!.option ? { area: label(tag, c.step!.option) } : {});
     const text = Object.fromEntries(tags.map((tag) => [tag, s(tag, `questions.${q.id}.text`, vars(tag))]));
-    const textProvenance = Object.fromEntries(
-      tags.map((tag) => {
-        const p = stringProvenance(locales, tag, def.id, `questions.${q.id}.text`);
-        return [tag, { status: p.status, by: p.by, ...(p.date ? { date: p.date } : {}) }];
-      }),
-    );
-    const asked = [c.step.block ? t('when.repeat', { question: c.step.block.forEach }) : '', c.step.block?.when ? conditionInWords(c.step.block.when, def, t, lng) : '', q.when ? conditionInWords(q.when, def, t, lng) : '']
+    const textProvenance = provenanceOf(`questions.${q.id}.text`);
+    const asked = [c.step.block ? t('when.repeat', { question: c.step.block.forEach }) : '', c.step.block?.when ? conditionInWords(c.step.block.when, def, t, (code) => label(lng, code)) : '', q.when ? conditionInWords(q.when, def, t, (code) => label(lng, code)) : '']
       .filter(Boolean)
       .join(t('when.and'));
     const options = optionsOf(q);
@@ -93,7 +99,7 @@ export function buildCodebook(def: SurveyDefinition, locales: Locales, columns: 
       text,
       textProvenance,
       askedWhen: asked || t('when.always'),
-      ...(options.length ? { options: options.map((code) => ({ code, labels: Object.fromEntries(tags.map((tag) => [tag, label(tag, code)])) })) } : {}),
+      ...(options.length ? { options: options.map((code) => ({ code, labels: Object.fromEntries(tags.map((tag) => [tag, label(tag, code)])), labelProvenance: provenanceOf(`options.${code}.label`) })) } : {}),
       notes: q.type === 'text' && !c.qi ? [...notes, t('notes.free_text')] : notes,
     };
   });
@@ -115,13 +121,14 @@ function typeInWords(q: Question, t: (key: string, vars?: Record<string, unknown
   return t(`types.${q.type}`);
 }
 
-/** A skip condition in the codebook's language: "needed_help is Yes", "all of: …". */
-export function conditionInWords(c: Condition, def: SurveyDefinition, t: (key: string, vars?: Record<string, unknown>) => string, lng: string): string {
-  if ('all' in c) return t('when.all', { parts: c.all.map((x) => conditionInWords(x, def, t, lng)).join('; ') });
-  if ('any' in c) return t('when.any', { parts: c.any.map((x) => conditionInWords(x, def, t, lng)).join('; ') });
-  if ('not' in c) return t('when.not', { part: conditionInWords(c.not, def, t, lng) });
+/** A skip condition in the codebook's language: 'needed_help is yes ("Yes")', "all of: …". */
+export function conditionInWords(c: Condition, def: SurveyDefinition, t: (key: string, vars?: Record<string, unknown>) => string, label: (code: string) => string): string {
+  if ('all' in c) return t('when.all', { parts: c.all.map((x) => conditionInWords(x, def, t, label)).join('; ') });
+  if ('any' in c) return t('when.any', { parts: c.any.map((x) => conditionInWords(x, def, t, label)).join('; ') });
+  if ('not' in c) return t('when.not', { part: conditionInWords(c.not, def, t, label) });
   const q = topLevelQuestion(def, c.question);
-  const options = c.anyOf.map((o) => (q && optionsOf(q).includes(o) ? `${o}` : o));
+  // The code, as in the data, with its label in the codebook's language, as the respondent saw it.
+  const options = c.anyOf.map((o) => (q && optionsOf(q).includes(o) ? t('when.option', { code: o, label: label(o) }) : o));
   return t('when.is', { question: c.question, options: options.join(t('when.or')) });
 }
 
@@ -134,10 +141,14 @@ export function codebookTable(cb: Codebook, locales: Locales): { header: string[
   const tags = cb.locales.map((l) => l.tag);
   const header = [t('column'), t('kind'), t('question'), t('type'), t('code'), t('shown_when'), t('description'), t('reviewed_in'), ...tags.map((tag) => t('label', { language: tag }))];
   const rows: string[][] = [];
+  const reviewedIn = (p: Record<string, StringProvenance> | undefined) =>
+    Object.entries(p ?? {})
+      .filter(([, x]) => x.status === 'reviewed')
+      .map(([tag]) => tag)
+      .join(' ');
   for (const c of cb.columns) {
-    const reviewedIn = Object.entries(c.textProvenance ?? {}).filter(([, p]) => p.status === 'reviewed').map(([tag]) => tag).join(' ');
-    rows.push([c.name, c.kind, c.question ?? '', c.type ?? '', '', c.askedWhen ?? '', [c.description, ...c.notes].join(' '), reviewedIn, ...tags.map((tag) => c.text?.[tag] ?? '')]);
-    for (const o of c.options ?? []) rows.push([c.name, '', c.question ?? '', '', o.code, '', '', '', ...tags.map((tag) => o.labels[tag] ?? '')]);
+    rows.push([c.name, c.kind, c.question ?? '', c.type ?? '', '', c.askedWhen ?? '', [c.description, ...c.notes].join(' '), reviewedIn(c.textProvenance), ...tags.map((tag) => c.text?.[tag] ?? '')]);
+    for (const o of c.options ?? []) rows.push([c.name, '', c.question ?? '', '', o.code, '', '', reviewedIn(o.labelProvenance), ...tags.map((tag) => o.labels[tag] ?? '')]);
   }
   return { header, rows };
 }

@@ -78,8 +78,7 @@ export function writeProvenance(folder: string, overrides: ProvenanceOverrides):
  *   // → { status: 'drafted', by: 'AI-assisted draft by the development team', locale: 'so' }
  */
 export function stringProvenance(locales: Locales, lng: string, ns: string, key: string): StringProvenance {
-  const chain = [lng, ...(locales.byTag.get(lng)?.fallback ?? []), 'en'];
-  const locale = chain.find((l) => locales.i18n.getResource(l, ns, key) !== undefined) ?? lng;
+  const locale = locales.lookupOrder(lng).find((l) => locales.i18n.getResource(l, ns, key) !== undefined) ?? lng;
   const meta = locales.byTag.get(locale);
   const review = locales.provenance.get(locale)?.[`${ns}:${key}`];
   if (review && review.text === textHash(locales.i18n.getResource(locale, ns, key))) {

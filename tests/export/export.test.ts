@@ -8,7 +8,9 @@ import { AnalystService } from '../../src/analyst/analystService';
 import { Cell, ExportPlanner } from '../../src/export/exportPlan';
 import { ExportRequest, runExport } from '../../src/export/exportService';
 import { guardFormula } from '../../src/export/writers';
+import { codebookTable } from '../../src/export/codebook';
 import { loadLocales } from '../../src/i18n';
+import { textHash } from '../../src/language/provenance';
 import { SUPPRESSED } from '../../src/privacy/kAnonymity';
 import { StoredResponse, SurveyStore } from '../../src/store/store';
 import { optionsOf } from '../../src/survey/definition';
@@ -370,7 +372,8 @@ describe('the codebook', () => {
     expect(helpGot.options!.map((o) => o.code)).toEqual(['yes', 'partly', 'no', 'waiting']);
     for (const o of helpGot.options!) expect(Object.keys(o.labels)).toEqual(tags);
     const years = cb.columns.find((c) => c.name === 'years_in_norway')!;
-    expect(years.askedWhen).toBe('background is born_abroad');
+    expect(years.askedWhen).toBe(`background is born_abroad (“${locales.i18n.t('housing-help:options.born_abroad.label', { lng: 'en' })}”)`);
+    expect(service().codebook('nb').columns.find((c) => c.name === 'years_in_norway')!.askedWhen).toBe(`background er born_abroad («${locales.i18n.t('housing-help:options.born_abroad.label', { lng: 'nb' })}»)`);
     expect(years.type).toBe('number, stored as a band (0-1, 2-4, 5-9, 10+)');
     expect(cb.columns.find((c) => c.name === 'language')!.description).toBe(locales.i18n.t('analyst:codebook.columns.language', { lng: 'en' }));
     expect(cb.columns.some((c) => c.name === 'what_helped')).toBe(false);
@@ -393,6 +396,28 @@ describe('the codebook', () => {
       expect(p.by).toBeTruthy();
       if (p.status === 'reviewed') expect(p.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     }
+  });
+
+  it('names the reviewer of a reviewed question text and option label, per locale, in the codebook and its table', () => {
+    const review = (key: string) => ({ status: 'reviewed' as const, by: 'Somali Review Org', date: '2026-12-02', text: textHash(locales.i18n.getResource('so', 'housing-help', key)) });
+    const reviewed = {
+      ...locales,
+      provenance: new Map(locales.provenance).set('so', { 'housing-help:questions.interpreter.text': review('questions.interpreter.text'), 'housing-help:options.yes.label': review('options.yes.label') }),
+    };
+    const cb = new AnalystService({ store: undefined as never, survey, locales: reviewed }, 5).codebook('en');
+    const interpreter = cb.columns.find((c) => c.name === 'interpreter')!;
+    expect(interpreter.textProvenance!.so).toEqual({ status: 'reviewed', by: 'Somali Review Org', date: '2026-12-02' });
+    expect(interpreter.textProvenance!.ar.status).toBe('drafted');
+    const yes = interpreter.options!.find((o) => o.code === 'yes')!;
+    expect(yes.labelProvenance.so).toEqual({ status: 'reviewed', by: 'Somali Review Org', date: '2026-12-02' });
+    expect(interpreter.options!.find((o) => o.code === 'no')!.labelProvenance.so.status).toBe('drafted');
+    const table = codebookTable(cb, reviewed);
+    const reviewedIn = table.header.indexOf(reviewed.i18n.t('analyst:codebook.headers.reviewed_in', { lng: 'en' }) as string);
+    const code = table.header.indexOf(reviewed.i18n.t('analyst:codebook.headers.code', { lng: 'en' }) as string);
+    const rows = table.rows.filter((r) => r[0] === 'interpreter');
+    expect(rows.find((r) => r[code] === '')![reviewedIn]).toBe('so');
+    expect(rows.find((r) => r[code] === 'yes')![reviewedIn]).toBe('so');
+    expect(rows.find((r) => r[code] === 'no')![reviewedIn]).toBe('');
   });
 
   it('is written in nb or en, from locales/, and as CSV with a label column per locale', async () => {
