@@ -153,6 +153,32 @@ describe.each(Object.entries(LANGUAGES))('%s', (_tag, lang) => {
   });
 });
 
+describe('thanks that close a message with a name', () => {
+  it.each([
+    ['Thanks, John Smith', 'Thanks, <NAME>'],
+    ['We still have no flat.\n\nThanks,\nJohn Smith', 'We still have no flat.\n\nThanks,\n<NAME>'],
+    ['Takk for hjelpen, Kari', 'Takk for hjelpen, <NAME>'],
+    ['Tusen takk! Ola Nordmann', 'Tusen takk! <NAME>'],
+    ['Mahadsanid Abdi Hassan', 'Mahadsanid <NAME>'],
+    ['Dziękuję, Marek', 'Dziękuję, <NAME>'],
+  ])('replaces the name in "%s"', (typed, stored) => {
+    expect(redact(typed)).toBe(stored);
+  });
+  it.each([
+    'Thank you, everything is fine now',
+    'Thanks to NAV I got a flat',
+    'Thanks for the help from NAV',
+    'Takk for hjelpen, NAV',
+    'Tusen takk til Bergen kommune',
+    'takk for hjelpen fra kommunen, nå har vi bolig',
+  ])('keeps "%s"', (text) => {
+    expect(redact(text)).toBe(text);
+  });
+  it('leaves a sign-off after thanks to the sign-off', () => {
+    expect(redact('Thank you. Best regards, Kari')).toBe('Thank you. Best regards, <NAME>');
+  });
+});
+
 describe('where a name stops', () => {
   it.each([
     ['at a comma', 'Jeg heter Kari Nordmann, og jeg bor i Bergen', 'Jeg heter <NAME>, og jeg bor i Bergen'],

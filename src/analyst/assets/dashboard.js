@@ -642,7 +642,8 @@
             data: c.funnel.map(function (f) {
               return f.reached ? f.reached.p * 100 : null;
             }),
-            spanGaps: true,
+            // A hidden point is a gap, not a line drawn through it: it was withheld, not measured there.
+            spanGaps: false,
             borderColor: color,
             backgroundColor: color,
             pointRadius: 3,

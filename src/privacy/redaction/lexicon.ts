@@ -23,6 +23,13 @@ export const redactionLexiconFile = z.strictObject({
   greetings: z.array(z.string().min(1)),
   /** Sign-offs; a name after one counts only when the message ends there: "hilsen", "مع تحياتي". */
   signOffs: z.array(z.string().min(1)),
+  /**
+   * Thanks that may close a message with a name: "Thanks, John", "Takk for hjelpen, Kari". Unlike
+   * a sign-off, thanks are often followed by ordinary words ("Thank you, everything is fine now"),
+   * so only a capitalised name counts, and only where the message ends; none for scripts without
+   * letter case.
+   */
+  thanks: z.array(z.string().min(1)).default([]),
   /** Words that end a name: conjunctions, pronouns, prepositions, copulas, common verbs. */
   nameStops: z.array(z.string().min(1)),
   /** Lower-case words that may sit inside a name: "bin", "al", "van". */

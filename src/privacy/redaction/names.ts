@@ -58,7 +58,7 @@ interface Scan {
 export function nameDetectors(lexicon: Lexicon): Detector[] {
   const { lists } = lexicon;
   // A sign-off is never part of a name ("hilsen hilsen"). Greetings may be: Selam, Salam.
-  const oneWord = lists.signOffs.filter((w) => !/\s/.test(w));
+  const oneWord = [...lists.signOffs, ...lists.thanks].filter((w) => !/\s/.test(w));
   const stops = keySet([...lists.nameStops, ...oneWord].filter((w) => !UNSPACED.test(w)));
   const unspacedStops = lists.nameStops.filter((w) => UNSPACED.test(w));
   const particles = keySet(lists.nameParticles);
@@ -138,6 +138,10 @@ export function nameDetectors(lexicon: Lexicon): Detector[] {
   // A sign-off, then a comma or the like, and the name on the same line or the next.
   const signOff = new RegExp(`(?:${wholePhrases(lists.signOffs)})[ \\t]*[,:!.\\-–—،؛፣]?[ \\t]*(?:\\r?\\n[ \\t]*)?`, 'giu');
 
+  // Not before a sign-off ("Thank you. Best regards, Kari"): the sign-off's own detector takes that.
+  const thanksGap = `[ \\t]*[,:!.\\-–—]?[ \\t]*(?:\\r?\\n[ \\t]*)?`;
+  const thanks = lists.thanks.length ? new RegExp(`(?:${wholePhrases(lists.thanks)})(?!${thanksGap}(?:${wholePhrases(lists.signOffs)}))${thanksGap}`, 'giu') : undefined;
+
   const fromPhrase = (re: RegExp, opts: Scan, atEndOnly: boolean): Detector =>
     function* (text) {
       const end = atEndOnly ? trailingStart(text) : text.length;
@@ -153,5 +157,6 @@ export function nameDetectors(lexicon: Lexicon): Detector[] {
     fromPhrase(introduction, { maxWords: MAX_WORDS, requireCapital: false, stopsOnlyFirst: false, capitalNames: true }, false),
     fromPhrase(greetingIntroduction, { maxWords: MAX_WORDS, requireCapital: true, stopsOnlyFirst: false, capitalNames: false }, false),
     fromPhrase(signOff, { maxWords: MAX_WORDS + 1, requireCapital: false, stopsOnlyFirst: true, capitalNames: true }, true),
+    ...(thanks ? [fromPhrase(thanks, { maxWords: MAX_WORDS, requireCapital: true, stopsOnlyFirst: true, capitalNames: false }, true)] : []),
   ];
 }
