@@ -4,7 +4,8 @@ import { AddressInfo } from 'node:net';
 /**
  * A round-robin load balancer in front of several bot processes, as a deployment puts one: each
  * request goes to the next backend in turn; a backend that refuses the connection (killed) is
- * skipped for the next one. `hits` counts what each backend served.
+ * skipped for the next one. `hits` counts what each backend served. `route` may pick the backend
+ * for a request instead (polls to one process, posts to the other).
  */
 export interface Proxy {
   url: string;
@@ -12,7 +13,7 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
-export async function roundRobinProxy(targets: string[]): Promise<Proxy> {
+export async function roundRobinProxy(targets: string[], route?: (req: http.IncomingMessage) => number): Promise<Proxy> {
   const hits = targets.map(() => 0);
   let next = 0;
   const forward = (i: number, req: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
@@ -32,8 +33,9 @@ export async function roundRobinProxy(targets: string[]): Promise<Proxy> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
       const body = Buffer.concat(chunks);
+      const first = route ? route(req) : next++;
       for (let tries = 0; tries < targets.length; tries++) {
-        const i = next++ % targets.length;
+        const i = (first + tries) % targets.length;
         try {
           const r = await forward(i, req, body);
           hits[i]++;
