@@ -18,7 +18,8 @@ afterAll(() => store.close());
 const top = (r: StoredResponse, q: string) => r.answers.find((a) => a.questionId === q && a.iteration === '')?.value;
 const isBaseline = (r: StoredResponse) => top(r, 'background') === 'born_norway';
 /** The group a response belongs to, computed here independently of the code under test. */
-const groupOf = (r: StoredResponse, by: 'language' | 'background' | 'channel') => (isBaseline(r) ? BASELINE : by === 'background' ? String(top(r, 'background')) : r[by]);
+const groupOf = (r: StoredResponse, by: 'language' | 'background' | 'situation' | 'channel') =>
+  isBaseline(r) ? BASELINE : by === 'background' || by === 'situation' ? String(top(r, by)) : r[by];
 const completed = () => population.filter((r) => r.status === 'completed');
 const isPublished = (p: Proportion): p is PublishedProportion => !('suppressed' in p);
 
@@ -36,7 +37,7 @@ function proportions(result: unknown): unknown[] {
   return out;
 }
 
-describe.each(['language', 'background', 'channel'] as const)('analyze --by %s', (by) => {
+describe.each(['language', 'background', 'situation', 'channel'] as const)('analyze --by %s', (by) => {
   let result: AnalysisResult;
   beforeAll(async () => {
     result = await analyze(store, survey, { by, k: K });
@@ -199,6 +200,20 @@ describe('comprehension per language', () => {
     const pl = result.comprehension.find((c) => c.language === 'pl')!;
     expect(pl.switched).toMatchObject({ n: population.filter((r) => r.language === 'pl').length });
     if (se && isPublished(se.fallbackResponses)) expect(se.fallbackResponses.x).toBeGreaterThan(0);
+    // Every published share, against the raw responses.
+    let checked = 0;
+    for (const c of result.comprehension) {
+      const mine = population.filter((r) => r.language === c.language);
+      if (isPublished(c.switched)) {
+        expect([c.language, c.switched.x, c.switched.n]).toEqual([c.language, mine.filter((r) => r.languageSwitches > 0).length, mine.length]);
+        checked++;
+      }
+      if (isPublished(c.fallbackResponses)) {
+        expect([c.language, c.fallbackResponses.x, c.fallbackResponses.n]).toEqual([c.language, mine.filter((r) => r.answers.some((a) => a.fallback)).length, mine.length]);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(5);
   });
 });
 

@@ -355,6 +355,18 @@ describe('disclosure control on a generated population of 1,200 responses', () =
     const { rows } = await exported(25);
     const masked = rows.filter((r) => r.cells.years_in_norway === SUPPRESSED);
     expect(masked.length).toBeGreaterThan(0);
+    // On every quasi-identifier: an answer is never exported empty; "not asked" is empty, or *
+    // where disclosure control hid the cell (an empty cell among hidden ones would say who it is).
+    const wrong: string[] = [];
+    for (const r of rows) {
+      for (const q of quasi) {
+        const answered = originalQi(r.original, q) !== '';
+        const cell = r.cells[q];
+        const empty = cell === '' || cell === null || cell === undefined;
+        if (answered ? empty : !empty && cell !== SUPPRESSED) wrong.push(`${q}: stored "${originalQi(r.original, q)}", exported ${JSON.stringify(cell)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 });
 
