@@ -1,6 +1,8 @@
 import { SurveyStore } from '../../src/store/store';
 import { SqliteStore } from '../../src/store/sqliteStore';
 import path from 'node:path';
+import Database from 'better-sqlite3';
+import { startBotProcess } from '../helpers/process';
 import { tempDir, TEST_SECRET, texts } from '../helpers/harness';
 import { HttpRespondent, startTestServer } from '../helpers/http';
 import { postSms, SMS_ENV, SmsPhone } from '../helpers/sms';
@@ -84,3 +86,39 @@ test('a graceful shutdown waits for the SMS reply that missed its webhook deadli
   expect(sent).toHaveLength(1);
   expect(sent[0].join('\n')).toContain(texts.t(texts.defaultLocale, 'bot:language.menu'));
 });
+
+test('SIGTERM: the process stops taking connections, finishes the turn in flight with its answer, and exits 0', async () => {
+  const dataDir = tempDir();
+  const bot = await startBotProcess({ DATA_DIR: dataDir, SURVEY_SECRET: TEST_SECRET, SQLITE_BUSY_TIMEOUT_MS: '20000' });
+  const r = new HttpRespondent(bot.url);
+  await r.say('hei');
+  // The turn's write waits on a lock this test holds, so the turn is in flight at SIGTERM.
+  const blocker = new Database(path.join(dataDir, 'survey.db'));
+  try {
+    blocker.exec('BEGIN IMMEDIATE');
+    const inFlight = r.text(texts.meta('nb').endonym);
+    await new Promise((res) => setTimeout(res, 500));
+    const exited = new Promise<number | null>((res) => bot.child.once('exit', (code) => res(code)));
+    bot.child.kill('SIGTERM');
+    await new Promise((res) => setTimeout(res, 300));
+    // No new connection is accepted meanwhile.
+    expect(await fetch(`${bot.url}/healthz`).then(() => 'answered', () => 'refused')).toBe('refused');
+    expect(bot.child.exitCode).toBeNull();
+    blocker.exec('ROLLBACK');
+    expect(await inFlight).toContain(texts.s('nb', 'consent.ask'));
+    expect(await exited).toBe(0);
+  } finally {
+    blocker.close();
+    await bot.kill();
+  }
+  // The turn was written: a new process continues at consent.
+  const again = await startBotProcess({ DATA_DIR: dataDir, SURVEY_SECRET: TEST_SECRET });
+  try {
+    const next = new HttpRespondent(again.url, r.userId);
+    // An id of its own: the same conversation's "m1" was handled before, and would be answered from its delivery record.
+    const replies = await next.say('?', { id: 'after-restart' });
+    expect(replies.map((a) => a.text).join('\n')).toContain(texts.s('nb', 'consent.ask'));
+  } finally {
+    await again.stop();
+  }
+}, 60000);
