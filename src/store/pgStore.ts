@@ -210,7 +210,7 @@ export class PgStore implements SurveyStore {
 
 /** Advisory lock keys: any fixed 64-bit numbers, the same in every process of a deployment. */
 const MIGRATION_LOCK = 7_317_004_201;
-const PURGE_LOCK = 7_317_004_202;
+export const PURGE_LOCK = 7_317_004_202;
 
 // Under load a turn may wait for a pooled connection; the defaults (2 s to start, 5 s to finish)
 // would fail turns that are merely queued.

@@ -1,5 +1,6 @@
+import pg from 'pg';
 import path from 'node:path';
-import { PgStore } from '../../src/store/pgStore';
+import { PgStore, PURGE_LOCK } from '../../src/store/pgStore';
 import { SqliteStore } from '../../src/store/sqliteStore';
 import { DuplicateDeliveryError, EtagConflictError, NewResponse, ResponseFilter, StoredResponse, SurveyStore } from '../../src/store/store';
 import { readMigrations } from '../../src/store/migrator';
@@ -261,6 +262,30 @@ describe.each(backends)('the $name store', (backend) => {
     expect((await store.readState('h'))?.data).toEqual({ text: kept });
     expect((await store.getResponse('rh'))?.answers.map((a) => a.value)).toEqual([kept]);
     expect(await store.readOutbox('h', 0, 10)).toEqual([{ seq: 1, activity: { text: kept } }]);
+  });
+
+  it('purges each expired row once when several processes purge at once; on PostgreSQL one purges and the others skip', async () => {
+    for (let i = 0; i < 20; i++) await store.commitTurn({ state: { key: `exp-${i}`, data: {}, etag: null, expiresAt: hour(1) }, responses: [], delivery: { key: `exp-${i}`, reply: 'x', expiresAt: hour(1) } });
+    const others = [await ctx.another(), await ctx.another()];
+    const reports = await Promise.all([store, ...others].map((s) => s.purgeExpired(hour(5))));
+    const done = reports.filter((r) => r !== undefined);
+    expect(done.reduce((n, r) => n + r!.states, 0)).toBe(20);
+    expect(done.reduce((n, r) => n + r!.channelData, 0)).toBe(20);
+    if (backend.name !== 'postgres') return;
+    // While another process holds the purge, this one skips, and purges once it is free.
+    await store.commitTurn({ state: { key: 'late', data: {}, etag: null, expiresAt: hour(1) }, responses: [] });
+    const holder = new pg.Client({ connectionString: ctx.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock($1::bigint)', [PURGE_LOCK]);
+      expect(await store.purgeExpired(hour(5))).toBeUndefined();
+      expect(await store.readState('late')).toBeDefined();
+      await holder.query('ROLLBACK');
+    } finally {
+      await holder.end();
+    }
+    expect(await store.purgeExpired(hour(5))).toEqual({ states: 1, channelData: 0 });
   });
 
   it('purges what has expired and nothing else', async () => {
