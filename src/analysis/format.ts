@@ -69,15 +69,28 @@ export function formatAnalysis(result: AnalysisResult, locales: Locales, lng: st
   out.push(t('comprehension'));
   out.push(
     ...table([
-      ['', t('started'), t('switched'), t('fallback'), t('confused'), t('completed')],
+      ['', t('started'), t('switched'), t('fallback'), t('fallback_questions'), t('confused'), t('completed')],
       ...result.comprehension.map((c) => {
         const worst = c.notUnderstood.filter((q) => !('suppressed' in q.rate)).sort((a, b) => (b.rate as { p: number }).p - (a.rate as { p: number }).p)[0];
         const done = c.funnel[c.funnel.length - 1]?.reached;
-        return [c.language, num(c.started), prop(c.switched), prop(c.fallbackResponses), worst ? `${worst.question} ${prop(worst.rate)}` : dot, done ? pct(done.p) : dot];
+        return [c.language, num(c.started), prop(c.switched), prop(c.fallbackResponses), prop(c.fallbackQuestions), worst ? `${worst.question} ${prop(worst.rate)}` : dot, done ? pct(done.p) : dot];
       }),
     ]),
     '',
   );
+  // Per question and per funnel step, one column per language: shares only (the intervals are in --json).
+  const languages = result.comprehension.map((c) => c.language);
+  const share = (p: Proportion | null | undefined) => (!p || 'suppressed' in p ? dot : pct(p.p));
+  const questions = [...new Set(result.comprehension.flatMap((c) => c.notUnderstood.map((q) => q.question)))];
+  if (questions.length) {
+    out.push(t('confused_by_question'));
+    out.push(...table([['', ...languages], ...questions.map((q) => [q, ...result.comprehension.map((c) => share(c.notUnderstood.find((x) => x.question === q)?.rate))])]), '');
+  }
+  const steps = result.comprehension[0]?.funnel.map((f) => f.step) ?? [];
+  if (steps.length) {
+    out.push(t('funnel'));
+    out.push(...table([['', ...languages], ...steps.map((step) => [step, ...result.comprehension.map((c) => share(c.funnel.find((f) => f.step === step)?.reached))])]), '');
+  }
   const s = result.suppression;
   out.push(t('suppression', { k: s.k, hidden: s.primary + s.secondary, cells: s.cells, primary: s.primary, secondary: s.secondary }));
   return `${out.join('\n')}\n`;
