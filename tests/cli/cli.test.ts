@@ -140,8 +140,14 @@ describe('with a database of generated responses', () => {
     expect(en.out).toMatch(/Help received, by background/);
     expect(en.out).toMatch(/\d+% \(\d+%–\d+%\)/);
     expect(en.out).toMatch(/Suppression \(k = 5\): \d+ of \d+ numbers hidden/);
+    expect(en.out).toMatch(/Test of independence over \d+ groups with a published share: (chi-square|Fisher)/);
+    // Comprehension: a row per question and per funnel point, a column per language.
+    expect(en.out).toMatch(/“I don't understand” per question[^\n]*\n[^\n]*\bnb\b[^\n]*\nneeded_help\s+(\d+%|·)/);
+    expect(en.out).toMatch(/Drop-off: [^\n]*\n[^\n]*\bnb\b[^\n]*\nneeded_help\s+100%/);
+    expect(en.out).toMatch(/\ncompleted\s+(\d+%|·)/);
     const nb = cli(['analyze', '--by', 'background', '--lang', 'nb'], { DATA_DIR: dataDir });
     expect(nb.out).toMatch(/Hjelp mottatt, etter background/);
+    expect(nb.out).toMatch(/Frafall: andel av påbegynte svar/);
   });
 
   test('analyze --json gives the published proportions as x, n, p and ci95', () => {
