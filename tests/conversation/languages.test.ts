@@ -266,7 +266,7 @@ describe('comprehension', () => {
 });
 
 /**
- * Golden transcripts: whole surveys in five languages, one of them right-to-left, compared with
+ * Golden transcripts: whole surveys in twelve languages, six of them right-to-left, compared with
  * files under tests/golden/. They catch a broken or truncated translation that key checks cannot.
  * After an intended wording change, regenerate with UPDATE_GOLDEN=1 and read the diff.
  */
@@ -277,6 +277,15 @@ describe('golden transcripts', () => {
     ti: ['እወ', '4', '1, 2', '1', '1', '3', 'እወ', '1', '3', '4', '1', '3', 'አይ', '2', '5', '3', '-', 'ተርጓሚ'],
     pl: ['tak', '4', '1, 2', '1', '1', '4', 'tak', '1', '3', '3', '1', '3', 'nie', '2', '10', '2', 'Bergen', 'Tłumacz w NAV'],
     uk: ['так', '4', '1, 2', '1', '1', '4', 'ні', '1', '4', '5', '1', '2', 'так', '2', '1', '1', 'Oslo', 'Перекладач'],
+    // Typed as on other keyboards and in native digits: Urdu with Arabic ي and ه, Persian and
+    // Sorani digits, Sorani with ه + ZWNJ, Thai digits.
+    ur: ['جي هاں', '۴', '۱، ۲', '1', '1', '4', 'نهیں', '1', '2', '3', '1', '2', 'جی ہاں', '2', '3', '2', 'Oslo', 'NAV میں ترجمان'],
+    fa: ['بله', '۴', '۱، ۲', '۱', '1', '4', 'نه', '1', '3', '4', '1', '3', 'بله', '2', '۵', '2', 'Oslo', 'مترجم'],
+    prs: ['بلی', '4', '1, 2', '1', '1', '4', 'نخیر', '1', '2', '3', '1', '2', 'بلی', '2', '3', '2', 'Bergen', 'ترجمان'],
+    ps: ['هو', '4', '1, 2', '1', '1', '4', 'نه', '1', '2', '3', '1', '2', 'هو', '2', '3', '2', 'Oslo', 'ژباړونکی'],
+    ckb: ['به\u200cڵێ', '٤', '١، ٢', '1', '1', '4', 'نه\u200cخێر', '1', '2', '3', '1', '2', 'بەڵێ', '2', '3', '2', 'Oslo', 'وەرگێڕ'],
+    th: ['ใช่', '๔', '๑, ๒', '1', '1', '4', 'ไม่', '1', '2', '3', '1', '2', 'ใช่', '2', '3', '2', 'Bergen', 'ล่าม'],
+    se: ['juo', '4', '1, 2', '1', '1', '4', 'ii', '1', '2', '3', '1', '2', 'juo', '2', '3', '2', 'Tromsø', 'Dulka'],
   };
 
   async function transcript(lng: string, inputs: string[]): Promise<string> {
