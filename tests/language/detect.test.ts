@@ -20,6 +20,9 @@ describe('detectLanguage', () => {
       ['does not guess for emoji only', '👍🙏😊', UND],
       ['does not guess for an empty message', '   ', UND],
       ['does not guess for a phone number', '47 91 23 45', UND],
+      // Formal Persian, the ZWNJ of می‌ as typed: the sentence a respondent writes instead of an answer.
+      ['names formal Persian', 'سلام، می\u200cخواهم جواب بدهم', 'fa'],
+      ['names formal Persian in the plural', 'سلام، ما می\u200cخواهیم جواب بدهیم', 'fa'],
     ])('%s', (_name, text, tag) => {
       expect(tagOf(text)).toBe(tag);
     });
