@@ -98,6 +98,18 @@ export function createFold(rules: FoldRules): CompiledFold {
 }
 
 /**
+ * The fold of redaction's word lists (introductions, sign-offs, words that end a name), which run
+ * over free text in whatever language and keyboard it was typed: the Arabic-script letters that
+ * writers of Arabic, Persian, Urdu, Sorani and Pashto type for each other are one letter each
+ * (yeh, kaf, heh), since no one language's distinction can be relied on there. Redaction folds
+ * Latin diacritics itself, only for words typed without any (src/privacy/redaction/words.ts).
+ */
+export const REDACTION_FOLD_RULES: FoldRules = {
+  diacritics: false,
+  letters: { 'ی': 'ي', 'ى': 'ي', 'ک': 'ك', 'ہ': 'ه', 'ە': 'ه', 'ة': 'ه', 'ۀ': 'ه' },
+};
+
+/**
  * The fold of the first-message language detector, which does not yet know the language: Latin
  * diacritics (a Polish phone on a Norwegian keyboard writes "dzien dobry"), hamza seats on alef
  * (they vary between keyboards and writers) and Russian ё as е. Arabic yeh and kaf (ي ك) and

@@ -4,24 +4,20 @@
  * language's keyboard (Arabic ي ك ه for Persian/Urdu ی ک ہ and back), and any apostrophe.
  */
 
-// Letters that writers of Arabic-script languages use for each other (Unicode's Arabic block
-// has separate code points for what readers see as one letter): one class each.
-const ARABIC_VARIANTS = ['يیى', 'كک', 'هہەةۀ'];
-const APOSTROPHES = "'’ʼ`´";
-const MARK = /\p{M}/gu;
+import { createLetterFold, REDACTION_FOLD_RULES } from '../../text/normalize';
 
-// Arabic-script vowel signs and hamza carriers are written or left out at will; always dropped.
-const ARABIC_MARKS = /[\u064B-\u065F\u0670]/g;
-// Tatweel (kashida) stretches Arabic letters; joiners and ZWNJ are gone from folded text too.
-const INVISIBLE = /[\u0640\u200B-\u200F]/g;
-const VARIANTS: [RegExp, string][] = ARABIC_VARIANTS.map((group) => [new RegExp(`[${group}]`, 'gu'), group[0]]);
-const ANY_APOSTROPHE = new RegExp(`[${APOSTROPHES}]`, 'gu');
+// The letters the fold makes one, as classes for the phrase patterns below: each fold target with
+// every letter folded to it ("يیى", "كک", "هہەةۀ").
+const ARABIC_VARIANTS = Object.values(
+  Object.entries(REDACTION_FOLD_RULES.letters ?? {}).reduce<Record<string, string>>((groups, [typed, meant]) => ({ ...groups, [meant]: (groups[meant] ?? meant) + typed }), {}),
+);
+const APOSTROPHES = "'’ʼ`´";
+
+const exactFold = createLetterFold({ ...REDACTION_FOLD_RULES, diacritics: false });
+const plainFold = createLetterFold({ ...REDACTION_FOLD_RULES, diacritics: true });
 
 function normalise(word: string, stripAllMarks: boolean): string {
-  let out = word.normalize('NFD').replace(INVISIBLE, '').replace(ARABIC_MARKS, '');
-  out = (stripAllMarks ? out.replace(MARK, '') : out.normalize('NFC')).toLowerCase();
-  for (const [re, one] of VARIANTS) out = out.replace(re, one);
-  return out.replace(ANY_APOSTROPHE, "'");
+  return (stripAllMarks ? plainFold : exactFold)(word);
 }
 
 /** The form of a word used for lookups: lower case, one yeh, kaf, heh and apostrophe, diacritics kept. */
