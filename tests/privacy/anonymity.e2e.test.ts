@@ -7,6 +7,7 @@ import { askedStep, texts } from '../helpers/harness';
 import { HttpRespondent, startTestServer, TestServer } from '../helpers/http';
 import { NB_PLAN } from '../helpers/plans';
 import { SMS_ENV, SmsPhone } from '../helpers/sms';
+import { DirectLineRespondent } from '../channels/directLineClient';
 
 /**
  * The promise to respondents, end to end: after the conversations end and the state TTL has
@@ -28,8 +29,9 @@ test('no identifier survives in any table once conversations end and the TTL pas
   const personal = {
     nb: `${freeText}. Jeg heter Zebra Kvistad, bor i Zebraveien 17B, 0155 Oslo, ring +48 601 234 567 eller 0790 123 456`,
     so: 'Magacaygu waa Hodan Warsame, waxaan deggenahay Bjerkeveien 12, 1470 Lørenskog, lambarkaygu waa 061 234 5678',
+    pl: 'Nazywam się Jolanta Wiśniewska, mieszkam Granittveien 44, 5045 Bergen, dzwoń 512 345 678',
   };
-  const typed = ['Kvistad', 'Zebraveien', '17B', '601 234 567', '601234567', '0790 123 456', '0790123456', 'Hodan', 'Warsame', 'Bjerkeveien', 'Lørenskog', '061 234 5678', '0612345678'];
+  const typed = ['Kvistad', 'Zebraveien', '17B', '601 234 567', '601234567', '0790 123 456', '0790123456', 'Hodan', 'Warsame', 'Bjerkeveien', 'Lørenskog', '061 234 5678', '0612345678', 'Jolanta', 'Wiśniewska', 'Granittveien', '512 345 678', '512345678'];
 
   // A completed survey on the Bot Framework channel.
   const web = new HttpRespondent(server.url, 'user-Q8Kd2mVxP1', 'emulator');
@@ -46,6 +48,30 @@ test('no identifier survives in any table once conversations end and the TTL pas
   }
   expect(asked).toContain('what_helped');
 
+  // A completed survey through Direct Line (the web page), as the official client speaks it.
+  const dl = await DirectLineRespondent.start(server.url, { locale: 'pl' });
+  try {
+    secrets.push(dl.conversationId, dl.token);
+    await dl.greeting();
+    // Option 1 wherever there are options; the free text last, whatever the path.
+    const plPlan: Record<string, string> = { years_in_norway: '7', municipality: 'Bergen', what_helped: personal.pl };
+    await dl.text(texts.t('pl', 'bot:language.confirm_yes'));
+    const plAsked: string[] = [];
+    for (let step = askedStep('pl', await dl.text(texts.optionLabel('pl', 'yes'))); step; ) {
+      if (plAsked.filter((s) => s === step).length > 1) throw new Error(`${step} asked again: its answer was not understood`);
+      plAsked.push(step);
+      step = askedStep('pl', await dl.text(plPlan[step] ?? '1'));
+    }
+    expect(plAsked).toContain('what_helped');
+    for (const a of dl.seen) {
+      const id = (a.channelData as { clientActivityID?: string } | undefined)?.clientActivityID;
+      if (id) secrets.push(id);
+      if (a.from?.id && a.from.id !== 'bot') secrets.push(a.from.id);
+    }
+  } finally {
+    dl.end();
+  }
+
   // A completed survey and an abandoned one by SMS.
   const phone = new SmsPhone(server, '+4791234567');
   const quitter = new SmsPhone(server, '+4798765432');
@@ -58,7 +84,7 @@ test('no identifier survives in any table once conversations end and the TTL pas
   await quitter.send('no');
 
   const responses = await server.bot.store.listResponses();
-  expect(responses.map((r) => r.status).sort()).toEqual(['completed', 'completed', 'in_progress']);
+  expect(responses.map((r) => r.status).sort()).toEqual(['completed', 'completed', 'completed', 'in_progress']);
 
   // Message ids: every MessageSid these tests send starts with this prefix (tests/helpers/sms.ts).
   const sidProbe = phone.params('x').MessageSid.slice(0, 10);
@@ -74,9 +100,10 @@ test('no identifier survives in any table once conversations end and the TTL pas
   // Free text was stored, redacted, but never in a log.
   expect(cells.some((c) => c.includes('Zebra-7731') && c.includes('Jeg heter <NAME>, bor i <ADDRESS>, ring <PHONE> eller <PHONE>'))).toBe(true);
   expect(cells.some((c) => c.includes('Magacaygu waa <NAME>, waxaan deggenahay <ADDRESS>, lambarkaygu waa <PHONE>'))).toBe(true);
+  expect(cells.some((c) => c.includes('Nazywam się <NAME>, mieszkam <ADDRESS>, dzwoń <PHONE>'))).toBe(true);
 
   const log = server.logLines.join('\n');
-  for (const s of [...secrets, ...typed, 'Zebra-7731', 'Kontoret ringte', 'Nabad', 'Magacaygu']) expect(log).not.toContain(s);
+  for (const s of [...secrets, ...typed, 'Zebra-7731', 'Kontoret ringte', 'Nabad', 'Magacaygu', 'Nazywam']) expect(log).not.toContain(s);
 });
 
 test('answer tables hold a coarse period and no exact time', async () => {
