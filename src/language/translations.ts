@@ -365,9 +365,9 @@ export function importTranslations(locales: Locales, survey: SurveyDefinition, f
     if (asCell(value) !== unit.text) changes.set(u.id, value);
     else if (u.confirmed) confirmed.push(u.id);
   }
-  if (problems.length) return result(false);
-
-  // Check the merged texts exactly as the bot will load them.
+  // Check the merged texts exactly as the bot will load them, also when strings already have
+  // problems: a reviewer should get every problem of the file in one answer, not one kind per try.
+  // Nothing is written while there is any.
   const staged = fs.mkdtempSync(path.join(os.tmpdir(), 'survey-bot-review-'));
   try {
     fs.cpSync(locales.dir, staged, { recursive: true });

@@ -151,6 +151,24 @@ describe('import', () => {
     expect(fs.existsSync(path.join(dir, 'so', 'provenance.json'))).toBe(false);
   });
 
+  test('names every problem of a file in one answer, of every kind, and writes nothing', () => {
+    const dir = lab();
+    const changes = {
+      'bot:greetings': 'Salaan',
+      'housing-help:consent.purpose': 'Sahankan waxaa sameeya {{organization}}.',
+      'bot:greeting': 'Salaan '.repeat(60),
+      'housing-help:questions.interpreter.text': 'Markii aad turjumaan u baahnayd, ma lagu siiyay?',
+      'housing-help:options.no.synonyms': 'mayo | haa',
+    };
+    const file = returned('so', {});
+    for (const [id, text] of Object.entries(changes)) file.units.push({ id, en: reviewUnits(locales, survey, 'so').find((u) => u.id === id)?.en ?? '', text, confirmed: false });
+    const result = importTranslations(loadLocales(dir), survey, file, { reviewer: 'Reviewers', date: today });
+    expect(result.written).toBe(false);
+    const all = result.problems.map((p) => `${p.id}: ${p.message}`).join('\n');
+    for (const message of ['no such string', 'variables must be', 'SMS budget', 'offered', 'answers']) expect(all).toContain(message);
+    expect(fs.existsSync(path.join(dir, 'so', 'provenance.json'))).toBe(false);
+  });
+
   test('refuses a file exported before the English source changed', () => {
     const file = returned('so', {}, ['bot:greeting']);
     file.units[0].en = 'Hello! An older greeting.';
