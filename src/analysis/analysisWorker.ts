@@ -1,10 +1,14 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { createStore } from '../store/createStore';
 import { ResponseFilter } from '../store/store';
 import { SurveyDefinition } from '../survey/definition';
 import { Accumulator, AnalysisRequest } from './analyze';
 
-/** One worker of src/analysis/parallel.ts: counts one range of response ids and posts the counts. */
+/**
+ * One worker of src/analysis/parallel.ts: counts one range of response ids per job and posts the
+ * counts. It stays for the next job, so that its code is compiled and warm when an analyst asks
+ * the next table.
+ */
 interface Job {
   databaseUrl: string;
   survey: SurveyDefinition;
@@ -23,4 +27,6 @@ async function run(job: Job): Promise<void> {
   }
 }
 
-run(workerData as Job).catch((err: Error) => parentPort!.postMessage({ ok: false, name: err.name, message: err.message }));
+parentPort!.on('message', (job: Job) => {
+  run(job).catch((err: Error) => parentPort!.postMessage({ ok: false, name: err.name, message: err.message }));
+});

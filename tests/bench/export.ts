@@ -96,15 +96,17 @@ async function main(): Promise<void> {
   loadLocales();
   // The compiled module: worker threads run compiled JavaScript, not these TypeScript sources.
   const { analyzeInParallel } = require(path.join(projectRoot, 'dist', 'src', 'analysis', 'parallel.js')) as { analyzeInParallel: typeof AnalyzeInParallel };
+  // The first analysis starts its worker threads; the dashboard's next ones find them warm.
   const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i <= RUNS; i++) {
     t = Date.now();
     await analyzeInParallel({ store, databaseUrl: `file:${file}` }, survey, { by: 'language', k: 5 }, 2);
     times.push((Date.now() - t) / 1000);
   }
+  const first = times.shift()!;
   const cold = await measure(process.execPath, [cli, 'analyze', '--by', 'language', '--json'], path.join(dir, 'analysis.json'), env);
   process.stdout.write(`\nfull analysis (--by language, every area, barriers, comprehension)\n`);
-  process.stdout.write(`  in a running process (2 worker threads)  ${median(times).toFixed(2)} s (goal ≤ 1 s)\n`);
+  process.stdout.write(`  in a running process (2 worker threads)  ${median(times).toFixed(2)} s, median of ${RUNS} with the threads warm (goal ≤ 1 s); the first, starting them, ${first.toFixed(2)} s\n`);
   process.stdout.write(`  survey-bot analyze (CLI)   ${cold.seconds.toFixed(2)} s including Node start-up, peak ${cold.peakMb.toFixed(0)} MB\n`);
   await store.close();
   fs.rmSync(dir, { recursive: true, force: true });
