@@ -346,6 +346,18 @@ describe('disclosure control on a generated population of 1,200 responses', () =
     expect(found.some((l) => l.startsWith('languages_shown determines language'))).toBe(true);
   });
 
+  it('writes to CSV exactly the rows disclosure control published, generalised and masked cells included (parsed back)', async () => {
+    const { rows, names } = await exported(25);
+    const out = sink();
+    await runExport(deps(store), { format: 'csv', filter: { status: 'completed' }, k: 25 }, out.stream);
+    const parsed = parse(out.text(), { columns: true }) as Record<string, string>[];
+    const text = (c: unknown) => (c === null || c === undefined ? '' : String(guardFormula(c as Cell)));
+    expect(sorted(parsed)).toEqual(sorted(rows.map((r) => Object.fromEntries(names.map((n) => [n, text(r.cells[n])])))));
+    // Not vacuous: the file holds generalised languages and masked years.
+    expect([...new Set(parsed.map((r) => r.language))].filter((l) => !locales.byTag.has(l))).not.toEqual([]);
+    expect(parsed.some((r) => r.years_in_norway === SUPPRESSED)).toBe(true);
+  });
+
   it('reports what was generalised and how many rows were withheld', async () => {
     const { plan } = await exported(5);
     expect(plan.report.attributes.map((a) => a.attribute)).toEqual(quasi);
