@@ -26,3 +26,9 @@ test('privacy code imports nothing from botbuilder or the store', () => {
   const offenders = sources(path.join(projectRoot, 'src', 'privacy')).filter((f) => /from ['"](botbuilder|\.\.\/store)/.test(fs.readFileSync(f, 'utf8')));
   expect(offenders.map(rel)).toEqual([]);
 });
+
+test('only the survey code itself looks inside repeat blocks: everything else walks the definition through src/survey/walk.ts', () => {
+  const files = [...sources(path.join(projectRoot, 'src')), ...sources(path.join(projectRoot, 'dialogs'))].filter((f) => !f.startsWith(path.join(projectRoot, 'src', 'survey') + path.sep));
+  const offenders = files.filter((f) => /type === ['"]repeat['"]|type !== ['"]repeat['"]/.test(fs.readFileSync(f, 'utf8')));
+  expect(offenders.map(rel)).toEqual([]);
+});

@@ -2,7 +2,7 @@ import { CellStatus, ProtectedCell, ProtectedTable, protectSeries, protectTable 
 import { ResponseFilter, StoredResponse, SurveyStore } from '../store/store';
 import { AnalysisSpec, BarrierMeasure, SurveyDefinition, ValueSource, optionsOf } from '../survey/definition';
 import { Answers, nextStep, stepKey } from '../survey/engine';
-import { blockOptions, findQuestion, topLevelQuestion } from '../survey/walk';
+import { blockOptions, findQuestion, funnelMilestones, itemIndexOf, topLevelQuestion } from '../survey/walk';
 import { IndependenceTest, independenceTest } from './independence';
 import { meanInterval, newcombe, wilson } from './intervals';
 
@@ -240,7 +240,7 @@ export class Accumulator {
     }
     // Milestones: the questions everyone is asked, in order; reaching one means having passed the
     // ones before, so the funnel only falls.
-    this.milestones = [...def.items.filter((i) => i.type !== 'repeat' && !i.when).map((i) => i.id), 'completed'];
+    this.milestones = funnelMilestones(def);
   }
 
   /** Everything counted so far, for {@link merge} in another accumulator. */
@@ -470,7 +470,7 @@ export class Accumulator {
     this.count(started.cells, [started.total]);
     const switched = this.protect(languages, ['yes', 'no'], this.switched);
     const fallback = this.protect(languages, ['yes', 'no'], this.fallbackResponses);
-    const questions = [...this.notUnderstood.keys()].sort((a, b) => order(this.def, a) - order(this.def, b));
+    const questions = [...this.notUnderstood.keys()].sort((a, b) => itemIndexOf(this.def, a) - itemIndexOf(this.def, b));
     const confused = new Map(questions.map((q) => [q, this.protect(languages, ['yes', 'no'], this.notUnderstood.get(q)!)]));
     return languages.map((language, i) => {
       const startedCell = started.cells[i];
@@ -597,13 +597,3 @@ function sortGroups(groups: string[]): string[] {
   return groups.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
-function order(def: SurveyDefinition, questionId: string): number {
-  let i = 0;
-  for (const item of def.items) {
-    if (item.type === 'repeat') {
-      for (const q of item.questions) if (q.id === questionId) return i;
-    } else if (item.id === questionId) return i;
-    i++;
-  }
-  return i;
-}

@@ -6,7 +6,8 @@ import { StaticFile } from '../channels/web/staticFile';
 import { Config } from '../config';
 import { Locales } from '../i18n';
 import { projectRoot } from '../paths';
-import { optionsOf, SurveyDefinition } from '../survey/definition';
+import { SurveyDefinition } from '../survey/definition';
+import { allOptions, funnelMilestones, questionsOf } from '../survey/walk';
 import { ANALYST_LANGUAGES, analystLanguage } from './analystLanguage';
 import type { AnalystService } from './analystService';
 import { escapeHtml, fill, jsonForScript } from '../htmlTemplate';
@@ -81,22 +82,16 @@ export const DASHBOARD_CSP = [
 /** What the page script needs: the survey's structure and every label, in nb and en. */
 export function dashboardConfig(survey: SurveyDefinition, locales: Locales) {
   const spec = survey.analysis;
-  const options = new Set<string>();
-  const questions = new Set<string>();
-  for (const item of survey.items) {
-    for (const q of item.type === 'repeat' ? item.questions : [item]) {
-      questions.add(q.id);
-      for (const o of optionsOf(q)) options.add(o);
-    }
-  }
-  const milestones = [...survey.items.filter((i) => i.type !== 'repeat' && !i.when).map((i) => i.id), 'completed'];
+  const options = allOptions(survey);
+  const questions = questionsOf(survey).map((s) => s.question.id);
+  const milestones = funnelMilestones(survey);
   const label = (lng: string, key: string, fallback: string) => (locales.i18n.exists(key, { lng }) ? (locales.i18n.t(key, { lng, area: '…' }) as string) : fallback);
   const labels = Object.fromEntries(
     ANALYST_LANGUAGES.map((lng) => [
       lng,
       {
-        options: Object.fromEntries([...options].map((o) => [o, label(lng, `${survey.id}:options.${o}.label`, o)])),
-        questions: Object.fromEntries([...questions].map((q) => [q, label(lng, `${survey.id}:questions.${q}.text`, q)])),
+        options: Object.fromEntries(options.map((o) => [o, label(lng, `${survey.id}:options.${o}.label`, o)])),
+        questions: Object.fromEntries(questions.map((q) => [q, label(lng, `${survey.id}:questions.${q}.text`, q)])),
       },
     ]),
   );

@@ -1,5 +1,6 @@
 import { LocaleMeta } from '../i18n';
 import { Question, optionsOf } from '../survey/definition';
+import { questionsOf } from '../survey/walk';
 import { Vocabulary, compileVocabulary } from '../survey/recognize';
 import { foldDigits } from '../text/digits';
 import { CompiledFold, FoldRules, createFold, sanitize } from '../text/normalize';
@@ -72,7 +73,7 @@ export class Words {
       if (!byRules.has(signature)) byRules.set(signature, createFold(rules));
       this.folds.set(l.tag, byRules.get(signature)!);
     }
-    const questions = survey.items.flatMap((i) => (i.type === 'repeat' ? i.questions : [i]));
+    const questions = questionsOf(survey).map((s) => s.question);
     for (const l of locales.list) {
       for (const q of questions) this.vocabulary(l.tag, q);
       for (const p of Object.values(YES_NO_PROMPTS)) this.yesNo(l.tag, p);

@@ -6,6 +6,7 @@ import { Command, Texts } from '../bot/texts';
 import { fitsBudget, SEGMENT_BUDGET } from '../channels/sms/smsText';
 import { Locales, loadLocales } from '../i18n';
 import { optionsOf, SurveyDefinition } from '../survey/definition';
+import { allOptions, questionsOf } from '../survey/walk';
 import { recognize } from '../survey/recognize';
 import { GLOSSARY_FILE, Glossary, glossaryProblems } from './glossary';
 import { ProvenanceOverrides, readProvenance, stringProvenance, textHash, writeProvenance } from './provenance';
@@ -451,7 +452,9 @@ export function checkLocale(texts: Texts, lng: string, onlyIds?: ReadonlySet<str
   for (const p of glossaryProblems(source, locales.glossary.get(lng) ?? {}, text, texts.words.fold(lng))) {
     if (!onlyIds || onlyIds.has(p.key) || onlyIds.has(`${GLOSSARY_NS}:${p.concept}`)) problems.push({ id: p.key, message: `${p.concept}: ${p.message}` });
   }
-  const questions = survey.items.flatMap((i) => (i.type === 'repeat' ? i.questions : [i])).filter((q) => optionsOf(q).length > 0);
+  const questions = questionsOf(survey)
+    .map((s) => s.question)
+    .filter((q) => optionsOf(q).length > 0);
   for (const q of questions) {
     const vocab = texts.words.vocabulary(lng, q);
     for (const [option, words] of Object.entries(vocab.options)) {
@@ -469,7 +472,7 @@ export function checkLocale(texts: Texts, lng: string, onlyIds?: ReadonlySet<str
 export function budgetVariables(texts: Texts, lng: string): Record<string, unknown> {
   const { survey, locales } = texts;
   const longest = (xs: string[]) => xs.reduce((a, b) => (b.length > a.length ? b : a), '');
-  const options = [...new Set(survey.items.flatMap((i) => (i.type === 'repeat' ? i.questions.flatMap(optionsOf) : optionsOf(i))))];
+  const options = allOptions(survey);
   return {
     endonym: longest(locales.list.map((l) => l.endonym)),
     organisation: texts.organisationName(lng),

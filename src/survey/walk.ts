@@ -76,6 +76,20 @@ export function stepColumns(def: SurveyDefinition): StepColumn[] {
   return columns;
 }
 
+/** The position of the item that holds a question (a repeat block's questions share theirs); after every item when none does. */
+export function itemIndexOf(def: SurveyDefinition, questionId: string): number {
+  const i = def.items.findIndex((item) => (item.type === 'repeat' ? item.questions.some((q) => q.id === questionId) : item.id === questionId));
+  return i < 0 ? def.items.length : i;
+}
+
+/**
+ * The points of the drop-off funnel: the top-level questions every respondent is asked (no skip
+ * condition), in order, then "completed".
+ */
+export function funnelMilestones(def: SurveyDefinition): string[] {
+  return [...def.items.filter((i) => i.type !== 'repeat' && !i.when).map((i) => i.id), 'completed'];
+}
+
 /** Every option id the survey uses, once each. */
 export function allOptions(def: SurveyDefinition): string[] {
   return [...new Set(questionsOf(def).flatMap((s) => optionsOf(s.question)))];
