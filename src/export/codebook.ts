@@ -5,6 +5,7 @@ import { Condition, Question, SurveyDefinition, optionsOf } from '../survey/defi
 import { bandOf } from '../survey/engine';
 import { topLevelQuestion } from '../survey/walk';
 import { ExportColumn } from './exportPlan';
+import { levelName } from './levelName';
 
 /**
  * The codebook: what every exported column means, every code it can hold with its label in every
@@ -79,7 +80,7 @@ export function buildCodebook(def: SurveyDefinition, locales: Locales, columns: 
 
   const out: CodebookColumn[] = columns.map((c) => {
     const notes: string[] = [];
-    if (c.qi) notes.push(t('notes.generalised', { levels: [c.qi.column, ...c.qi.steps.map((x) => x.name), '*'].join(' → ') }));
+    if (c.qi) notes.push(t('notes.generalised', { levels: [c.qi.column, ...c.qi.steps.map((x) => levelName(locales, lng, x.name)), '*'].join(' → ') }));
     if (derived.has(c.name as never)) notes.push(t('notes.derived'));
     if (!c.step) return { name: c.name, kind: t(`kinds.${c.kind}`), description: t(`columns.${c.name}`), notes };
     const q = c.step.question;

@@ -7,6 +7,7 @@ import { SurveyDefinition } from '../survey/definition';
 import { buildCodebook, codebookTable, provenanceTable } from './codebook';
 import crypto from 'node:crypto';
 import { Cell, ExportColumn, ExportPlanner, FreeTextItem, freeTextOf, shuffle } from './exportPlan';
+import { levelName } from './levelName';
 import { Spill } from './spill';
 import { CsvSink, ExportSink, JsonSink, Table, XlsxSink } from './writers';
 
@@ -134,10 +135,11 @@ export function labeller(locales: Locales, surveyId: string, lng: string): (code
 /** What disclosure control did, as a table (the XLSX sheet, and the CLI's summary). */
 export function disclosureTable(report: KAnonymityReport, locales: Locales, lng: string): Table {
   const t = (key: string, vars: Record<string, unknown> = {}) => locales.i18n.t(`analyst:disclosure.${key}`, { lng, ...vars }) as string;
+  const level = (name: string) => levelName(locales, lng, name);
   const rows: string[][] = [];
   for (const a of report.attributes) {
-    if (a.steps.length === 0) rows.push([a.attribute, a.level, '', '0', String(a.maskedRecords)]);
-    for (const s of a.steps) rows.push([a.attribute, a.level, `${s.from} → ${s.to}`, String(s.recordsAffected), String(a.maskedRecords)]);
+    if (a.steps.length === 0) rows.push([a.attribute, level(a.level), '', '0', String(a.maskedRecords)]);
+    for (const s of a.steps) rows.push([a.attribute, level(a.level), `${level(s.from)} → ${level(s.to)}`, String(s.recordsAffected), String(a.maskedRecords)]);
   }
   rows.push([disclosureSummary(report, locales, lng), '', '', '', '']);
   return { header: [t('headers.attribute'), t('headers.level'), t('headers.step'), t('headers.records_affected'), t('headers.masked')], rows };
@@ -164,7 +166,7 @@ export function disclosureLines(report: KAnonymityReport, locales: Locales, lng:
     ...report.attributes.map((a) =>
       a.steps.length === 0 && a.maskedRecords === 0
         ? t('kept', { attribute: a.attribute })
-        : t('level', { attribute: a.attribute, level: a.level, affected: a.recordsAffected, masked: a.maskedRecords ? t('masked', { count: a.maskedRecords }) : '' }),
+        : t('level', { attribute: a.attribute, level: levelName(locales, lng, a.level), affected: a.recordsAffected, masked: a.maskedRecords ? t('masked', { count: a.maskedRecords }) : '' }),
     ),
   ];
 }

@@ -7,6 +7,7 @@ import ExcelJS from 'exceljs';
 import { AnalystService } from '../../src/analyst/analystService';
 import { Cell, ExportPlanner } from '../../src/export/exportPlan';
 import { ExportRequest, runExport } from '../../src/export/exportService';
+import { levelName } from '../../src/export/levelName';
 import { guardFormula } from '../../src/export/writers';
 import { codebookTable } from '../../src/export/codebook';
 import { loadLocales } from '../../src/i18n';
@@ -387,6 +388,18 @@ describe('disclosure control on a generated population of 1,200 responses', () =
       }
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('what disclosure control did, in the analyst\'s language', () => {
+  it('names every generalisation step of the definition, and "suppressed", in every analyst language', () => {
+    const names = [...survey.analysis!.quasiIdentifiers.flatMap((q) => q.steps.map((s) => s.name)), 'suppressed'];
+    for (const lng of ['en', 'nb']) {
+      const missing = names.filter((n) => !locales.i18n.exists(`analyst:disclosure.levels.${n}`, { lng }));
+      expect([lng, missing]).toEqual([lng, []]);
+    }
+    expect(levelName(locales, 'nb', 'county')).not.toBe('county');
+    expect(levelName(locales, 'nb', 'municipality')).toBe('municipality');
   });
 });
 

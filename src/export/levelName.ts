@@ -1,0 +1,11 @@
+import { Locales } from '../i18n';
+
+/**
+ * A generalisation level in the analyst's language: the step names of the survey definition
+ * ("county", "wider age band") and "suppressed" have texts in `analyst:disclosure.levels`; a
+ * column's own name (its value as stored) stays as it is.
+ */
+export function levelName(locales: Locales, lng: string, level: string): string {
+  const key = `analyst:disclosure.levels.${level}`;
+  return locales.i18n.exists(key, { lng }) ? (locales.i18n.t(key, { lng }) as string) : level;
+}
