@@ -1,12 +1,11 @@
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { SurveyStore } from '../../src/store/store';
 import { SqliteStore } from '../../src/store/sqliteStore';
 import { keyedHash } from '../../src/identity';
 import { askedStep, tempDir, TEST_SECRET, texts } from '../helpers/harness';
-import { everyStoredValue, rowCounts } from '../helpers/db';
+import { everyStoredValue, holdWriteLock, rowCounts, withStore } from '../helpers/db';
 import { startTestServer, TestServer } from '../helpers/http';
 import { startBotProcess } from '../helpers/process';
+import { slowStore } from '../helpers/slowStore';
 import { nextSid, postSms, SMS_ENV, SmsPhone } from '../helpers/sms';
 
 let server: TestServer;
@@ -174,17 +173,7 @@ describe('a slow database', () => {
     const dataDir = tempDir();
     const real = new SqliteStore(`file:${path.join(dataDir, 'survey.db')}`);
     // Every write takes 3 s, as on an overloaded disk or a distant database.
-    const slow = new Proxy(real, {
-      get(target, prop, receiver) {
-        const v = Reflect.get(target, prop, receiver);
-        if (typeof v !== 'function') return v;
-        const writes = ['commitTurn', 'applyResponses'];
-        return async (...args: unknown[]) => {
-          if (writes.includes(String(prop))) await new Promise((r) => setTimeout(r, 3000));
-          return v.apply(target, args);
-        };
-      },
-    }) as SurveyStore;
+    const slow = slowStore(real, ['commitTurn', 'applyResponses'], 3000);
     const sent: { to: string; texts: string[] }[] = [];
     const slowServer = await startTestServer({ ...SMS_ENV, DATA_DIR: dataDir }, { store: slow, twilio: { lateSender: (to) => async (texts) => void sent.push({ to, texts }) } });
     try {
@@ -214,10 +203,9 @@ test('a message whose process was killed before its write is handled afresh when
   const first = await startBotProcess(env);
   const params = new SmsPhone(server).params('👋');
   const key = keyedHash(TEST_SECRET, 'sms-message', params.MessageSid);
-  const blocker = new Database(path.join(dataDir, 'survey.db'));
+  const lock = holdWriteLock(path.join(dataDir, 'survey.db'));
   let second: Awaited<ReturnType<typeof startBotProcess>> | undefined;
   try {
-    blocker.exec('BEGIN IMMEDIATE');
     const dying = postSms({ url: first.url } as TestServer, params).then(
       () => 'answered',
       () => 'connection lost',
@@ -225,7 +213,7 @@ test('a message whose process was killed before its write is handled afresh when
     await new Promise((r) => setTimeout(r, 1500));
     await first.kill();
     expect(await dying).toBe('connection lost');
-    blocker.exec('ROLLBACK');
+    lock.release();
     expect(rowCounts(dataDir, ['Delivery'])).toEqual({ Delivery: 0 });
 
     second = await startBotProcess(env);
@@ -235,14 +223,9 @@ test('a message whose process was killed before its write is handled afresh when
     const again = await postSms({ url: second.url } as TestServer, params);
     expect(again.messages).toEqual(r.messages);
     expect(rowCounts(dataDir, ['Delivery'])).toEqual({ Delivery: 1 });
-    const store = new SqliteStore(`file:${path.join(dataDir, 'survey.db')}`);
-    try {
-      expect(JSON.parse((await store.readDelivery(key))!)).toEqual(r.messages);
-    } finally {
-      await store.close();
-    }
+    expect(JSON.parse((await withStore(dataDir, (store) => store.readDelivery(key)))!)).toEqual(r.messages);
   } finally {
-    blocker.close();
+    lock.release();
     await first.kill();
     await second?.stop();
   }

@@ -1,5 +1,4 @@
-import path from 'node:path';
-import { SqliteStore } from '../../src/store/sqliteStore';
+import { withStore } from '../helpers/db';
 import { StoredResponse } from '../../src/store/store';
 import { tempDir, TEST_SECRET, texts } from '../helpers/harness';
 import { FaultBot, spawnBot } from './botProcess';
@@ -76,13 +75,7 @@ test(`${RESPONDENTS} respondents complete the survey at once over Direct Line, a
   const wallMs = Date.now() - started;
   const outcomes = [...crowd, alone];
 
-  const store = new SqliteStore(`file:${path.join(dataDir, 'survey.db')}`);
-  let responses: StoredResponse[];
-  try {
-    responses = await store.listResponses();
-  } finally {
-    await store.close();
-  }
+  const responses = await withStore(dataDir, (store) => store.listResponses());
   const byTag = new Map<string, StoredResponse[]>();
   for (const r of responses) {
     const tag = r.answers.find((a) => a.questionId === 'what_helped')?.value;

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { keyedHash } from '../../src/identity';
 import { createStore } from '../../src/store/createStore';
 import { StoredResponse } from '../../src/store/store';
+import { holdWriteLock } from '../helpers/db';
 import { askedStep, tempDir, TEST_SECRET, texts } from '../helpers/harness';
 import { startTestServer, TestServer } from '../helpers/http';
 import { freshDatabase, POSTGRES_SKIP_MESSAGE, postgresReachable } from '../helpers/postgres';
@@ -201,7 +202,7 @@ describe('SQLite', () => {
     const dataDir = tempDir('faults-locked-');
     const file = path.join(dataDir, 'survey.db');
     const bot = await spawnBot({ ...BASE_ENV, DATA_DIR: dataDir });
-    let locker: Database.Database | undefined;
+    let lock: { release(): void } | undefined;
     try {
       await survives(
         bot,
@@ -210,19 +211,17 @@ describe('SQLite', () => {
           readable: true,
           async fail() {
             // Another process's write transaction, held for longer than the bot waits.
-            locker = new Database(file);
-            locker.exec('BEGIN IMMEDIATE');
+            lock = holdWriteLock(file);
           },
           async mend() {
-            locker!.exec('ROLLBACK');
-            locker!.close();
+            lock!.release();
           },
           ...sqliteReader(file),
         },
         ['ar', 'pl', 'uk'],
       );
     } finally {
-      if (locker?.open) locker.close();
+      lock?.release();
       await bot.stop();
     }
   }, 120000);
@@ -325,10 +324,10 @@ describe('SQLite locked for longer than the default busy timeout (5 s), against 
     const dataDir = tempDir('faults-lockwait-');
     const bot = await spawnBot({ SURVEY_SECRET: TEST_SECRET, ...SMS_ENV, DATA_DIR: dataDir });
     const server = { url: bot.url } as TestServer;
-    const locker = new Database(path.join(dataDir, 'survey.db'));
+    let lock: { release(): void } | undefined;
     try {
       const phones = await phonesAtSituation(server, 4, 'so');
-      locker.exec('BEGIN IMMEDIATE');
+      lock = holdWriteLock(path.join(dataDir, 'survey.db'));
       const started = Date.now();
       const params = phones.map((p) => p.params('2'));
       const finished: number[] = [];
@@ -346,7 +345,7 @@ describe('SQLite locked for longer than the default busy timeout (5 s), against 
       // A load balancer's health check, while the turns wait for the lock: the process answers it.
       const health = fetch(`${bot.url}/healthz`).then((r) => ({ status: r.status, at: Date.now() - started }));
       const [answers, healthz] = await Promise.all([sms, health]);
-      locker.exec('ROLLBACK');
+      lock!.release();
       report('unavailable-sqlite-locked-default-timeout', { webhooks: answers.length, statuses: answers.map((a) => a.status), answeredAfterSeconds: finished.map(seconds), healthzAfterSeconds: seconds(healthz.at) });
       for (const a of answers) {
         expect(a.status).toBe(503);
@@ -369,8 +368,7 @@ describe('SQLite locked for longer than the default busy timeout (5 s), against 
       for (const r of responses) expect(r.answers.map((a) => a.questionId).sort()).toEqual(['needed_help', 'situation']);
       expect(notLogLines(bot.lines)).toEqual([]);
     } finally {
-      if (locker.inTransaction) locker.exec('ROLLBACK');
-      locker.close();
+      lock?.release();
       await bot.stop();
     }
   }, 120000);
@@ -379,10 +377,10 @@ describe('SQLite locked for longer than the default busy timeout (5 s), against 
     const dataDir = tempDir('faults-lockwait-late-');
     const sent: { to: string; texts: string[] }[] = [];
     const server = await startTestServer({ SURVEY_SECRET: TEST_SECRET, ...SMS_ENV, DATA_DIR: dataDir }, { twilio: { lateSender: (to) => async (t) => void sent.push({ to, texts: t }) } });
-    const locker = new Database(path.join(dataDir, 'survey.db'));
+    let lock: { release(): void } | undefined;
     try {
       const [phone] = await phonesAtSituation(server, 1, 'ti');
-      locker.exec('BEGIN IMMEDIATE');
+      lock = holdWriteLock(path.join(dataDir, 'survey.db'));
       const started = Date.now();
       const answer = await postSms(server, phone.params('2'));
       const answeredAfter = Date.now() - started;
@@ -391,15 +389,14 @@ describe('SQLite locked for longer than the default busy timeout (5 s), against 
       expect(answer.messages).toEqual([]);
       expect(answeredAfter).toBeLessThan(2500);
       for (let i = 0; i < 100 && sent.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-      locker.exec('ROLLBACK');
+      lock!.release();
       expect(sent).toEqual([{ to: phone.number, texts: [texts.t('ti', 'bot:error.unavailable')] }]);
       // The respondent sends it again (a new message): it is taken, once.
       expect(askedStep('ti', await phone.text('2'))).toBe('help_areas');
       const [response] = await server.bot.store.listResponses();
       expect(response.answers.map((a) => a.questionId).sort()).toEqual(['needed_help', 'situation']);
     } finally {
-      if (locker.inTransaction) locker.exec('ROLLBACK');
-      locker.close();
+      lock?.release();
       await server.close();
     }
   }, 120000);

@@ -1,7 +1,5 @@
 import crypto from 'node:crypto';
-import path from 'node:path';
-import { SqliteStore } from '../../src/store/sqliteStore';
-import { StoredResponse } from '../../src/store/store';
+import { withStore } from '../helpers/db';
 import { tempDir, TEST_SECRET, texts } from '../helpers/harness';
 import { freePort } from '../helpers/process';
 import { FaultBot, notLogLines, sleep, spawnBot } from './botProcess';
@@ -141,13 +139,7 @@ test(`SIGKILL at random moments under ${CONVERSATIONS} conversations: every ackn
   }
   const wallMs = Date.now() - started;
 
-  const store = new SqliteStore(`file:${path.join(dataDir, 'survey.db')}`);
-  let responses: StoredResponse[];
-  try {
-    responses = await store.listResponses();
-  } finally {
-    await store.close();
-  }
+  const responses = await withStore(dataDir, (store) => store.listResponses());
   const problems: string[] = [];
   for (const [i, c] of outcomes.entries()) {
     for (const p of c.problems) problems.push(`conversation ${i} (${c.channel}, ${c.answerer.lng}): ${p}`);

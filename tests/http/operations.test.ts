@@ -1,8 +1,9 @@
 import { SurveyStore } from '../../src/store/store';
 import { SqliteStore } from '../../src/store/sqliteStore';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { holdWriteLock } from '../helpers/db';
 import { startBotProcess } from '../helpers/process';
+import { slowStore } from '../helpers/slowStore';
 import { tempDir, TEST_SECRET, texts } from '../helpers/harness';
 import { HttpRespondent, startTestServer } from '../helpers/http';
 import { postSms, SMS_ENV, SmsPhone } from '../helpers/sms';
@@ -61,16 +62,7 @@ test('a graceful shutdown waits for the SMS reply that missed its webhook deadli
   const dataDir = tempDir();
   const real = new SqliteStore(`file:${path.join(dataDir, 'survey.db')}`);
   // The turn's write takes longer than the webhook may wait.
-  const slow = new Proxy(real, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver);
-      if (typeof v !== 'function') return v;
-      return async (...args: unknown[]) => {
-        if (prop === 'commitTurn') await new Promise((r) => setTimeout(r, 1500));
-        return v.apply(target, args);
-      };
-    },
-  }) as SurveyStore;
+  const slow = slowStore(real, ['commitTurn'], 1500);
   const sent: string[][] = [];
   const server = await startTestServer(
     { ...SMS_ENV, DATA_DIR: dataDir, SURVEY_SECRET: TEST_SECRET, SMS_REPLY_DEADLINE_MS: '200' },
@@ -93,9 +85,8 @@ test('SIGTERM: the process stops taking connections, finishes the turn in flight
   const r = new HttpRespondent(bot.url);
   await r.say('hei');
   // The turn's write waits on a lock this test holds, so the turn is in flight at SIGTERM.
-  const blocker = new Database(path.join(dataDir, 'survey.db'));
+  const lock = holdWriteLock(path.join(dataDir, 'survey.db'));
   try {
-    blocker.exec('BEGIN IMMEDIATE');
     const inFlight = r.text(texts.meta('nb').endonym);
     await new Promise((res) => setTimeout(res, 500));
     const exited = new Promise<number | null>((res) => bot.child.once('exit', (code) => res(code)));
@@ -104,11 +95,11 @@ test('SIGTERM: the process stops taking connections, finishes the turn in flight
     // No new connection is accepted meanwhile.
     expect(await fetch(`${bot.url}/healthz`).then(() => 'answered', () => 'refused')).toBe('refused');
     expect(bot.child.exitCode).toBeNull();
-    blocker.exec('ROLLBACK');
+    lock.release();
     expect(await inFlight).toContain(texts.s('nb', 'consent.ask'));
     expect(await exited).toBe(0);
   } finally {
-    blocker.close();
+    lock.release();
     await bot.kill();
   }
   // The turn was written: a new process continues at consent.
