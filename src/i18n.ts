@@ -57,6 +57,14 @@ export interface Locales {
  */
 export const LOCALE_DATA_FILES: ReadonlySet<string> = new Set(['meta.json', 'provenance.json', 'glossary.json', 'detect.json', 'redaction.json']);
 
+/**
+ * The text at `key` in `lng` (or a fallback language), or `fallback` where no locale has one: for
+ * codes that have a label only when the locales give them one (options, generalisation levels).
+ */
+export function textOr(locales: Locales, key: string, lng: string, fallback: string, vars: Record<string, unknown> = {}): string {
+  return locales.i18n.exists(key, { lng }) ? (locales.i18n.t(key, { lng, ...vars }) as string) : fallback;
+}
+
 /** Reads every `locales/<tag>/*.json` into one i18next instance. Synchronous: done once at start-up. */
 export function loadLocales(dir: string = localesDir): Locales {
   const resources: Record<string, Record<string, unknown>> = {};

@@ -588,7 +588,7 @@ function gapsAgainstBaseline(groups: string[], table: ProtectedTable, success: n
 function testOf(table: ProtectedTable, groups: string[], success: number[]): SharesTest | null {
   const shares = groups.map((_, i) => successOf(table, i, success)).filter((s): s is { x: number; n: number } => s !== null);
   const test = independenceTest(shares.map((s) => [s.x, s.n - s.x]));
-  return test ? { ...test, groups: shares.filter((s) => s.n > 0).length } : null;
+  return test ? { ...test, groups: shares.length } : null;
 }
 
 /** Baseline first, then the groups in code order, unknown last. */

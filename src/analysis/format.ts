@@ -1,4 +1,4 @@
-import { Locales } from '../i18n';
+import { Locales, textOr } from '../i18n';
 import { SurveyDefinition } from '../survey/definition';
 import { AnalysisResult, BASELINE, Count, Gap, Proportion, SharesTest } from './analyze';
 
@@ -11,10 +11,7 @@ export function formatAnalysis(result: AnalysisResult, locales: Locales, lng: st
   const surveyId = survey.id;
   const shareSpecs = new Map((survey.analysis?.barriers ?? []).flatMap((b) => (b.kind === 'share' ? [[b.question, b] as const] : [])));
   const t = (key: string, vars: Record<string, unknown> = {}) => locales.i18n.t(`analyst:analysis.${key}`, { lng, ...vars }) as string;
-  const label = (code: string) => {
-    const key = `${surveyId}:options.${code}.label`;
-    return locales.i18n.exists(key, { lng }) ? (locales.i18n.t(key, { lng }) as string) : code;
-  };
+  const label = (code: string) => textOr(locales, `${surveyId}:options.${code}.label`, lng, code);
   const dot = t('suppressed');
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   const prop = (p: Proportion) => ('suppressed' in p ? dot : `${pct(p.p)} (${pct(p.ci95[0])}–${pct(p.ci95[1])})`);

@@ -4,7 +4,7 @@ import { Request, Response, Server } from 'restify';
 import { areasOf, dimensionsOf } from '../analysis/analyze';
 import { StaticFile } from '../channels/web/staticFile';
 import { Config } from '../config';
-import { Locales } from '../i18n';
+import { Locales, textOr } from '../i18n';
 import { projectRoot } from '../paths';
 import { SurveyDefinition } from '../survey/definition';
 import { allOptions, funnelMilestones, questionsOf } from '../survey/walk';
@@ -85,7 +85,7 @@ export function dashboardConfig(survey: SurveyDefinition, locales: Locales) {
   const options = allOptions(survey);
   const questions = questionsOf(survey).map((s) => s.question.id);
   const milestones = funnelMilestones(survey);
-  const label = (lng: string, key: string, fallback: string) => (locales.i18n.exists(key, { lng }) ? (locales.i18n.t(key, { lng, area: '…' }) as string) : fallback);
+  const label = (lng: string, key: string, fallback: string) => textOr(locales, key, lng, fallback, { area: '…' });
   const labels = Object.fromEntries(
     ANALYST_LANGUAGES.map((lng) => [
       lng,

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { Locales } from '../i18n';
+import { Locales, textOr } from '../i18n';
 import { KAnonymityReport } from '../privacy/kAnonymity';
 import { redact } from '../privacy/redact';
 import { ResponseFilter, SurveyStore } from '../store/store';
@@ -124,8 +124,7 @@ export function labeller(locales: Locales, surveyId: string, lng: string): (code
   return (code) => {
     let v = cache.get(code);
     if (v === undefined) {
-      const key = `${surveyId}:options.${code}.label`;
-      v = locales.i18n.exists(key, { lng }) ? (locales.i18n.t(key, { lng }) as string) : code;
+      v = textOr(locales, `${surveyId}:options.${code}.label`, lng, code);
       cache.set(code, v);
     }
     return v;

@@ -1,4 +1,4 @@
-import { Locales } from '../i18n';
+import { Locales, textOr } from '../i18n';
 
 /**
  * A generalisation level in the analyst's language: the step names of the survey definition
@@ -6,6 +6,5 @@ import { Locales } from '../i18n';
  * column's own name (its value as stored) stays as it is.
  */
 export function levelName(locales: Locales, lng: string, level: string): string {
-  const key = `analyst:disclosure.levels.${level}`;
-  return locales.i18n.exists(key, { lng }) ? (locales.i18n.t(key, { lng }) as string) : level;
+  return textOr(locales, `analyst:disclosure.levels.${level}`, lng, level);
 }
