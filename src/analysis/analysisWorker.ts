@@ -2,12 +2,14 @@ import { parentPort } from 'node:worker_threads';
 import { createStore } from '../store/createStore';
 import { ResponseFilter } from '../store/store';
 import { SurveyDefinition } from '../survey/definition';
-import { Accumulator, AnalysisRequest } from './analyze';
+import { Accumulator, AnalysisRequest, countedQuestions } from './analyze';
+import { ResponseCoder } from './coding';
+import { CompletedResponses } from './completedResponses';
 
 /**
  * One worker of src/analysis/parallel.ts: counts one range of response ids per job and posts the
- * counts. It stays for the next job, so that its code is compiled and warm when an analyst asks
- * the next table.
+ * counts. It stays for the next job, with its code compiled and the completed responses it read
+ * kept, so that the next table an analyst asks for reads only what changed.
  */
 interface Job {
   databaseUrl: string;
@@ -16,11 +18,27 @@ interface Job {
   filter: ResponseFilter;
 }
 
+/** Completed responses by database, survey and range; a few, the most recently used last. */
+const keptFor = new Map<string, CompletedResponses>();
+const KEPT_RANGES = 4;
+
+function completedFor(job: Job): CompletedResponses {
+  // The definition is part of the key: the coder keeps the values of the questions it counts.
+  const key = JSON.stringify([job.databaseUrl, job.filter, job.survey]);
+  let kept = keptFor.get(key);
+  if (kept) keptFor.delete(key);
+  else kept = new CompletedResponses(new ResponseCoder(countedQuestions(job.survey)));
+  keptFor.set(key, kept);
+  while (keptFor.size > KEPT_RANGES) keptFor.delete(keptFor.keys().next().value!);
+  return kept;
+}
+
 async function run(job: Job): Promise<void> {
   const store = createStore(job.databaseUrl);
   try {
-    const acc = new Accumulator(job.survey, job.request);
-    for await (const batch of store.scanResponses(job.filter, { batchSize: 2000 })) for (const r of batch) acc.add(r);
+    const kept = completedFor(job);
+    const acc = new Accumulator(job.survey, job.request, kept.coder);
+    await kept.read(store, job.filter, (r) => acc.add(r));
     parentPort!.postMessage({ ok: true, state: acc.snapshot() });
   } finally {
     await store.close();

@@ -1,8 +1,9 @@
 import { CellStatus, ProtectedCell, ProtectedTable, protectSeries, protectTable } from '../privacy/disclosure';
-import { ResponseFilter, StoredResponse, SurveyStore } from '../store/store';
+import { ResponseFilter, SurveyStore } from '../store/store';
 import { AnalysisSpec, BarrierMeasure, SurveyDefinition, ValueSource, optionsOf } from '../survey/definition';
-import { Answers, nextStep, stepKey } from '../survey/engine';
+import { AnswerValue, Answers, nextStep, stepKey } from '../survey/engine';
 import { blockOptions, findQuestion, funnelMilestones, itemIndexOf, topLevelQuestion } from '../survey/walk';
+import { ANSWER_WIDTH, CodedResponse, FALLBACK, NOT_UNDERSTOOD, ResponseCoder } from './coding';
 import { IndependenceTest, independenceTest } from './independence';
 import { meanInterval, newcombe, wilson } from './intervals';
 
@@ -160,8 +161,22 @@ export function areasOf(def: SurveyDefinition): string[] {
 export async function analyze(store: SurveyStore, def: SurveyDefinition, request: AnalysisRequest): Promise<AnalysisResult> {
   const acc = new Accumulator(def, request);
   const filter: ResponseFilter = { surveyId: def.id, surveyVersion: def.version };
-  for await (const batch of store.scanResponses(filter, { batchSize: 5000 })) for (const r of batch) acc.add(r);
+  for await (const batch of store.scanForAnalysis(filter, { batchSize: 5000 })) for (const r of batch) if (!('known' in r)) acc.add(acc.coder.code(r));
   return acc.result();
+}
+
+/** The questions whose values the analysis counts; of the others it counts only that they were answered. */
+export function countedQuestions(def: SurveyDefinition): Set<string> {
+  const spec = def.analysis;
+  if (!spec) return new Set();
+  const outcome = findQuestion(def, spec.outcome.question);
+  return new Set([
+    spec.baseline.question,
+    spec.outcome.question,
+    ...(outcome?.block ? [outcome.block.forEach] : []),
+    ...spec.dimensions.flatMap((d) => ('question' in d.from ? [d.from.question] : [])),
+    ...spec.barriers.map((b) => b.question),
+  ]);
 }
 
 /** Counts by group, grown as groups appear. */
@@ -214,12 +229,15 @@ export class Accumulator {
   private readonly fallbackAnswers = new Map<string, [number, number]>();
   private readonly notUnderstood = new Map<string, GroupCounts>();
   private readonly milestones: string[];
+  private readonly milestoneCodes: number[];
   private readonly reached = new Map<string, number[]>();
   private readonly tally = { cells: 0, primary: 0, secondary: 0 };
 
   constructor(
     private readonly def: SurveyDefinition,
     private readonly request: AnalysisRequest,
+    /** Shared with the completed responses a worker keeps, whose codes it reads. */
+    readonly coder = new ResponseCoder(countedQuestions(def)),
   ) {
     if (!def.analysis) throw new AnalysisRequestError(`Survey ${def.id} v${def.version} has no analysis section in its definition.`);
     this.spec = def.analysis;
@@ -241,6 +259,7 @@ export class Accumulator {
     // Milestones: the questions everyone is asked, in order; reaching one means having passed the
     // ones before, so the funnel only falls.
     this.milestones = funnelMilestones(def);
+    this.milestoneCodes = this.milestones.map((m) => this.coder.question(m));
   }
 
   /** Everything counted so far, for {@link merge} in another accumulator. */
@@ -290,29 +309,62 @@ export class Accumulator {
     ]);
   }
 
-  add(r: StoredResponse): void {
-    const top: Answers = {};
-    for (const a of r.answers) if (a.iteration === '') top[a.questionId] = a.value;
-    this.addComprehension(r, top);
+  // A response's answers are found by question code, in arrays kept from one response to the
+  // next, rather than in objects and sets made for each: the dashboard waits while a hundred
+  // thousand responses are added (npm run bench:export).
+  /** The stamp of the response whose top-level answer `topValue` holds, by question code. */
+  private readonly topAt: number[] = [];
+  private readonly topValue: number[] = [];
+  private readonly answeredAt: number[] = [];
+  private readonly confusedAt: number[] = [];
+  private readonly confusedOf: (GroupCounts | undefined)[] = [];
+  private readonly answered: number[] = [];
+  private stamp = 0;
+
+  /** The current response's top-level answer to a question, if it has one. */
+  private top(question: string): AnswerValue | undefined {
+    const q = this.coder.question(question);
+    return this.topAt[q] === this.stamp ? this.coder.values[this.topValue[q]] : undefined;
+  }
+
+  add(r: CodedResponse): void {
+    const stamp = ++this.stamp;
+    const answers = r.answers;
+    this.answered.length = 0;
+    let fallback = 0;
+    for (let o = 0; o < answers.length; o += ANSWER_WIDTH) {
+      const q = answers[o];
+      if (answers[o + 1] === 0) {
+        this.topAt[q] = stamp;
+        this.topValue[q] = answers[o + 2];
+      }
+      if (answers[o + 3] & FALLBACK) fallback++;
+      if (answers[o + 3] & NOT_UNDERSTOOD) this.confusedAt[q] = stamp;
+      if (this.answeredAt[q] !== stamp) {
+        this.answeredAt[q] = stamp;
+        this.answered.push(q);
+      }
+    }
+    this.addComprehension(r, fallback);
     if (this.request.status !== 'all' && r.status !== 'completed') return;
-    const group = this.groupOf(r, top);
+    const group = this.groupOf(r);
     this.population.add(group, 0);
-    const chosen = top[this.blockOf];
-    if (Array.isArray(chosen)) {
-      for (const a of r.answers) {
-        if (a.questionId !== this.spec.outcome.question) continue;
-        const counts = this.help.get(a.iteration);
-        const j = this.outcomes.indexOf(String(a.value));
+    if (Array.isArray(this.top(this.blockOf))) {
+      const outcome = this.coder.question(this.spec.outcome.question);
+      for (let o = 0; o < answers.length; o += ANSWER_WIDTH) {
+        if (answers[o] !== outcome) continue;
+        const counts = this.help.get(this.coder.iterations[answers[o + 1]]);
+        const j = this.outcomes.indexOf(String(this.coder.values[answers[o + 2]]));
         if (counts && j >= 0) counts.add(group, j);
       }
     }
-    for (const b of this.spec.barriers) this.addBarrier(b, top[b.question], group);
+    for (const b of this.spec.barriers) this.addBarrier(b, this.top(b.question), group);
   }
 
-  private groupOf(r: StoredResponse, top: Answers): string {
-    const base = top[this.spec.baseline.question];
+  private groupOf(r: CodedResponse): string {
+    const base = this.top(this.spec.baseline.question);
     if (typeof base === 'string' && this.spec.baseline.anyOf.includes(base)) return BASELINE;
-    const v = 'field' in this.dimension ? r[this.dimension.field] : top[this.dimension.question];
+    const v = 'field' in this.dimension ? r[this.dimension.field] : this.top(this.dimension.question);
     return v === undefined || v === null ? UNKNOWN : String(v);
   }
 
@@ -343,37 +395,25 @@ export class Accumulator {
     return m;
   }
 
-  private addComprehension(r: StoredResponse, top: Answers): void {
+  private addComprehension(r: CodedResponse, fallback: number): void {
     const lng = r.language;
     this.started.set(lng, (this.started.get(lng) ?? 0) + 1);
     this.switched.add(lng, r.languageSwitches > 0 ? 0 : 1);
-    let fallback = 0;
-    const confused = new Set<string>();
-    const answered = new Set<string>();
-    for (const a of r.answers) {
-      answered.add(a.questionId);
-      if (a.fallback) fallback++;
-      if (a.notUnderstood > 0) confused.add(a.questionId);
-    }
     this.fallbackResponses.add(lng, fallback > 0 ? 0 : 1);
     const fa = this.fallbackAnswers.get(lng) ?? [0, 0];
     fa[0] += fallback;
-    fa[1] += r.answers.length;
+    fa[1] += r.answers.length / ANSWER_WIDTH;
     this.fallbackAnswers.set(lng, fa);
-    for (const q of answered) {
-      let counts = this.notUnderstood.get(q);
-      if (!counts) this.notUnderstood.set(q, (counts = new GroupCounts(2)));
-      counts.add(lng, confused.has(q) ? 0 : 1);
-    }
+    for (const q of this.answered) (this.confusedOf[q] ?? this.confusedCounts(q)).add(lng, this.confusedAt[q] === this.stamp ? 0 : 1);
     // The furthest milestone: the last one answered, or the next step if it is one.
     let furthest = 0;
-    this.milestones.forEach((m, i) => {
-      if (m in top) furthest = Math.max(furthest, i);
+    this.milestoneCodes.forEach((q, i) => {
+      if (this.topAt[q] === this.stamp) furthest = i;
     });
     if (r.status === 'completed') furthest = this.milestones.length - 1;
     else {
       const answers: Answers = {};
-      for (const a of r.answers) answers[stepKey(a.questionId, a.iteration)] = a.value;
+      for (const a of r.tuples ?? []) answers[stepKey(a[0], a[1])] = a[2];
       const next = nextStep(this.def, answers);
       const i = next ? this.milestones.indexOf(next.key) : this.milestones.length - 1;
       if (i > furthest) furthest = i;
@@ -381,6 +421,13 @@ export class Accumulator {
     let reached = this.reached.get(lng);
     if (!reached) this.reached.set(lng, (reached = new Array<number>(this.milestones.length).fill(0)));
     for (let i = 0; i <= furthest; i++) reached[i]++;
+  }
+
+  private confusedCounts(q: number): GroupCounts {
+    const question = this.coder.questions[q];
+    let counts = this.notUnderstood.get(question);
+    if (!counts) this.notUnderstood.set(question, (counts = new GroupCounts(2)));
+    return (this.confusedOf[q] = counts);
   }
 
   result(): AnalysisResult {

@@ -26,7 +26,13 @@ export async function analyzeInParallel(
   const total = new Accumulator(def, request);
   if (threads < 2 || !fs.existsSync(script)) return analyze(source.store, def, request);
   const base: ResponseFilter = { surveyId: def.id, surveyVersion: def.version };
-  const states = await Promise.all(idRanges(threads).map(([idFrom, idTo]) => runWorker(script, { databaseUrl: source.databaseUrl, survey: def, request, filter: { ...base, idFrom, idTo } })));
+  const states = await Promise.all(
+    idRanges(threads).map(([idFrom, idTo]) => {
+      const job = { databaseUrl: source.databaseUrl, survey: def, request, filter: { ...base, idFrom, idTo } };
+      // A range goes back to the worker that read it last, which keeps its completed responses.
+      return runWorker(script, job, JSON.stringify([job.databaseUrl, job.filter, def.id, def.version]));
+    }),
+  );
   for (const s of states) total.merge(s);
   return total.result();
 }
@@ -37,18 +43,19 @@ export function idRanges(threads: number): [string | undefined, string | undefin
   return Array.from({ length: threads }, (_, i) => [i === 0 ? undefined : cuts[i - 1], i === threads - 1 ? undefined : cuts[i]]);
 }
 
-/** How long a worker waits for the next job before it ends. */
-const IDLE_MS = 60_000;
+/** How long a worker waits for the next job before it ends, and lets go of what it kept. */
+const IDLE_MS = 10 * 60_000;
 
 type Reply = { ok: true; state: AccumulatorState } | { ok: false; name: string; message: string };
 
 /**
- * Workers kept between analyses: the dashboard asks for several tables in a row, and a new thread
- * spends much of its first job loading and compiling the code (npm run bench:export, 2026-12-02:
- * the whole analysis of 100,000 responses in 2.49 s on new threads, 1.57 s on warm ones). An idle
- * worker holds no job and no connection, ends after IDLE_MS, and never keeps the process alive.
+ * Workers kept between analyses: the dashboard asks for several tables in a row, a new thread
+ * spends much of its first job loading and compiling the code, and a worker keeps the completed
+ * responses it read (src/analysis/completedResponses.ts), so that its next job reads only what
+ * changed. An idle worker holds no job and no connection, ends after IDLE_MS, and never keeps the
+ * process alive.
  */
-const idle: { worker: Worker; timer: NodeJS.Timeout }[] = [];
+const idle: { worker: Worker; timer: NodeJS.Timeout; range: string }[] = [];
 
 /** A new worker; one that fails or ends while idle leaves the pool, without an unhandled error. */
 function spawn(script: string): Worker {
@@ -65,8 +72,9 @@ function spawn(script: string): Worker {
   return worker;
 }
 
-function runWorker(script: string, job: unknown): Promise<AccumulatorState> {
-  const kept = idle.pop();
+function runWorker(script: string, job: unknown, range: string): Promise<AccumulatorState> {
+  const same = idle.findIndex((k) => k.range === range);
+  const kept = same >= 0 ? idle.splice(same, 1)[0] : idle.shift();
   if (kept) clearTimeout(kept.timer);
   const worker = kept?.worker ?? spawn(script);
   worker.ref();
@@ -83,7 +91,7 @@ function runWorker(script: string, job: unknown): Promise<AccumulatorState> {
       worker.unref();
       const timer = setTimeout(() => void worker.terminate(), IDLE_MS);
       timer.unref();
-      idle.push({ worker, timer });
+      idle.push({ worker, timer, range });
     };
     const onError = (err: Error) => {
       done();

@@ -6,6 +6,8 @@ import { Prisma, PrismaClient } from '../generated/postgres/client';
 import { migrationsDir } from '../paths';
 import { pendingMigrations, readMigrations } from './migrator';
 import {
+  AnalysisResponse,
+  KnownResponse,
   DuplicateDeliveryError,
   EtagConflictError,
   MigrationReport,
@@ -115,25 +117,42 @@ export class PgStore implements SurveyStore {
   // Exports and analysis read every answer of every response: PostgreSQL gathers each response's
   // answers into one JSON array, and a cursor hands them over in batches on a connection of the
   // scan's own, so memory stays flat however many there are.
-  async *scanResponses(filter: ResponseFilter, options: { batchSize?: number; questions?: readonly string[] } = {}): AsyncIterable<StoredResponse[]> {
-    const batchSize = options.batchSize ?? 2000;
+  scanResponses(filter: ResponseFilter, options: { batchSize?: number; questions?: readonly string[] } = {}): AsyncIterable<StoredResponse[]> {
     const { where, params } = responseWhere(filter);
     const only = options.questions ? ` AND a."questionId" = ANY($${params.length + 1}::text[])` : '';
     const sql = `SELECT r.id, r."surveyId", r."surveyVersion", r."consentVersion", r.channel, r.period, r.language, r.status::text AS status, r."languageSwitches", r."notUnderstoodCount",
         (SELECT COALESCE(json_agg(json_build_array(a."questionId", a.iteration, a.value, a.language, a.fallback, a."notUnderstood")), '[]'::json)
          FROM "Answer" a WHERE a."responseId" = r.id${only}) AS answers
       FROM "Response" r WHERE ${where} ORDER BY r.id`;
+    return this.scan(sql, options.questions ? [...params, options.questions] : params, options.batchSize, (r: ScanRow) => ({
+      ...r,
+      status: r.status as ResponseStatus,
+      answers: r.answers.map(([questionId, iteration, value, language, fallback, notUnderstood]) => ({ questionId, iteration, value, language, fallback, notUnderstood })),
+    }));
+  }
+
+  scanForAnalysis(filter: ResponseFilter, options: { batchSize?: number; known?: readonly string[] } = {}): AsyncIterable<(AnalysisResponse | KnownResponse)[]> {
+    const { where, params } = responseWhere(filter);
+    const sql = `SELECT r.id, CASE WHEN k.id IS NULL THEN json_build_array(r.language, r.channel, r.period, r.status::text, r."languageSwitches",
+          (SELECT COALESCE(json_agg(json_build_array(a."questionId", a.iteration, a.value, a.fallback::int, a."notUnderstood")), '[]'::json) FROM "Answer" a WHERE a."responseId" = r.id)) END AS data
+      FROM "Response" r LEFT JOIN unnest($${params.length + 1}::text[]) AS k(id) ON k.id = r.id AND r.status = 'completed'
+      WHERE ${where} ORDER BY r.id`;
+    type Row = { id: string; data: [string, string, string, ResponseStatus, number, AnalysisResponse['answers']] | null };
+    return this.scan(sql, [...params, options.known ?? []], options.batchSize, ({ id, data }: Row): AnalysisResponse | KnownResponse => {
+      if (!data) return { id, known: true };
+      const [language, channel, period, status, languageSwitches, answers] = data;
+      return { id, language, channel, period, status, languageSwitches, answers };
+    });
+  }
+
+  private async *scan<R, T>(sql: string, params: unknown[], batchSize = 2000, toRecord: (row: R) => T): AsyncIterable<T[]> {
     const client = await this.pool.connect();
-    const cursor = client.query(new Cursor(sql, options.questions ? [...params, options.questions] : params));
+    const cursor = client.query(new Cursor(sql, params));
     try {
       for (;;) {
-        const rows = (await cursor.read(batchSize)) as ScanRow[];
+        const rows = (await cursor.read(batchSize)) as R[];
         if (rows.length === 0) return;
-        yield rows.map((r) => ({
-          ...r,
-          status: r.status as ResponseStatus,
-          answers: r.answers.map(([questionId, iteration, value, language, fallback, notUnderstood]) => ({ questionId, iteration, value, language, fallback, notUnderstood })),
-        }));
+        yield rows.map(toRecord);
         if (rows.length < batchSize) return;
       }
     } finally {

@@ -5,7 +5,10 @@ import Database from 'better-sqlite3';
 import { migrationsDir } from '../paths';
 import { pendingMigrations, readMigrations } from './migrator';
 import {
+  AnalysisResponse,
   AnswerRecord,
+  AnswerTuple,
+  KnownResponse,
   DuplicateDeliveryError,
   EtagConflictError,
   MigrationReport,
@@ -123,17 +126,24 @@ export class SqliteStore implements SurveyStore {
   // gathers each response's answers into one JSON array itself, on a read-only connection of the
   // scan's own (WAL lets it read while the bot writes), and JavaScript parses one string per
   // response: measured 0.8 s for 100,000 responses instead of 3.4 s row by row.
-  async *scanResponses(filter: ResponseFilter, options: { batchSize?: number; questions?: readonly string[] } = {}): AsyncIterable<StoredResponse[]> {
-    const batchSize = options.batchSize ?? 2000;
+  scanResponses(filter: ResponseFilter, options: { batchSize?: number; questions?: readonly string[] } = {}): AsyncIterable<StoredResponse[]> {
+    const answers = options.questions ? ANSWERS_JSON.replace('WHERE a.responseId = r.id', 'WHERE a.responseId = r.id AND a.questionId IN (SELECT value FROM json_each(?))') : ANSWERS_JSON;
+    return this.scan(`SELECT ${RESPONSE_COLUMNS}, ${answers} AS answers FROM "Response" r`, options.questions ? [JSON.stringify(options.questions)] : [], filter, options.batchSize, toResponse);
+  }
+
+  scanForAnalysis(filter: ResponseFilter, options: { batchSize?: number; known?: readonly string[] } = {}): AsyncIterable<(AnalysisResponse | KnownResponse)[]> {
+    return this.scan(ANALYSIS_SCAN, [JSON.stringify(options.known ?? [])], filter, options.batchSize, toAnalysisResponse);
+  }
+
+  private async *scan<T>(select: string, selectParams: unknown[], filter: ResponseFilter, batchSize = 2000, toRecord: (row: unknown[]) => T): AsyncIterable<T[]> {
     // A connection per scan: an open iterator keeps its connection busy until the scan ends.
     const db = new Database(this.file, { readonly: true, fileMustExist: true, timeout: this.busyTimeoutMs });
     try {
       const { where, params } = responseWhere(filter);
-      const answers = options.questions ? ANSWERS_JSON.replace('WHERE a.responseId = r.id', 'WHERE a.responseId = r.id AND a.questionId IN (SELECT value FROM json_each(?))') : ANSWERS_JSON;
-      const scan = db.prepare(`SELECT ${RESPONSE_COLUMNS}, ${answers} AS answers FROM "Response" r WHERE ${where} ORDER BY r.id`).raw();
-      let batch: StoredResponse[] = [];
-      for (const row of scan.iterate(...(options.questions ? [JSON.stringify(options.questions)] : []), ...params) as IterableIterator<unknown[]>) {
-        batch.push(toResponse(row));
+      const scan = db.prepare(`${select} WHERE ${where} ORDER BY r.id`).raw();
+      let batch: T[] = [];
+      for (const row of scan.iterate(...selectParams, ...params) as IterableIterator<unknown[]>) {
+        batch.push(toRecord(row));
         if (batch.length >= batchSize) {
           yield batch;
           batch = [];
@@ -316,6 +326,19 @@ export class SqliteStore implements SurveyStore {
 
 const RESPONSE_COLUMNS = 'r.id, r.surveyId, r.surveyVersion, r.consentVersion, r.channel, r.period, r.language, r.status, r.languageSwitches, r.notUnderstoodCount';
 const ANSWERS_JSON = `(SELECT json_group_array(json_array(a.questionId, a.iteration, a.value, a.language, a.fallback, a.notUnderstood)) FROM "Answer" a WHERE a.responseId = r.id)`;
+
+// Only what the analysis counts (no answer language); a known completed response without answers.
+const ANALYSIS_SCAN = `SELECT r.id, r.language, r.channel, r.period, r.status, r.languageSwitches, CASE WHEN r.status <> 'completed' OR r.id NOT IN (SELECT value FROM json_each(?))
+  THEN (SELECT json_group_array(json_array(a.questionId, a.iteration, a.value, a.fallback, a.notUnderstood)) FROM "Answer" a WHERE a.responseId = r.id) END FROM "Response" r`;
+
+function toAnalysisResponse(row: unknown[]): AnalysisResponse | KnownResponse {
+  const id = row[0] as string;
+  if (row[6] === null) return { id, known: true };
+  const answers = JSON.parse(row[6] as string) as AnswerTuple[];
+  // The value arrives as its JSON text; parsed in place, without a new object per answer.
+  for (const a of answers) a[2] = parseValue(a[2] as string);
+  return { id, language: row[1] as string, channel: row[2] as string, period: row[3] as string, status: row[4] as ResponseStatus, languageSwitches: row[5] as number, answers };
+}
 
 function toResponse(row: unknown[]): StoredResponse {
   const answers = JSON.parse(row[10] as string) as [string, string, string, string, number, number][];

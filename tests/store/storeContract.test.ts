@@ -2,7 +2,7 @@ import pg from 'pg';
 import path from 'node:path';
 import { PgStore, PURGE_LOCK } from '../../src/store/pgStore';
 import { SqliteStore } from '../../src/store/sqliteStore';
-import { DuplicateDeliveryError, EtagConflictError, NewResponse, ResponseFilter, StoredResponse, SurveyStore } from '../../src/store/store';
+import { AnalysisResponse, DuplicateDeliveryError, EtagConflictError, KnownResponse, NewResponse, ResponseFilter, StoredResponse, SurveyStore } from '../../src/store/store';
 import { readMigrations } from '../../src/store/migrator';
 import { migrationsDir } from '../../src/paths';
 import { tempDir } from '../helpers/harness';
@@ -177,6 +177,43 @@ describe.each(backends)('the $name store', (backend) => {
     const high = (await scan({ idFrom: '8' })).flat();
     expect([...low, ...high].map((r) => r.id).sort()).toEqual([...ids].sort());
     expect(await store.countResponses({ surveyId: 'housing-help', language: 'ar' })).toBe(6);
+  });
+
+  it('reads responses for the analysis as tuples, and a known completed one as its id alone', async () => {
+    await store.applyResponses([
+      { kind: 'start', response: response('done', { language: 'ar', channel: 'sms', period: '2026-W10' }) },
+      answer('done', 'needed_help', 'yes'),
+      answer('done', 'help_areas', ['find_home', 'keep_home']),
+      answer('done', 'help_got', 'yes_all', 'find_home'),
+      { kind: 'answer', answer: { responseId: 'done', questionId: 'age_band', iteration: '', value: 3, language: 'en', fallback: true, notUnderstood: 2 }, drop: [] },
+      { kind: 'update', responseId: 'done', patch: { status: 'completed', languageSwitches: 1 } },
+      { kind: 'start', response: response('going') },
+      answer('going', 'needed_help', 'no'),
+      { kind: 'start', response: response('empty') },
+      { kind: 'start', response: response('other', { surveyId: 'another-survey' }) },
+    ]);
+    const read = async (known?: string[]) => {
+      const rows: (AnalysisResponse | KnownResponse)[] = [];
+      for await (const b of store.scanForAnalysis({ surveyId: 'housing-help' }, { batchSize: 2, known })) rows.push(...b);
+      return new Map(rows.map((r) => [r.id, r]));
+    };
+    const all = await read();
+    expect([...all.keys()].sort()).toEqual(['done', 'empty', 'going']);
+    const done = all.get('done') as AnalysisResponse;
+    expect(done).toMatchObject({ language: 'ar', channel: 'sms', period: '2026-W10', status: 'completed', languageSwitches: 1 });
+    expect([...done.answers].sort((a, b) => a[0].localeCompare(b[0]))).toEqual([
+      ['age_band', '', 3, 1, 2],
+      ['help_areas', '', ['find_home', 'keep_home'], 0, 0],
+      ['help_got', 'find_home', 'yes_all', 0, 0],
+      ['needed_help', '', 'yes', 0, 0],
+    ]);
+    expect(all.get('empty')).toMatchObject({ status: 'in_progress', answers: [] });
+    // Known: a completed response comes back as its id; one still in progress, or unknown, in full;
+    // an id that is gone does not come back.
+    const again = await read(['done', 'going', 'withdrawn-meanwhile']);
+    expect([...again.keys()].sort()).toEqual(['done', 'empty', 'going']);
+    expect(again.get('done')).toEqual({ id: 'done', known: true });
+    expect(again.get('going')).toMatchObject({ status: 'in_progress', answers: [['needed_help', '', 'no', 0, 0]] });
   });
 
   it('writes state only from the eTag it read: a stale or a racing write fails, a vanished row is written anew', async () => {
