@@ -260,6 +260,14 @@ export class Accumulator {
     // ones before, so the funnel only falls.
     this.milestones = funnelMilestones(def);
     this.milestoneCodes = this.milestones.map((m) => this.coder.question(m));
+    const code = (id: string) => this.coder.question(id);
+    this.codes = {
+      block: code(this.blockOf),
+      outcome: code(this.spec.outcome.question),
+      baseline: code(this.spec.baseline.question),
+      dimension: 'question' in this.dimension ? code(this.dimension.question) : -1,
+      barriers: this.spec.barriers.map((b) => code(b.question)),
+    };
   }
 
   /** Everything counted so far, for {@link merge} in another accumulator. */
@@ -321,11 +329,13 @@ export class Accumulator {
   private readonly answered: number[] = [];
   private stamp = 0;
 
-  /** The current response's top-level answer to a question, if it has one. */
-  private top(question: string): AnswerValue | undefined {
-    const q = this.coder.question(question);
+  /** The current response's top-level answer to a question (by its code), if it has one. */
+  private top(q: number): AnswerValue | undefined {
     return this.topAt[q] === this.stamp ? this.coder.values[this.topValue[q]] : undefined;
   }
+
+  /** Codes of the questions every response is looked up by, found once. */
+  private readonly codes: { block: number; outcome: number; baseline: number; dimension: number; barriers: number[] };
 
   add(r: CodedResponse): void {
     const stamp = ++this.stamp;
@@ -349,8 +359,8 @@ export class Accumulator {
     if (this.request.status !== 'all' && r.status !== 'completed') return;
     const group = this.groupOf(r);
     this.population.add(group, 0);
-    if (Array.isArray(this.top(this.blockOf))) {
-      const outcome = this.coder.question(this.spec.outcome.question);
+    if (Array.isArray(this.top(this.codes.block))) {
+      const outcome = this.codes.outcome;
       for (let o = 0; o < answers.length; o += ANSWER_WIDTH) {
         if (answers[o] !== outcome) continue;
         const counts = this.help.get(this.coder.iterations[answers[o + 1]]);
@@ -358,13 +368,13 @@ export class Accumulator {
         if (counts && j >= 0) counts.add(group, j);
       }
     }
-    for (const b of this.spec.barriers) this.addBarrier(b, this.top(b.question), group);
+    this.spec.barriers.forEach((b, i) => this.addBarrier(b, this.top(this.codes.barriers[i]), group));
   }
 
   private groupOf(r: CodedResponse): string {
-    const base = this.top(this.spec.baseline.question);
+    const base = this.top(this.codes.baseline);
     if (typeof base === 'string' && this.spec.baseline.anyOf.includes(base)) return BASELINE;
-    const v = 'field' in this.dimension ? r[this.dimension.field] : this.top(this.dimension.question);
+    const v = 'field' in this.dimension ? r[this.dimension.field] : this.top(this.codes.dimension);
     return v === undefined || v === null ? UNKNOWN : String(v);
   }
 
