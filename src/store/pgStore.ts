@@ -342,8 +342,10 @@ async function applyOps(sql: Sql, ops: readonly ResponseOp[]): Promise<void> {
         });
         break;
       case 'withdraw':
-        await sql({ name: 'response_withdraw_answers', text: 'DELETE FROM "Answer" WHERE "responseId" = $1', values: [op.responseId] });
+        // The response first: while it is there and completed, the database refuses to change its
+        // answers (migration completed_responses_final).
         await sql({ name: 'response_withdraw', text: 'DELETE FROM "Response" WHERE id = $1', values: [op.responseId] });
+        await sql({ name: 'response_withdraw_answers', text: 'DELETE FROM "Answer" WHERE "responseId" = $1', values: [op.responseId] });
         break;
     }
   }

@@ -273,8 +273,10 @@ export class SqliteStore implements SurveyStore {
           break;
         }
         case 'withdraw':
-          this.sql('DELETE FROM "Answer" WHERE responseId = ?').run(op.responseId);
+          // The response first: while it is there and completed, the database refuses to change
+          // its answers (migration completed_responses_final).
           this.sql('DELETE FROM "Response" WHERE id = ?').run(op.responseId);
+          this.sql('DELETE FROM "Answer" WHERE responseId = ?').run(op.responseId);
           break;
       }
     }

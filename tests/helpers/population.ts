@@ -149,10 +149,14 @@ export function insertIntoSqlite(file: string, responses: readonly StoredRespons
       'INSERT INTO "Response" (id, surveyId, surveyVersion, consentVersion, channel, period, language, status, languageSwitches, notUnderstoodCount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const answer = db.prepare('INSERT INTO "Answer" (responseId, questionId, iteration, value, language, fallback, notUnderstood) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const complete = db.prepare('UPDATE "Response" SET status = ? WHERE id = ?');
     db.transaction(() => {
       for (const r of responses) {
-        response.run(r.id, r.surveyId, r.surveyVersion, r.consentVersion, r.channel, r.period, r.language, r.status, r.languageSwitches, r.notUnderstoodCount);
+        // In progress until its answers are in, as the bot writes it: a completed response takes
+        // no more answers (migration completed_responses_final).
+        response.run(r.id, r.surveyId, r.surveyVersion, r.consentVersion, r.channel, r.period, r.language, 'in_progress', r.languageSwitches, r.notUnderstoodCount);
         for (const a of r.answers) answer.run(r.id, a.questionId, a.iteration, JSON.stringify(a.value), a.language, a.fallback ? 1 : 0, a.notUnderstood);
+        if (r.status !== 'in_progress') complete.run(r.status, r.id);
       }
     })();
   } finally {

@@ -179,6 +179,27 @@ describe.each(backends)('the $name store', (backend) => {
     expect(await store.countResponses({ surveyId: 'housing-help', language: 'ar' })).toBe(6);
   });
 
+  it('refuses every change to a completed response, from any writer, and still lets it be withdrawn', async () => {
+    await store.applyResponses([{ kind: 'start', response: response('final') }, answer('final', 'needed_help', 'yes'), { kind: 'update', responseId: 'final', patch: { status: 'completed' } }]);
+    const before = await store.getResponse('final');
+    for (const op of [
+      answer('final', 'children', 'no'),
+      answer('final', 'needed_help', 'no'),
+      { kind: 'undo' as const, responseId: 'final', steps: [{ questionId: 'needed_help', iteration: '' }] },
+      { kind: 'update' as const, responseId: 'final', patch: { languageSwitches: 4 } },
+      { kind: 'update' as const, responseId: 'final', patch: { status: 'in_progress' as const } },
+    ]) {
+      const refusal = (write: Promise<unknown>) => write.then(() => 'written', (err: Error) => err.message);
+      expect([op, await refusal(store.applyResponses([op]))]).toEqual([op, expect.stringMatching(/a completed response is final/)]);
+      // Nor in a turn, whose other writes go with it.
+      expect([op, await refusal(store.commitTurn({ state: { key: 'turn', data: {}, etag: null, expiresAt: hour(1) }, responses: [op] }))]).toEqual([op, expect.stringMatching(/a completed response is final/)]);
+      expect(await store.readState('turn')).toBeUndefined();
+    }
+    expect(await store.getResponse('final')).toEqual(before);
+    await store.applyResponses([{ kind: 'withdraw', responseId: 'final' }]);
+    expect(await store.getResponse('final')).toBeUndefined();
+  });
+
   it('reads responses for the analysis as tuples, and a known completed one as its id alone', async () => {
     await store.applyResponses([
       { kind: 'start', response: response('done', { language: 'ar', channel: 'sms', period: '2026-W10' }) },
