@@ -115,7 +115,8 @@ export interface ResponseStore {
    *
    * `known` lists completed responses the reader holds from an earlier scan: those come back as
    * their id alone, in the same consistent read. A completed response never changes (the state
-   * that linked it to its respondent is deleted at completion, DESIGN.md), so a reader learns
+   * that linked it to its respondent is deleted at completion, DESIGN.md, and the database
+   * refuses any change to it: migration completed_responses_final), so a reader learns
    * every change since its last scan: new responses, the ones in progress, and the ids that are
    * gone (withdrawn).
    */
