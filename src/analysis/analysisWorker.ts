@@ -16,6 +16,8 @@ interface Job {
   survey: SurveyDefinition;
   request: AnalysisRequest;
   filter: ResponseFilter;
+  /** rangeKey() of the job's database, filter and survey. */
+  range: string;
 }
 
 /** Completed responses by database, survey and range; a few, the most recently used last. */
@@ -23,8 +25,7 @@ const keptFor = new Map<string, CompletedResponses>();
 const KEPT_RANGES = 4;
 
 function completedFor(job: Job): CompletedResponses {
-  // The definition is part of the key: the coder keeps the values of the questions it counts.
-  const key = JSON.stringify([job.databaseUrl, job.filter, job.survey]);
+  const key = job.range;
   let kept = keptFor.get(key);
   if (kept) keptFor.delete(key);
   else kept = new CompletedResponses(new ResponseCoder(countedQuestions(job.survey)));

@@ -259,8 +259,8 @@ export class Accumulator {
     // Milestones: the questions everyone is asked, in order; reaching one means having passed the
     // ones before, so the funnel only falls.
     this.milestones = funnelMilestones(def);
-    this.milestoneCodes = this.milestones.map((m) => this.coder.question(m));
     const code = (id: string) => this.coder.question(id);
+    this.milestoneCodes = this.milestones.map(code);
     this.codes = {
       block: code(this.blockOf),
       outcome: code(this.spec.outcome.question),

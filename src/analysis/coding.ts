@@ -43,12 +43,8 @@ export class ResponseCoder {
   constructor(private readonly countedQuestions: ReadonlySet<string>) {}
 
   question(id: string): number {
-    let code = this.questionCode.get(id);
-    if (code === undefined) {
-      code = this.questions.push(id) - 1;
-      this.questionCode.set(id, code);
-      this.counted[code] = this.countedQuestions.has(id);
-    }
+    const code = codeOf(this.questionCode, this.questions, id, id);
+    this.counted[code] ??= this.countedQuestions.has(id);
     return code;
   }
 
@@ -75,18 +71,13 @@ export class ResponseCoder {
   }
 
   private iteration(id: string): number {
-    let code = this.iterationCode.get(id);
-    if (code === undefined) this.iterationCode.set(id, (code = this.iterations.push(id) - 1));
-    return code;
+    return codeOf(this.iterationCode, this.iterations, id, id);
   }
 
   private value(v: AnswerValue): number {
     if (v === null) return 0;
     // Choices, the most of them, are looked up as they are; numbers and lists by their JSON.
-    const [codes, key] = typeof v === 'string' ? [this.stringCode, v] : [this.otherCode, JSON.stringify(v)];
-    let code = codes.get(key);
-    if (code === undefined) codes.set(key, (code = this.values.push(v) - 1));
-    return code;
+    return typeof v === 'string' ? codeOf(this.stringCode, this.values, v, v) : codeOf(this.otherCode, this.values, JSON.stringify(v), v);
   }
 
   /** One copy of each language, channel and period, rather than one per kept response. */
@@ -96,4 +87,11 @@ export class ResponseCoder {
     this.strings.set(s, s);
     return s;
   }
+}
+
+/** The code of `item` under `key`: the one it was given, or the next, appending it to `list`. */
+function codeOf<T>(codes: Map<string, number>, list: T[], key: string, item: T): number {
+  let code = codes.get(key);
+  if (code === undefined) codes.set(key, (code = list.push(item) - 1));
+  return code;
 }

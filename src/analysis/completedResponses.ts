@@ -1,5 +1,15 @@
 import { ResponseFilter, SurveyStore } from '../store/store';
+import { SurveyDefinition } from '../survey/definition';
 import { CodedResponse, ResponseCoder } from './coding';
+
+/**
+ * What kept responses belong to: a database, a range of one survey's responses, and the
+ * definition itself, since the coder keeps the values of the questions that definition counts.
+ * The pool sends a range back to the worker that holds it under this key.
+ */
+export function rangeKey(databaseUrl: string, filter: ResponseFilter, def: SurveyDefinition): string {
+  return JSON.stringify([databaseUrl, filter, def]);
+}
 
 /**
  * The completed responses of one survey and id range, coded, kept by a worker thread between

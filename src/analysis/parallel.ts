@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { ResponseFilter, SurveyStore } from '../store/store';
 import { SurveyDefinition } from '../survey/definition';
 import { Accumulator, AccumulatorState, AnalysisRequest, AnalysisResult, analyze } from './analyze';
+import { rangeKey } from './completedResponses';
 
 /**
  * The analysis in worker threads, each counting one range of response ids on its own database
@@ -28,9 +29,10 @@ export async function analyzeInParallel(
   const base: ResponseFilter = { surveyId: def.id, surveyVersion: def.version };
   const states = await Promise.all(
     idRanges(threads).map(([idFrom, idTo]) => {
-      const job = { databaseUrl: source.databaseUrl, survey: def, request, filter: { ...base, idFrom, idTo } };
+      const filter = { ...base, idFrom, idTo };
+      const range = rangeKey(source.databaseUrl, filter, def);
       // A range goes back to the worker that read it last, which keeps its completed responses.
-      return runWorker(script, job, JSON.stringify([job.databaseUrl, job.filter, def.id, def.version]));
+      return runWorker(script, { databaseUrl: source.databaseUrl, survey: def, request, filter, range }, range);
     }),
   );
   for (const s of states) total.merge(s);
