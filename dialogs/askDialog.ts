@@ -3,7 +3,7 @@ import { Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult }
 import { numbered, withChoices } from '../src/bot/prompts';
 import { DialogDeps, sessionOf } from '../src/bot/session';
 import { YesNoPrompt } from '../src/bot/texts';
-import { Rejection, recognize } from '../src/survey/recognize';
+import { Rejection, recognize, yesOrNo } from '../src/survey/recognize';
 
 /**
  * A dialog that asks one thing and, whenever it comes back to the top of the stack (after help,
@@ -66,11 +66,13 @@ export abstract class YesNoDialog<O extends object = object> extends AskDialog<O
     if (!q) return this.resumeDialog(dc, DialogReason.continueCalled);
     const text = dc.context.activity.text ?? '';
     const r = recognize(YES_NO, text, this.deps.texts.words.yesNo(q.lng, q.prompt));
-    if (r.ok) return this.answered(dc, r.value === 'yes');
-    if (r.reason === 'ambiguous') (await sessionOf(this.deps, dc.context)).notUnderstood += 1;
-    const handled = await this.unrecognised(dc, text, r.reason);
+    const answer = yesOrNo(r);
+    if (answer) return this.answered(dc, answer === 'yes');
+    const reason = r.ok || r.reason === 'confirm' ? 'no_match' : r.reason;
+    if (reason === 'ambiguous') (await sessionOf(this.deps, dc.context)).notUnderstood += 1;
+    const handled = await this.unrecognised(dc, text, reason);
     if (handled) return handled;
-    await dc.context.sendActivity(this.deps.texts.t(q.lng, `bot:reprompt.${r.reason}`));
+    await dc.context.sendActivity(this.deps.texts.t(q.lng, `bot:reprompt.${reason}`));
     await this.ask(dc.context, dc.activeDialog!);
     return Dialog.EndOfTurn;
   }

@@ -76,6 +76,8 @@ export class MainDialog extends ComponentDialog {
       await responses.complete(step.context, session.responseId, {
         languageSwitches: session.languageSwitches,
         notUnderstoodCount: session.notUnderstood,
+        confirmations: session.confirmations ?? 0,
+        confirmationsDeclined: session.confirmationsDeclined ?? 0,
       });
       await step.context.sendActivity(texts.s(lng, 'thanks.done'));
       await step.context.sendActivity(texts.s(lng, 'thanks.where_help'));

@@ -16,6 +16,10 @@ Commands:
   redact [--explain]        read lines on stdin, print them with personal data replaced
                             (--explain: what was replaced in each line, by kind and count)
   detect-language           read lines on stdin, print the locale tag the bot would guess (or und)
+  recognize --locale L --question Q
+                            read typed answers on stdin, print for each what the bot would do:
+                            the code(s) it stores (several joined by +), confirm:CODE where it
+                            asks the respondent to confirm first, or ask where it asks again
   translations export|import|status
                             review files for native reviewers (XLIFF or CSV), import of reviewed
                             texts with per-string provenance, the language table
@@ -66,6 +70,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     case 'detect-language': {
       const { detectLanguageCommand } = await import('./language/detectCommand');
       return detectLanguageCommand(process.stdin, process.stdout);
+    }
+    case 'recognize': {
+      const { recognizeCommand } = await import('./language/recognizeCommand');
+      return recognizeCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
     }
     case 'redact': {
       const config = configOrExit(env);

@@ -21,6 +21,13 @@ export const localeMeta = z.strictObject({
    * Arabic yeh ي for Persian ی, ه + ZWNJ for Sorani ە. Deliberately per language (src/text/normalize.ts).
    */
   fold: z.record(z.string().min(1), z.string()).default({}),
+  /**
+   * The language's negation and "without" words ("ikke", "uten", "la'aan", "بدون"): an option
+   * named next to one is confirmed with the respondent, never stored at once (src/survey/recognize.ts).
+   */
+  negation: z.array(z.string().min(1)).min(1),
+  /** Politeness particles (Thai ค่ะ, ครับ): an answer alone, never an option inside a sentence. */
+  particles: z.array(z.string().min(1)).default([]),
   /** Languages to fall back to, in order, before English, when a key is missing. */
   fallback: z.array(z.string()),
   enabled: z.boolean().default(true),

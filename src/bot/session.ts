@@ -18,6 +18,9 @@ export interface Session {
   optedOut?: boolean;
   languageSwitches: number;
   notUnderstood: number;
+  /** Typed answers the bot asked the respondent to confirm, and of those answered "no" (absent in states written before confirmations). */
+  confirmations?: number;
+  confirmationsDeclined?: number;
   /** Set when the conversation is over; the bot then deletes the state instead of saving it. */
   finished: boolean;
 }

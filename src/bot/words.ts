@@ -1,9 +1,9 @@
 import { LocaleMeta } from '../i18n';
 import { Question, optionsOf } from '../survey/definition';
-import { questionsOf } from '../survey/walk';
+import { allOptions, questionsOf } from '../survey/walk';
 import { Vocabulary, compileVocabulary } from '../survey/recognize';
 import { foldDigits } from '../text/digits';
-import { CompiledFold, FoldRules, createFold, sanitize } from '../text/normalize';
+import { CompiledFold, FoldRules, createFold, sanitize, writesSpaces } from '../text/normalize';
 import { Messages } from './messages';
 
 /** The interruptions a respondent can type at any question, in any supported language. */
@@ -39,7 +39,12 @@ export const YES_NO_PROMPTS = {
   language: { id: 'confirm_language', labels: { yes: 'bot:language.confirm_yes', no: 'bot:language.other' } },
   /** "Yes, delete" and "No, go on": buttons that say what they do. */
   delete: { id: 'confirm_delete', labels: { yes: 'bot:delete.yes', no: 'bot:delete.no' } },
+  /** "Did I understand you right: …?", after a typed answer the bot was not sure of; the survey's yes and no. */
+  answer: { id: 'confirm_answer' },
 } as const satisfies Record<string, YesNoPrompt>;
+
+/** In how many of a locale's question texts and option labels a word must be to count as common. */
+const COMMON_IN = 4;
 
 /** Longest message that can be a command; anything longer is an answer or a sentence. */
 const MAX_COMMAND_LENGTH = 60;
@@ -112,7 +117,11 @@ export class Words {
       const { messages } = this;
       const words: Record<string, string[]> = {};
       for (const o of options) words[o] = [messages.optionLabel(lng, o), ...messages.list(lng, `${messages.ns}:options.${o}.synonyms`)];
-      vocab = compileVocabulary({ options: words, skip: messages.list(lng, 'bot:keywords.skip'), and: messages.list(lng, 'bot:keywords.and') }, this.fold(lng));
+      const echoed = ['text', 'simple'].map((k) => messages.s(lng, `questions.${q.id}.${k}`, { area: '' }));
+      vocab = compileVocabulary(
+        { options: words, skip: messages.list(lng, 'bot:keywords.skip'), and: messages.list(lng, 'bot:keywords.and'), ...this.sentenceWords(lng), common: [...this.commonWords(lng), ...echoed] },
+        this.fold(lng),
+      );
       this.vocabularies.set(key, vocab);
     }
     return vocab;
@@ -133,10 +142,39 @@ export class Words {
         const own = prompt.labels ? [messages.t(lng, prompt.labels[o])] : [];
         words[o] = [...own, messages.optionLabel(lng, o), ...messages.list(lng, `${messages.ns}:options.${o}.synonyms`)];
       }
-      vocab = compileVocabulary({ options: words, skip: [], and: [] }, this.fold(lng));
+      vocab = compileVocabulary({ options: words, skip: [], and: [], ...this.sentenceWords(lng) }, this.fold(lng));
       this.vocabularies.set(key, vocab);
     }
     return vocab;
+  }
+
+  private readonly common = new Map<string, readonly string[]>();
+
+  /**
+   * The words of `lng` found in at least {@link COMMON_IN} of the survey's question texts and
+   * option labels: "the", "of", "jeg", "med" tell no option from another (src/survey/recognize.ts).
+   */
+  private commonWords(lng: string): readonly string[] {
+    let words = this.common.get(lng);
+    if (!words) {
+      const { messages } = this;
+      const fold = this.fold(lng);
+      const strings = [
+        ...questionsOf(messages.survey).map((s) => messages.s(lng, `questions.${s.question.id}.text`, { area: '' })),
+        ...allOptions(messages.survey).map((o) => messages.optionLabel(lng, o)),
+      ];
+      const seen = new Map<string, number>();
+      for (const s of strings) for (const w of new Set(fold(s).split(' '))) seen.set(w, (seen.get(w) ?? 0) + 1);
+      words = [...seen].filter(([, n]) => n >= COMMON_IN).map(([w]) => w);
+      this.common.set(lng, words);
+    }
+    return words;
+  }
+
+  /** How `lng` writes sentences, for finding options inside them: its negation words, and whether words are spaced. */
+  private sentenceWords(lng: string): { negation: readonly string[]; particles: readonly string[]; spaced: boolean } {
+    const meta = this.messages.meta(lng);
+    return { negation: meta.negation, particles: meta.particles, spaced: writesSpaces(meta.script) };
   }
 
   /**

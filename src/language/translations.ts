@@ -478,6 +478,7 @@ export function budgetVariables(texts: Texts, lng: string): Record<string, unkno
     organisation: texts.organisationName(lng),
     area: longest(options.map((o) => texts.optionLabel(lng, o))),
     option: texts.optionLabel(lng, 'none'),
+    answer: longest(options.map((o) => texts.optionLabel(lng, o))),
     index: 17,
     total: 18,
     min: 0,

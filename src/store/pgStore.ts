@@ -120,7 +120,7 @@ export class PgStore implements SurveyStore {
   scanResponses(filter: ResponseFilter, options: { batchSize?: number; questions?: readonly string[] } = {}): AsyncIterable<StoredResponse[]> {
     const { where, params } = responseWhere(filter);
     const only = options.questions ? ` AND a."questionId" = ANY($${params.length + 1}::text[])` : '';
-    const sql = `SELECT r.id, r."surveyId", r."surveyVersion", r."consentVersion", r.channel, r.period, r.language, r.status::text AS status, r."languageSwitches", r."notUnderstoodCount",
+    const sql = `SELECT r.id, r."surveyId", r."surveyVersion", r."consentVersion", r.channel, r.period, r.language, r.status::text AS status, r."languageSwitches", r."notUnderstoodCount", r.confirmations, r."confirmationsDeclined",
         (SELECT COALESCE(json_agg(json_build_array(a."questionId", a.iteration, a.value, a.language, a.fallback, a."notUnderstood")), '[]'::json)
          FROM "Answer" a WHERE a."responseId" = r.id${only}) AS answers
       FROM "Response" r WHERE ${where} ORDER BY r.id`;
@@ -133,15 +133,15 @@ export class PgStore implements SurveyStore {
 
   scanForAnalysis(filter: ResponseFilter, options: { batchSize?: number; known?: readonly string[] } = {}): AsyncIterable<(AnalysisResponse | KnownResponse)[]> {
     const { where, params } = responseWhere(filter);
-    const sql = `SELECT r.id, CASE WHEN k.id IS NULL THEN json_build_array(r.language, r.channel, r.period, r.status::text, r."languageSwitches",
+    const sql = `SELECT r.id, CASE WHEN k.id IS NULL THEN json_build_array(r.language, r.channel, r.period, r.status::text, r."languageSwitches", r.confirmations, r."confirmationsDeclined",
           (SELECT COALESCE(json_agg(json_build_array(a."questionId", a.iteration, a.value, a.fallback::int, a."notUnderstood")), '[]'::json) FROM "Answer" a WHERE a."responseId" = r.id)) END AS data
       FROM "Response" r LEFT JOIN unnest($${params.length + 1}::text[]) AS k(id) ON k.id = r.id AND r.status = 'completed'
       WHERE ${where} ORDER BY r.id`;
-    type Row = { id: string; data: [string, string, string, ResponseStatus, number, AnalysisResponse['answers']] | null };
+    type Row = { id: string; data: [string, string, string, ResponseStatus, number, number, number, AnalysisResponse['answers']] | null };
     return this.scan(sql, [...params, options.known ?? []], options.batchSize, ({ id, data }: Row): AnalysisResponse | KnownResponse => {
       if (!data) return { id, known: true };
-      const [language, channel, period, status, languageSwitches, answers] = data;
-      return { id, language, channel, period, status, languageSwitches, answers };
+      const [language, channel, period, status, languageSwitches, confirmations, confirmationsDeclined, answers] = data;
+      return { id, language, channel, period, status, languageSwitches, confirmations, confirmationsDeclined, answers };
     });
   }
 
@@ -337,8 +337,9 @@ async function applyOps(sql: Sql, ops: readonly ResponseOp[]): Promise<void> {
       case 'update':
         await sql({
           name: 'response_update',
-          text: `UPDATE "Response" SET status = COALESCE($2::"ResponseStatus", status), "languageSwitches" = COALESCE($3::int, "languageSwitches"), "notUnderstoodCount" = COALESCE($4::int, "notUnderstoodCount") WHERE id = $1`,
-          values: [op.responseId, op.patch.status ?? null, op.patch.languageSwitches ?? null, op.patch.notUnderstoodCount ?? null],
+          text: `UPDATE "Response" SET status = COALESCE($2::"ResponseStatus", status), "languageSwitches" = COALESCE($3::int, "languageSwitches"), "notUnderstoodCount" = COALESCE($4::int, "notUnderstoodCount"),
+            confirmations = COALESCE($5::int, confirmations), "confirmationsDeclined" = COALESCE($6::int, "confirmationsDeclined") WHERE id = $1`,
+          values: [op.responseId, op.patch.status ?? null, op.patch.languageSwitches ?? null, op.patch.notUnderstoodCount ?? null, op.patch.confirmations ?? null, op.patch.confirmationsDeclined ?? null],
         });
         break;
       case 'withdraw':
@@ -371,6 +372,8 @@ function toStored(r: ResponseRow): StoredResponse {
     status: r.status,
     languageSwitches: r.languageSwitches,
     notUnderstoodCount: r.notUnderstoodCount,
+    confirmations: r.confirmations,
+    confirmationsDeclined: r.confirmationsDeclined,
     answers: r.answers
       .sort((a, b) => a.questionId.localeCompare(b.questionId) || a.iteration.localeCompare(b.iteration))
       .map((a) => ({ questionId: a.questionId, iteration: a.iteration, value: a.value as StoredResponse['answers'][number]['value'], language: a.language, fallback: a.fallback, notUnderstood: a.notUnderstood })),

@@ -21,6 +21,9 @@ export interface ResponsePatch {
   status?: ResponseStatus;
   languageSwitches?: number;
   notUnderstoodCount?: number;
+  /** Times a typed answer was confirmed with the respondent (src/survey/recognize.ts), and of those answered "no". */
+  confirmations?: number;
+  confirmationsDeclined?: number;
 }
 
 /** Which answer: a question, and inside a repeat block the option it is asked about ("" outside). */
@@ -53,6 +56,8 @@ export interface AnalysisResponse {
   period: string;
   status: ResponseStatus;
   languageSwitches: number;
+  confirmations: number;
+  confirmationsDeclined: number;
   answers: AnswerTuple[];
 }
 
@@ -66,6 +71,8 @@ export interface StoredResponse extends NewResponse {
   status: ResponseStatus;
   languageSwitches: number;
   notUnderstoodCount: number;
+  confirmations: number;
+  confirmationsDeclined: number;
   answers: StoredAnswer[];
 }
 

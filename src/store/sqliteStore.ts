@@ -266,10 +266,11 @@ export class SqliteStore implements SurveyStore {
           this.deleteAnswers(op.responseId, op.steps);
           break;
         case 'update': {
-          const { status, languageSwitches, notUnderstoodCount } = op.patch;
+          const { status, languageSwitches, notUnderstoodCount, confirmations, confirmationsDeclined } = op.patch;
           this.sql(
-            'UPDATE "Response" SET status = COALESCE(?, status), languageSwitches = COALESCE(?, languageSwitches), notUnderstoodCount = COALESCE(?, notUnderstoodCount) WHERE id = ?',
-          ).run(status ?? null, languageSwitches ?? null, notUnderstoodCount ?? null, op.responseId);
+            `UPDATE "Response" SET status = COALESCE(?, status), languageSwitches = COALESCE(?, languageSwitches), notUnderstoodCount = COALESCE(?, notUnderstoodCount),
+             confirmations = COALESCE(?, confirmations), confirmationsDeclined = COALESCE(?, confirmationsDeclined) WHERE id = ?`,
+          ).run(status ?? null, languageSwitches ?? null, notUnderstoodCount ?? null, confirmations ?? null, confirmationsDeclined ?? null, op.responseId);
           break;
         }
         case 'withdraw':
@@ -326,24 +327,24 @@ export class SqliteStore implements SurveyStore {
   }
 }
 
-const RESPONSE_COLUMNS = 'r.id, r.surveyId, r.surveyVersion, r.consentVersion, r.channel, r.period, r.language, r.status, r.languageSwitches, r.notUnderstoodCount';
+const RESPONSE_COLUMNS = 'r.id, r.surveyId, r.surveyVersion, r.consentVersion, r.channel, r.period, r.language, r.status, r.languageSwitches, r.notUnderstoodCount, r.confirmations, r.confirmationsDeclined';
 const ANSWERS_JSON = `(SELECT json_group_array(json_array(a.questionId, a.iteration, a.value, a.language, a.fallback, a.notUnderstood)) FROM "Answer" a WHERE a.responseId = r.id)`;
 
 // Only what the analysis counts (no answer language); a known completed response without answers.
-const ANALYSIS_SCAN = `SELECT r.id, r.language, r.channel, r.period, r.status, r.languageSwitches, CASE WHEN r.status <> 'completed' OR r.id NOT IN (SELECT value FROM json_each(?))
+const ANALYSIS_SCAN = `SELECT r.id, r.language, r.channel, r.period, r.status, r.languageSwitches, r.confirmations, r.confirmationsDeclined, CASE WHEN r.status <> 'completed' OR r.id NOT IN (SELECT value FROM json_each(?))
   THEN (SELECT json_group_array(json_array(a.questionId, a.iteration, a.value, a.fallback, a.notUnderstood)) FROM "Answer" a WHERE a.responseId = r.id) END FROM "Response" r`;
 
 function toAnalysisResponse(row: unknown[]): AnalysisResponse | KnownResponse {
   const id = row[0] as string;
-  if (row[6] === null) return { id, known: true };
-  const answers = JSON.parse(row[6] as string) as AnswerTuple[];
+  if (row[8] === null) return { id, known: true };
+  const answers = JSON.parse(row[8] as string) as AnswerTuple[];
   // The value arrives as its JSON text; parsed in place, without a new object per answer.
   for (const a of answers) a[2] = parseValue(a[2] as string);
-  return { id, language: row[1] as string, channel: row[2] as string, period: row[3] as string, status: row[4] as ResponseStatus, languageSwitches: row[5] as number, answers };
+  return { id, language: row[1] as string, channel: row[2] as string, period: row[3] as string, status: row[4] as ResponseStatus, languageSwitches: row[5] as number, confirmations: row[6] as number, confirmationsDeclined: row[7] as number, answers };
 }
 
 function toResponse(row: unknown[]): StoredResponse {
-  const answers = JSON.parse(row[10] as string) as [string, string, string, string, number, number][];
+  const answers = JSON.parse(row[12] as string) as [string, string, string, string, number, number][];
   return {
     id: row[0] as string,
     surveyId: row[1] as string,
@@ -355,6 +356,8 @@ function toResponse(row: unknown[]): StoredResponse {
     status: row[7] as ResponseStatus,
     languageSwitches: row[8] as number,
     notUnderstoodCount: row[9] as number,
+    confirmations: row[10] as number,
+    confirmationsDeclined: row[11] as number,
     answers: answers.map((a): StoredAnswer => ({ questionId: a[0], iteration: a[1], value: parseValue(a[2]), language: a[3], fallback: a[4] === 1, notUnderstood: a[5] })),
   };
 }

@@ -119,3 +119,14 @@ export const DETECTION_FOLD_RULES: FoldRules = {
   diacritics: true,
   letters: { 'أ': 'ا', 'إ': 'ا', 'آ': 'ا', 'ٱ': 'ا', 'ё': 'е' },
 };
+
+/**
+ * Scripts written without spaces between words (ISO 15924): Thai, Lao, Khmer, Myanmar, Han and
+ * Japanese kana. In these a word can only be found inside the letters of a message.
+ */
+const UNSPACED_SCRIPTS: ReadonlySet<string> = new Set(['Thai', 'Laoo', 'Khmr', 'Mymr', 'Hani', 'Hira', 'Kana', 'Jpan']);
+
+/** Whether text in `script` (an ISO 15924 code, as in a locale's meta.json) separates its words with spaces. */
+export function writesSpaces(script: string): boolean {
+  return !UNSPACED_SCRIPTS.has(script);
+}

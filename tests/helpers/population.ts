@@ -70,6 +70,9 @@ export function generatePopulation(def: SurveyDefinition, n: number, options: Po
       meta[step.key] = { language: shownIn, fallback: shownIn === 'se' && random() < 0.3, notUnderstood: random() < (norwegian ? 0.02 : 0.08) ? 1 : 0 };
     }
     const completed = nextStep(def, answers) === undefined;
+    // Drawn from what is already drawn, so that the populations other tests rely on stay as they were:
+    // typed answers confirmed more often outside the Norwegian languages, some of them declined.
+    const confirmations = !norwegian && Object.keys(answers).length % 3 === 0 ? 1 + (Object.keys(answers).length % 2) : 0;
     const storedAnswers: StoredAnswer[] = Object.entries(answers).map(([key, value]) => ({ ...parseStepKey(key), value, ...meta[key] }));
     out.push({
       id: crypto.randomUUID(),
@@ -82,6 +85,8 @@ export function generatePopulation(def: SurveyDefinition, n: number, options: Po
       status: completed ? 'completed' : 'in_progress',
       languageSwitches: switched,
       notUnderstoodCount: storedAnswers.reduce((s, a) => s + a.notUnderstood, 0),
+      confirmations,
+      confirmationsDeclined: confirmations > 0 && background === 'born_abroad' && switched === 0 && Object.keys(answers).length % 4 === 0 ? 1 : 0,
       answers: storedAnswers,
     });
   }
@@ -146,7 +151,7 @@ export function insertIntoSqlite(file: string, responses: readonly StoredRespons
   const db = new Database(file);
   try {
     const response = db.prepare(
-      'INSERT INTO "Response" (id, surveyId, surveyVersion, consentVersion, channel, period, language, status, languageSwitches, notUnderstoodCount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO "Response" (id, surveyId, surveyVersion, consentVersion, channel, period, language, status, languageSwitches, notUnderstoodCount, confirmations, confirmationsDeclined) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const answer = db.prepare('INSERT INTO "Answer" (responseId, questionId, iteration, value, language, fallback, notUnderstood) VALUES (?, ?, ?, ?, ?, ?, ?)');
     const complete = db.prepare('UPDATE "Response" SET status = ? WHERE id = ?');
@@ -154,7 +159,7 @@ export function insertIntoSqlite(file: string, responses: readonly StoredRespons
       for (const r of responses) {
         // In progress until its answers are in, as the bot writes it: a completed response takes
         // no more answers (migration completed_responses_final).
-        response.run(r.id, r.surveyId, r.surveyVersion, r.consentVersion, r.channel, r.period, r.language, 'in_progress', r.languageSwitches, r.notUnderstoodCount);
+        response.run(r.id, r.surveyId, r.surveyVersion, r.consentVersion, r.channel, r.period, r.language, 'in_progress', r.languageSwitches, r.notUnderstoodCount, r.confirmations, r.confirmationsDeclined);
         for (const a of r.answers) answer.run(r.id, a.questionId, a.iteration, JSON.stringify(a.value), a.language, a.fallback ? 1 : 0, a.notUnderstood);
         if (r.status !== 'in_progress') complete.run(r.status, r.id);
       }
@@ -170,7 +175,7 @@ export async function insertThroughStore(store: SurveyStore, responses: readonly
     await store.applyResponses([
       { kind: 'start', response: { id: r.id, surveyId: r.surveyId, surveyVersion: r.surveyVersion, consentVersion: r.consentVersion, channel: r.channel, period: r.period, language: r.language } },
       ...r.answers.map((a) => ({ kind: 'answer' as const, answer: { responseId: r.id, ...a }, drop: [] })),
-      { kind: 'update', responseId: r.id, patch: { status: r.status, languageSwitches: r.languageSwitches, notUnderstoodCount: r.notUnderstoodCount } },
+      { kind: 'update', responseId: r.id, patch: { status: r.status, languageSwitches: r.languageSwitches, notUnderstoodCount: r.notUnderstoodCount, confirmations: r.confirmations, confirmationsDeclined: r.confirmationsDeclined } },
     ]);
   }
 }

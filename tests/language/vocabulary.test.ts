@@ -25,16 +25,18 @@ const YES_NO = { id: 'yes_no', type: 'yes_no', dontKnow: false, optional: false 
  */
 const KEPT_INSIDE: Record<string, string[]> = {
   // The language's plain "no", which is also the negation in "don't know" and "didn't need".
-  se: ['in'], // "I don't", as in "in dieđe" (I don't know) and "in dárbbašan" (I didn't need)
+  se: ['in', 'olgoriikkas'], // "olgoriikkas" (abroad) as the others below; "in" is "I don't", as in "in dieđe" (I don't know) and "in dárbbašan" (I didn't need)
   ps: ['na'], // Latin letters, as in "na pohegam"
   ur: ['نہیں', 'nahi', 'جی'], // both scripts; جی is the polite particle of "جی ہاں" and "جی نہیں"
-  ckb: ['نا'], // as in "نا زانم"
+  ckb: ['نا', 'دەرەوە'], // "نا" as in "نا زانم"; "دەرەوە" (abroad), as the others below
   // "Abroad" alone answers "Where were you born?"; "parents born abroad" is listed for the
   // respondents born in Norway to immigrant parents.
   en: ['abroad'],
   nb: ['utlandet'],
   nn: ['utlandet'],
   so: ['dibadda'],
+  pl: ['za granicą'],
+  ru: ['за границей'],
 };
 
 /** Every vocabulary a respondent answers: each survey question and each yes/no prompt. */
@@ -126,8 +128,8 @@ describe('typed as people type', () => {
     ['uk', 'винаймаю у муніципалітету'],
     ['uk', 'орендую в комуни'],
     ['fa', 'مستأجر شهرداری هستم'],
-  ])('%s: "%s" (renting from the municipality) is coded as municipal, not private, renting', (lng, typed) => {
-    expect(recognize(situation, typed, words.vocabulary(lng, situation))).toEqual({ ok: true, value: 'rent_municipal' });
+  ])('%s: "%s" (renting from the municipality) is read as municipal, not private, renting, and confirmed', (lng, typed) => {
+    expect(recognize(situation, typed, words.vocabulary(lng, situation))).toEqual({ ok: false, reason: 'confirm', value: 'rent_municipal', negated: false });
   });
 
   test('Urdu: every word with ھ or ہ is understood when typed with Arabic ه, as Arabic and Persian keyboards give both', () => {

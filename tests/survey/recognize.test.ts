@@ -44,10 +44,47 @@ describe('labels and synonyms', () => {
     ['Midlertidig bolig (hospits, krisesenter, camping)', 'temporary'],
     ['HOSPITS', 'temporary'],
     ['eier', 'owner'],
-    ['jeg bor på hospits nå', 'temporary'], // a phrase containing exactly one option's word
     ['Annet!', 'other'],
+    ['3. Midlertidig bolig (hospits, krisesenter, camping)', 'temporary'], // a line copied from the list
   ])('"%s" selects %s', (input, expected) => {
     expect(recognize(single, input, situationWords)).toEqual({ ok: true, value: expected });
+  });
+
+  test('an option found inside a longer message is only a reading to confirm', () => {
+    expect(recognize(single, 'jeg bor på hospits nå', situationWords)).toEqual({ ok: false, reason: 'confirm', value: 'temporary', negated: false });
+  });
+
+  test('an option next to a negation word is a reading to confirm, marked as negated', () => {
+    const words = vocab({ ...Object.fromEntries(Object.entries({ owner: ['Jeg eier boligen', 'eier'], rent_private: ['Jeg leier av en privat utleier', 'leier privat'], temporary: ['Midlertidig', 'hospits'], other: ['Annet'] })) }, { negation: ['ikke', 'uten'] });
+    expect(recognize(single, 'ikke hospits', words)).toEqual({ ok: false, reason: 'confirm', value: 'temporary', negated: true });
+    expect(recognize(single, 'hospits uten', words)).toEqual({ ok: false, reason: 'confirm', value: 'temporary', negated: true });
+  });
+
+  test('an option the respondent negated gives way to one they did not', () => {
+    const words = vocab({ owner: ['Jeg eier boligen', 'eier'], rent_private: ['Jeg leier av en privat utleier', 'leier privat'], temporary: ['Midlertidig', 'hospits'], other: ['Annet'] }, { negation: ['ikke'] });
+    expect(recognize(single, 'eier ikke, leier privat', words)).toEqual({ ok: false, reason: 'confirm', value: 'rent_private', negated: false });
+  });
+
+  test('a longer option phrase wins over a shorter one inside it, negation and all ("hoy la\'aan" is not "hoy")', () => {
+    const words = vocab({ temporary: ['Guri ku meel gaar ah', 'hoy'], no_place: ['Meel aan seexdo ma haysto', "hoy la'aan"] }, { negation: ["la'aan", 'ma'] });
+    const q: Question = { id: 'situation', type: 'single', optional: false, options: ['temporary', 'no_place'] };
+    expect(recognize(q, "hoy la'aan", words)).toEqual({ ok: true, value: 'no_place' });
+    expect(recognize(q, "waxaan ahay hoy la'aan", words)).toEqual({ ok: false, reason: 'confirm', value: 'no_place', negated: false });
+  });
+
+  test('words of one option read from their stems in a sentence are a reading to confirm', () => {
+    expect(recognize(single, 'vi leide privat rom', situationWords)).toEqual({ ok: false, reason: 'confirm', value: 'rent_private', negated: false });
+  });
+
+  test('a word shared by two options is no reading at all', () => {
+    const words = vocab({ owner: ['Jeg eier boligen'], rent_private: ['Jeg leier privat bolig'], temporary: ['Midlertidig'], other: ['Annet'] });
+    expect(recognize(single, 'boligen min', words)).toEqual({ ok: false, reason: 'no_match' });
+  });
+
+  test('in a script without spaces, options are found inside the letters, and a negation before one is seen', () => {
+    const words = vocab({ yes: ['ใช่', 'มี'], no: ['ไม่', 'ไม่มี'], dont_know: ['ไม่รู้'] }, { negation: ['ไม่'], spaced: false });
+    expect(recognize(yesNo, 'ไม่มีค่ะ', words)).toEqual({ ok: false, reason: 'confirm', value: 'no', negated: false });
+    expect(recognize(yesNo, 'ไม่ รู้', words)).toEqual({ ok: true, value: 'dont_know' });
   });
 
   test('a phrase naming two options is ambiguous, not guessed', () => {
@@ -61,7 +98,7 @@ describe('labels and synonyms', () => {
 
   test('a phrase inside a longer matched phrase belongs to the longer one ("nie" in "nie wiem")', () => {
     const pl = vocab({ yes: ['Tak'], no: ['Nie'], dont_know: ['Nie wiem'] });
-    expect(recognize(yesNo, 'chyba nie wiem', pl)).toEqual({ ok: true, value: 'dont_know' });
+    expect(recognize(yesNo, 'chyba nie wiem', pl)).toEqual({ ok: false, reason: 'confirm', value: 'dont_know', negated: false });
     expect(recognize(yesNo, 'nie, nie wiem', pl)).toEqual({ ok: false, reason: 'ambiguous' });
   });
 
@@ -114,9 +151,13 @@ describe('multiple choice', () => {
     expect(recognize(multi, '4', multiWords)).toEqual({ ok: true, value: ['none'] });
   });
 
-  test('a part that fits two options rejects the whole answer as ambiguous', () => {
+  test('a part that names two options is read as both, to confirm, in a question that takes several', () => {
     const overlapping = vocab({ language_barrier: ['Språk', 'skjema på norsk'], forms: ['Skjemaene var for vanskelige', 'skjema'], waited: ['Ventet for lenge'], none: ['Ingenting'] });
-    expect(recognize(multi, '3, skjema norsk språk', overlapping)).toEqual({ ok: false, reason: 'ambiguous' });
+    expect(recognize(multi, '3, skjema norsk språk', overlapping)).toEqual({ ok: false, reason: 'confirm', value: ['language_barrier', 'forms', 'waited'], negated: false });
+  });
+
+  test('an option found in a sentence with a part that is none is a reading to confirm', () => {
+    expect(recognize(multi, 'mest skjema, takk', multiWords)).toEqual({ ok: false, reason: 'confirm', value: ['forms'], negated: false });
   });
 
   test('one unknown part rejects the whole answer rather than storing half of it', () => {
@@ -139,6 +180,9 @@ describe('scales and numbers', () => {
   });
   test('finds the one number in "7 år" and stores its band', () => {
     expect(recognize(years, '7 år', vocab({}))).toEqual({ ok: true, value: '5-9' });
+  });
+  test('a number beside a negation is a reading to confirm, shown as the number typed', () => {
+    expect(recognize(years, 'ikke 7 år', vocab({}, { negation: ['ikke'] }))).toEqual({ ok: false, reason: 'confirm', value: '5-9', number: 7, negated: true });
   });
   test('rejects a number above the bound', () => {
     expect(recognize(years, '120', vocab({}))).toEqual({ ok: false, reason: 'out_of_range' });

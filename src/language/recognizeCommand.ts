@@ -1,0 +1,69 @@
+import { once } from 'node:events';
+import readline from 'node:readline';
+import { Texts } from '../bot/texts';
+import { loadLocales } from '../i18n';
+import { AnswerValue } from '../survey/engine';
+import { DEFAULT_SURVEY_FILE, loadSurvey } from '../survey/load';
+import { Recognition, recognize } from '../survey/recognize';
+import { questionsOf } from '../survey/walk';
+
+const USAGE = 'Usage: survey-bot recognize --locale L --question Q < lines\n';
+
+/** A stored value as one word: an option code, codes joined by "+", a number or band, or "skip". */
+function shown(value: AnswerValue): string {
+  if (value === null) return 'skip';
+  return Array.isArray(value) ? value.join('+') : String(value);
+}
+
+/**
+ * What the bot does with one typed answer: the code(s) it stores at once, `confirm:CODE` where it
+ * first asks "Did I understand you right?", or `ask` where it asks the question again (a command
+ * such as "help" or "back" is not an answer either, and also gives `ask`).
+ */
+export function recognitionLine(r: Recognition): string {
+  if (r.ok) return shown(r.value);
+  return r.reason === 'confirm' ? `confirm:${shown(r.value)}` : 'ask';
+}
+
+/**
+ * `survey-bot recognize --locale L --question Q`: one typed answer per input line, one line out
+ * per line in, in order, so that a native reviewer can type the phrases people use and see what
+ * the bot would store (`paste typed.txt <(survey-bot recognize --locale so --question situation < typed.txt)`).
+ *
+ * @returns the process exit code
+ */
+export async function recognizeCommand(
+  args: string[],
+  io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): Promise<number> {
+  const opt = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const lng = opt('--locale');
+  const questionId = opt('--question');
+  if (!lng || !questionId) {
+    io.stderr.write(USAGE);
+    return 2;
+  }
+  const texts = new Texts(loadLocales(), loadSurvey(DEFAULT_SURVEY_FILE), undefined, 'nb');
+  if (!texts.locales.byTag.has(lng)) {
+    io.stderr.write(`Unknown locale "${lng}". Locales: ${texts.locales.list.map((l) => l.tag).join(', ')}\n`);
+    return 2;
+  }
+  const answerable = questionsOf(texts.survey)
+    .map((s) => s.question)
+    .filter((q) => q.type !== 'text');
+  const question = answerable.find((q) => q.id === questionId);
+  if (!question) {
+    io.stderr.write(`Unknown question "${questionId}" (free-text questions are not recognised). Questions: ${answerable.map((q) => q.id).join(', ')}\n`);
+    return 2;
+  }
+  const vocab = texts.words.vocabulary(lng, question);
+  // crlfDelay: a file saved on Windows must not yield an empty line per "\r\n".
+  for await (const line of readline.createInterface({ input: io.stdin, crlfDelay: Infinity })) {
+    const out = texts.words.command(lng, line) ? 'ask' : recognitionLine(recognize(question, line, vocab));
+    if (!io.stdout.write(`${out}\n`)) await once(io.stdout, 'drain');
+  }
+  return 0;
+}
