@@ -26,6 +26,8 @@ export const localeMeta = z.strictObject({
    * named next to one is confirmed with the respondent, never stored at once (src/survey/recognize.ts).
    */
   negation: z.array(z.string().min(1)).min(1),
+  /** Letters after which writers put a space inside a word (Sorani ه for ە on a Persian keyboard): also read joined. */
+  joinAfter: z.array(z.string().min(1)).default([]),
   /** Politeness particles (Thai ค่ะ, ครับ): an answer alone, never an option inside a sentence. */
   particles: z.array(z.string().min(1)).default([]),
   /** Languages to fall back to, in order, before English, when a key is missing. */
@@ -54,6 +56,15 @@ export interface Locales {
   glossary: Map<string, Glossary>;
   /** The folder the locales were read from, for tools that write reviewed texts back. */
   dir: string;
+  /**
+   * `locales/norwegian-terms.json`: per survey and option, the Norwegian names of services that
+   * respondents write in any language; hints for recognition (src/survey/recognize.ts).
+   */
+  norwegianTerms: Hints;
+  /** Per locale: `hints.json`, words that point to an option in that language. */
+  hints: ReadonlyMap<string, Hints>;
+  /** Per locale: `numbers.json`. */
+  numbers: ReadonlyMap<string, LocaleNumbers>;
   /** The languages a text of `lng` is looked up in, in i18next's order: itself, then its fallbacks. */
   lookupOrder(lng: string): readonly string[];
 }
@@ -62,7 +73,30 @@ export interface Locales {
  * Files in a locale folder that are data about the language, not texts: everything else ending
  * in `.json` is an i18next namespace.
  */
-export const LOCALE_DATA_FILES: ReadonlySet<string> = new Set(['meta.json', 'provenance.json', 'glossary.json', 'detect.json', 'redaction.json']);
+export const LOCALE_DATA_FILES: ReadonlySet<string> = new Set(['meta.json', 'provenance.json', 'glossary.json', 'detect.json', 'redaction.json', 'hints.json', 'numbers.json']);
+
+/** `locales/<tag>/hints.json`: per survey and option, words that point to it, always confirmed (src/survey/recognize.ts). */
+const hintsFile = z.record(z.string(), z.union([z.string(), z.record(z.string(), z.array(z.string().min(1)))]));
+export type Hints = Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
+
+/** `locales/<tag>/numbers.json`: numbers written as words, and the words for month and year. */
+const numbersFile = z.object({
+  numbers: z.record(z.string().regex(/^\d+$/), z.array(z.string().min(1))).default({}),
+  units: z.strictObject({ month: z.array(z.string().min(1)).default([]), year: z.array(z.string().min(1)).default([]) }).default({ month: [], year: [] }),
+});
+export type LocaleNumbers = z.infer<typeof numbersFile>;
+
+function readData<T>(file: string, schema: z.ZodType<T>, empty: T): T {
+  if (!fs.existsSync(file)) return empty;
+  const parsed = schema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+/** Drops the `_comment` entry of a data file. */
+function surveysOf(f: Record<string, string | Record<string, string[]>>): Hints {
+  return Object.fromEntries(Object.entries(f).filter((e): e is [string, Record<string, string[]>] => typeof e[1] !== 'string'));
+}
 
 /**
  * The text at `key` in `lng` (or a fallback language), or `fallback` where no locale has one: for
@@ -72,6 +106,8 @@ export function textOr(locales: Locales, key: string, lng: string, fallback: str
   return locales.i18n.exists(key, { lng }) ? (locales.i18n.t(key, { lng, ...vars }) as string) : fallback;
 }
 
+export const NORWEGIAN_TERMS_FILE = 'norwegian-terms.json';
+
 /** Reads every `locales/<tag>/*.json` into one i18next instance. Synchronous: done once at start-up. */
 export function loadLocales(dir: string = localesDir): Locales {
   const resources: Record<string, Record<string, unknown>> = {};
@@ -79,6 +115,8 @@ export function loadLocales(dir: string = localesDir): Locales {
   const namespaces = new Set<string>();
   const provenance = new Map<string, ProvenanceOverrides>();
   const glossary = new Map<string, Glossary>();
+  const hints = new Map<string, Hints>();
+  const numbers = new Map<string, LocaleNumbers>();
   for (const tag of fs.readdirSync(dir).sort()) {
     const folder = path.join(dir, tag);
     if (!fs.statSync(folder).isDirectory()) continue;
@@ -89,6 +127,8 @@ export function loadLocales(dir: string = localesDir): Locales {
     list.push({ tag, ...parsed.data });
     provenance.set(tag, readProvenance(folder));
     glossary.set(tag, readGlossary(folder));
+    hints.set(tag, surveysOf(readData(path.join(folder, 'hints.json'), hintsFile, {})));
+    numbers.set(tag, readData(path.join(folder, 'numbers.json'), numbersFile, { numbers: {}, units: { month: [], year: [] } }));
     resources[tag] = {};
     for (const file of fs.readdirSync(folder).filter((f) => f.endsWith('.json') && !LOCALE_DATA_FILES.has(f))) {
       const ns = file.slice(0, -'.json'.length);
@@ -114,5 +154,7 @@ export function loadLocales(dir: string = localesDir): Locales {
     showSupportNotice: false,
   });
   const lookupOrder = (lng: string) => [lng, ...(fallbackLng[lng] ?? fallbackLng.default)];
-  return { i18n, list, byTag: new Map(list.map((l) => [l.tag, l])), namespaces: [...namespaces], provenance, glossary, dir, lookupOrder };
+  const termsFile = path.join(dir, NORWEGIAN_TERMS_FILE);
+  const norwegianTerms = surveysOf(readData(termsFile, hintsFile, {}));
+  return { i18n, list, byTag: new Map(list.map((l) => [l.tag, l])), namespaces: [...namespaces], provenance, glossary, dir, lookupOrder, norwegianTerms, hints, numbers };
 }

@@ -103,6 +103,10 @@ export interface LanguageComprehension {
   switched: Proportion;
   /** Share of responses shown at least one question (partly) in a fallback language. */
   fallbackResponses: Proportion;
+  /** Share of responses in which the bot asked "Did I understand you right?" about a typed answer at least once. */
+  confirmed: Proportion;
+  /** Of those, the share that answered "no" at least once: the bot read them wrong. */
+  declined: Proportion;
   /** Share of questions shown in a fallback language, published when the response counts are. */
   fallbackQuestions: Proportion;
   /** Per question: share of those who answered it who first wrote "I don't understand". */
@@ -226,6 +230,8 @@ export class Accumulator {
   private readonly started = new Map<string, number>();
   private readonly switched = new GroupCounts(2);
   private readonly fallbackResponses = new GroupCounts(2);
+  private readonly confirmed = new GroupCounts(2);
+  private readonly declined = new GroupCounts(2);
   private readonly fallbackAnswers = new Map<string, [number, number]>();
   private readonly notUnderstood = new Map<string, GroupCounts>();
   private readonly milestones: string[];
@@ -310,6 +316,8 @@ export class Accumulator {
       ['population', this.population],
       ['switched', this.switched],
       ['fallback', this.fallbackResponses],
+      ['confirmed', this.confirmed],
+      ['declined', this.declined],
       ...[...this.help].map(([a, g]) => [`help:${a}`, g] as [string, GroupCounts]),
       ...[...this.barrierCounts].map(([q, g]) => [`barrier:${q}`, g] as [string, GroupCounts]),
       ...[...this.multiCounts].map(([k, g]) => [`multi:${k}`, g] as [string, GroupCounts]),
@@ -410,6 +418,8 @@ export class Accumulator {
     this.started.set(lng, (this.started.get(lng) ?? 0) + 1);
     this.switched.add(lng, r.languageSwitches > 0 ? 0 : 1);
     this.fallbackResponses.add(lng, fallback > 0 ? 0 : 1);
+    this.confirmed.add(lng, r.confirmations > 0 ? 0 : 1);
+    if (r.confirmations > 0) this.declined.add(lng, r.confirmationsDeclined > 0 ? 0 : 1);
     const fa = this.fallbackAnswers.get(lng) ?? [0, 0];
     fa[0] += fallback;
     fa[1] += r.answers.length / ANSWER_WIDTH;
@@ -527,6 +537,9 @@ export class Accumulator {
     this.count(started.cells, [started.total]);
     const switched = this.protect(languages, ['yes', 'no'], this.switched);
     const fallback = this.protect(languages, ['yes', 'no'], this.fallbackResponses);
+    const confirmed = this.protect(languages, ['yes', 'no'], this.confirmed);
+    const declinedLanguages = languages.filter((l) => this.declined.byGroup.has(l));
+    const declined = this.protect(declinedLanguages, ['yes', 'no'], this.declined);
     const questions = [...this.notUnderstood.keys()].sort((a, b) => itemIndexOf(this.def, a) - itemIndexOf(this.def, b));
     const confused = new Map(questions.map((q) => [q, this.protect(languages, ['yes', 'no'], this.notUnderstood.get(q)!)]));
     return languages.map((language, i) => {
@@ -538,6 +551,12 @@ export class Accumulator {
         started: count(startedCell),
         switched: proportion(switched.cells[i][0], switched.rowTotals[i]),
         fallbackResponses: fallbackShare,
+        confirmed: proportion(confirmed.cells[i][0], confirmed.rowTotals[i]),
+        // Its denominator is the confirmed count: shown only where that count is, or it would give the count away.
+        declined: (() => {
+          const row = declined.rowLabels.indexOf(language);
+          return row < 0 || confirmed.cells[i][0].status !== 'published' ? withheld('denominator') : proportion(declined.cells[row][0], declined.rowTotals[row]);
+        })(),
         fallbackQuestions: 'suppressed' in fallbackShare || fa[1] === 0 ? withheld('denominator') : published(fa[0], fa[1]),
         notUnderstood: questions.map((q) => {
           const t = confused.get(q)!;

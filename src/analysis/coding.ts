@@ -19,6 +19,8 @@ export interface CodedResponse {
   period: string;
   status: ResponseStatus;
   languageSwitches: number;
+  confirmations: number;
+  confirmationsDeclined: number;
   answers: Int32Array;
   /** The answers as read, kept only while the response is in progress: its next step is found from them. */
   tuples?: AnswerTuple[];
@@ -65,6 +67,8 @@ export class ResponseCoder {
       period: this.intern(r.period),
       status: r.status,
       languageSwitches: r.languageSwitches,
+      confirmations: r.confirmations,
+      confirmationsDeclined: r.confirmationsDeclined,
       answers,
       ...(r.status === 'completed' ? {} : { tuples: r.answers }),
     };

@@ -66,11 +66,11 @@ export function formatAnalysis(result: AnalysisResult, locales: Locales, lng: st
   out.push(t('comprehension'));
   out.push(
     ...table([
-      ['', t('started'), t('switched'), t('fallback'), t('fallback_questions'), t('confused'), t('completed')],
+      ['', t('started'), t('switched'), t('fallback'), t('fallback_questions'), t('confused'), t('confirmed'), t('declined'), t('completed')],
       ...result.comprehension.map((c) => {
         const worst = c.notUnderstood.filter((q) => !('suppressed' in q.rate)).sort((a, b) => (b.rate as { p: number }).p - (a.rate as { p: number }).p)[0];
         const done = c.funnel[c.funnel.length - 1]?.reached;
-        return [c.language, num(c.started), prop(c.switched), prop(c.fallbackResponses), prop(c.fallbackQuestions), worst ? `${worst.question} ${prop(worst.rate)}` : dot, done ? pct(done.p) : dot];
+        return [c.language, num(c.started), prop(c.switched), prop(c.fallbackResponses), prop(c.fallbackQuestions), worst ? `${worst.question} ${prop(worst.rate)}` : dot, prop(c.confirmed), prop(c.declined), done ? pct(done.p) : dot];
       }),
     ]),
     '',

@@ -119,7 +119,14 @@ export class Words {
       for (const o of options) words[o] = [messages.optionLabel(lng, o), ...messages.list(lng, `${messages.ns}:options.${o}.synonyms`)];
       const echoed = ['text', 'simple'].map((k) => messages.s(lng, `questions.${q.id}.${k}`, { area: '' }));
       vocab = compileVocabulary(
-        { options: words, skip: messages.list(lng, 'bot:keywords.skip'), and: messages.list(lng, 'bot:keywords.and'), ...this.sentenceWords(lng), common: [...this.commonWords(lng), ...echoed] },
+        {
+          options: words,
+          skip: messages.list(lng, 'bot:keywords.skip'),
+          and: messages.list(lng, 'bot:keywords.and'),
+          ...this.sentenceWords(lng),
+          common: [...this.commonWords(lng), ...echoed],
+          hints: this.hintsOf(lng),
+        },
         this.fold(lng),
       );
       this.vocabularies.set(key, vocab);
@@ -172,9 +179,20 @@ export class Words {
   }
 
   /** How `lng` writes sentences, for finding options inside them: its negation words, and whether words are spaced. */
-  private sentenceWords(lng: string): { negation: readonly string[]; particles: readonly string[]; spaced: boolean } {
+  private sentenceWords(lng: string) {
     const meta = this.messages.meta(lng);
-    return { negation: meta.negation, particles: meta.particles, spaced: writesSpaces(meta.script) };
+    const numbers = this.messages.locales.numbers.get(lng);
+    return { negation: meta.negation, particles: meta.particles, joinAfter: meta.joinAfter, spaced: writesSpaces(meta.script), numbers: numbers?.numbers, units: numbers?.units };
+  }
+
+  /** The survey's hints in `lng`: the locale's own (hints.json), then the Norwegian terms every locale shares. */
+  private hintsOf(lng: string): Record<string, string[]> {
+    const { locales, ns } = this.messages;
+    const own = locales.hints.get(lng)?.[ns] ?? {};
+    const shared = locales.norwegianTerms[ns] ?? {};
+    const out: Record<string, string[]> = {};
+    for (const o of new Set([...Object.keys(own), ...Object.keys(shared)])) out[o] = [...(own[o] ?? []), ...(shared[o] ?? [])];
+    return out;
   }
 
   /**

@@ -49,6 +49,8 @@ const RESPONSE_COLUMNS: { name: string; kind: ColumnKind }[] = [
   { name: 'language', kind: 'text' },
   { name: 'language_switches', kind: 'number' },
   { name: 'not_understood_count', kind: 'number' },
+  { name: 'confirmations', kind: 'number' },
+  { name: 'confirmations_declined', kind: 'number' },
   { name: 'languages_shown', kind: 'text' },
   { name: 'text_fell_back', kind: 'boolean' },
 ];
@@ -138,6 +140,8 @@ export class ExportPlanner {
         case 'status': return r.status;
         case 'language_switches': return r.languageSwitches;
         case 'not_understood_count': return r.notUnderstoodCount;
+        case 'confirmations': return r.confirmations;
+        case 'confirmations_declined': return r.confirmationsDeclined;
         default: return null;
       }
     });

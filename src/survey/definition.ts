@@ -32,10 +32,22 @@ const base = {
   when: condition.optional(),
 };
 
+/** The numbers an option stands for, when options are bands of a number (age, months), both ends included. */
+export const numberRange = z.strictObject({ min: z.number().int().optional(), max: z.number().int().optional() });
+export type NumberRange = z.infer<typeof numberRange>;
+
 export const singleQuestion = z.strictObject({
   ...base,
   type: z.literal('single'),
   options: z.array(id).min(2),
+  /**
+   * For options that are bands of a number ("36-50", "3 to 6 months"): what each covers, so that a
+   * respondent who types the number itself ("I am 42", "about 4 months") is offered its band to
+   * confirm. An option number typed alone still chooses by position.
+   */
+  ranges: z.record(id, numberRange).optional(),
+  /** What the ranges count, so that "a year" reads as 12 where they count months. */
+  unit: z.enum(['months', 'years']).optional(),
 });
 
 export const multiQuestion = z.strictObject({

@@ -32,6 +32,22 @@ export interface VocabularyWords {
    */
   particles?: readonly string[];
   /**
+   * Letters after which this language's writers may put a space inside a word: on a Persian
+   * keyboard a Sorani writer types ە as ه, which joins the next letter, so many type "به لی" for
+   * "بەڵێ". The message is also read with those spaces taken out.
+   */
+  joinAfter?: readonly string[];
+  /** Numbers written as words ("fem", "пять", "ห้า"), by value (locales/<lng>/numbers.json). */
+  numbers?: Readonly<Record<string, readonly string[]>>;
+  /** The words for month and year, in their forms ("måneder", "месяцев", "ماهه"). */
+  units?: { month?: readonly string[]; year?: readonly string[] };
+  /**
+   * Words that point to an option but are never an answer by themselves: Norwegian names of
+   * services that respondents write in any language ("hospits", "bostøtte"). Found inside a
+   * message, they give a reading to confirm; typed alone too.
+   */
+  hints?: Record<string, readonly string[]>;
+  /**
    * Words that tell no option from another however often they appear in one's words: the
    * question's own words, which answers echo ("Where do you live?" — "I live with friends"), and
    * the locale's most common words ("the", "med"). Never counted as an option's stem.
@@ -57,6 +73,14 @@ export interface Vocabulary {
   /** Folded negation words, each as its words. */
   negation: readonly (readonly string[])[];
   particles: ReadonlySet<string>;
+  /** {@link VocabularyWords.joinAfter}, as a pattern of the letter and the spaces after it; undefined when none. */
+  joinAfter?: RegExp;
+  /** Folded number words and their values, longest first. */
+  numbers: readonly (readonly [string, number])[];
+  /** Folded words for month and year. */
+  units: { month: readonly string[]; year: readonly string[] };
+  /** {@link VocabularyWords.hints}, folded, without the words an option already has. */
+  hints: Readonly<Record<string, readonly string[]>>;
   spaced: boolean;
   /**
    * Per option, the words of its label and synonyms that no other option of the question shares
@@ -96,8 +120,15 @@ export function compileVocabulary(words: VocabularyWords, fold: CompiledFold): V
   const spaced = words.spaced ?? true;
   const and = words.and.map((w) => fold.letters(w).trim()).filter(Boolean).map(escapeRegExp);
   const particles = new Set(folded(words.particles ?? []));
+  const own = new Set(Object.values(options).flat());
+  const hints = Object.fromEntries(Object.keys(options).map((o) => [o, folded(words.hints?.[o] ?? []).filter((w) => !own.has(w))]));
   const ignored = new Set([...negation.flat(), ...folded(words.and), ...particles, ...folded(words.common ?? []).flatMap((w) => w.split(' '))]);
-  return { options, skip: new Set(folded(words.skip)), and, negation, particles, spaced, stems: spaced ? discriminatingStems(options, ignored) : {}, fold };
+  const joinAfter = words.joinAfter?.length ? new RegExp(`(${words.joinAfter.map(escapeRegExp).join('|')})[ \\t]+`, 'gu') : undefined;
+  const numbers = Object.entries(words.numbers ?? {})
+    .flatMap(([n, list]) => folded(list).map((w) => [w, Number(n)] as const))
+    .sort((a, b) => b[0].length - a[0].length);
+  const units = { month: folded(words.units?.month ?? []), year: folded(words.units?.year ?? []) };
+  return { options, skip: new Set(folded(words.skip)), and, negation, particles, hints, joinAfter, numbers, units, spaced, stems: spaced ? discriminatingStems(options, ignored) : {}, fold };
 }
 
 /**
@@ -191,7 +222,7 @@ function phraseHits(input: string, options: readonly string[], vocab: Vocabulary
   if (vocab.spaced) {
     const tokens = input.split(' ');
     for (const option of options) {
-      for (const w of vocab.options[option] ?? []) {
+      for (const w of [...(vocab.options[option] ?? []), ...(vocab.hints[option] ?? [])]) {
         if (vocab.particles.has(w)) continue;
         const wt = w.split(' ');
         for (let i = 0; i + wt.length <= tokens.length; i++) {
@@ -205,7 +236,7 @@ function phraseHits(input: string, options: readonly string[], vocab: Vocabulary
   }
   const letters = input.replace(/ /g, '');
   for (const option of options) {
-    for (const w of vocab.options[option] ?? []) {
+    for (const w of [...(vocab.options[option] ?? []), ...(vocab.hints[option] ?? [])]) {
       if (vocab.particles.has(w)) continue;
       const wl = w.replace(/ /g, '');
       for (let i = letters.indexOf(wl); i >= 0; i = letters.indexOf(wl, i + 1)) hits.push({ option, start: i, end: i + wl.length, negated: false });
@@ -276,13 +307,28 @@ function sameStem(a: string, b: string): boolean {
   return p >= MIN_STEM_PREFIX && p >= shorter - MAX_STEM_ENDING;
 }
 
+/**
+ * Whether an option's word is a form of a common or question word, by a looser stem than
+ * {@link sameStem}: "живу" (I live) echoes "живёте" (do you live), sharing only three letters.
+ */
+function echoes(word: string, common: string): boolean {
+  if (sameStem(word, common)) return true;
+  const shorter = Math.min(letterLength(word), letterLength(common));
+  if (shorter < MIN_STEM_WORD) return false;
+  const a = [...word];
+  const b = [...common];
+  let p = 0;
+  for (let i = 0; i < a.length && i < b.length && a[i] === b[i]; i++) p += weight(a[i]);
+  return p >= 3 && p >= shorter - 1;
+}
+
 /** Each option's words that no other option's words share by stem. */
 function discriminatingStems(options: Record<string, string[]>, ignored: ReadonlySet<string>): Record<string, string[]> {
   const common = [...ignored];
   const wordsOf = Object.fromEntries(
     Object.entries(options).map(([o, list]) => [
       o,
-      [...new Set(list.flatMap((w) => w.split(' ')))].filter((t) => letterLength(t) >= MIN_STEM_WORD && !/^\d+$/.test(t) && !common.some((c) => sameStem(t, c))),
+      [...new Set(list.flatMap((w) => w.split(' ')))].filter((t) => letterLength(t) >= MIN_STEM_WORD && !/^\d+$/.test(t) && !common.some((c) => echoes(t, c))),
     ]),
   );
   const stems: Record<string, string[]> = {};
@@ -339,6 +385,16 @@ function missReason(m: Match): Rejection {
  * compiled vocabulary.
  */
 export function recognize(q: Question, raw: string, vocab: Vocabulary): Recognition {
+  const r = recognizeAs(q, raw, vocab);
+  if (r.ok || !vocab.joinAfter || q.type === 'text') return r;
+  const joined = raw.replace(vocab.joinAfter, '$1');
+  if (joined === raw) return r;
+  const j = recognizeAs(q, joined, vocab);
+  const rank = (x: Recognition) => (x.ok ? 2 : x.reason === 'confirm' ? 1 : 0);
+  return rank(j) > rank(r) ? j : r;
+}
+
+function recognizeAs(q: Question, raw: string, vocab: Vocabulary): Recognition {
   const clean = sanitize(raw);
   if (!clean) return rejected('empty');
   if (q.type === 'text') {
@@ -358,6 +414,8 @@ export function recognize(q: Question, raw: string, vocab: Vocabulary): Recognit
     case 'yes_no': {
       const m = matchOption(input, optionsOf(q), vocab, vocab.spaced ? clauseMarked(raw, vocab) : input);
       if (m.kind === 'sure') return { ok: true, value: m.option };
+      const banded = q.type === 'single' && q.ranges ? byRange(input, q, vocab) : undefined;
+      if (banded) return unsure(banded.option, false);
       if (m.kind === 'unsure') return unsure(m.option, m.negated);
       return rejected(missReason(m));
     }
@@ -366,6 +424,13 @@ export function recognize(q: Question, raw: string, vocab: Vocabulary): Recognit
     case 'scale':
     case 'number': {
       const found = input.match(/[+-]?\d+/g);
+      // "sju år", "пять лет": a number in words, to confirm.
+      const worded = !found && q.type === 'number' ? numberIn(input, vocab) : undefined;
+      if (worded && worded.inWords) {
+        const n = worded.unit === 'month' ? 0 : worded.n;
+        if (n < q.min || n > q.max) return rejected('out_of_range');
+        return unsure(q.type === 'number' && q.bands ? bandOf(n, q.bands) : n, hasNegation(input, vocab), n);
+      }
       if (!found || found.length !== 1) return rejected('no_match');
       const n = Number(found[0]);
       if (!Number.isSafeInteger(n) || n < q.min || n > q.max) return rejected('out_of_range');
@@ -374,6 +439,49 @@ export function recognize(q: Question, raw: string, vocab: Vocabulary): Recognit
       return hasNegation(input, vocab) ? unsure(value, true, n) : { ok: true, value };
     }
   }
+}
+
+/**
+ * The band of a number typed for a question whose options are bands ("58", "jeg er 58", "4
+ * måneder"), unless it is an option number typed alone. One number only: "between 3 and 6" is
+ * asked again.
+ */
+function byRange(input: string, q: Extract<Question, { type: 'single' }>, vocab: Vocabulary): { option: string } | undefined {
+  const ranges = q.ranges!;
+  if (asInteger(input) !== undefined && Number(input) >= 1 && Number(input) <= q.options.length) return undefined;
+  const read = numberIn(input, vocab);
+  if (!read) return undefined;
+  // "snart eitt år" for a question counted in months: twelve of them.
+  const n = q.unit === 'months' && read.unit === 'year' ? read.n * 12 : q.unit === 'years' && read.unit === 'month' ? Math.floor(read.n / 12) : read.n;
+  const option = Object.entries(ranges).find(([, r]) => (r.min === undefined || n >= r.min) && (r.max === undefined || n <= r.max))?.[0];
+  return option === undefined ? undefined : { option };
+}
+
+/**
+ * The one number in a message, in digits or in words ("4", "fire", "ห้า"), and the unit after it
+ * if the message names one ("måneder", "ปี"); a unit without a number is one of it ("a year",
+ * "уже почти год"). Undefined when there is no number or more than one.
+ */
+export function numberIn(input: string, vocab: Vocabulary): { n: number; unit?: 'month' | 'year'; inWords: boolean } | undefined {
+  const digits = input.match(/\d+/g);
+  const words: number[] = [];
+  let rest = ` ${vocab.spaced ? input : input.replace(/ /g, '')} `;
+  const unitOf = (): 'month' | 'year' | undefined => {
+    const has = (list: readonly string[]) => list.some((u) => (vocab.spaced ? ` ${input} `.includes(` ${u} `) || input.split(' ').some((t) => t.startsWith(u) && t.length - u.length <= 2) : input.includes(u)));
+    return has(vocab.units.year) ? 'year' : has(vocab.units.month) ? 'month' : undefined;
+  };
+  for (const [w, n] of vocab.numbers) {
+    const needle = vocab.spaced ? ` ${w} ` : w;
+    while (rest.includes(needle)) {
+      words.push(n);
+      rest = rest.replace(needle, vocab.spaced ? ' ' : '\u0000');
+    }
+  }
+  const unit = unitOf();
+  if (digits && digits.length === 1 && !words.length) return { n: Number(digits[0]), unit, inWords: false };
+  if (!digits && words.length === 1) return { n: words[0], unit, inWords: true };
+  if (!digits && !words.length && unit) return { n: 1, unit, inWords: true };
+  return undefined;
 }
 
 /** Whether any of the locale's negation words is in the (folded) message. */

@@ -46,6 +46,19 @@ export function validateSurvey(input: unknown): { survey?: SurveyDefinition; pro
       const dup = q.options.find((o, i) => q.options.indexOf(o) !== i);
       if (dup) problems.push({ path: `${path}.options`, message: `option "${dup}" appears twice` });
     }
+    if (q.type === 'single' && q.ranges) {
+      const ranges = q.ranges;
+      for (const o of Object.keys(ranges)) if (!q.options.includes(o)) problems.push({ path: `${path}.ranges.${o}`, message: `"${o}" is not an option of this question` });
+      const entries = Object.entries(ranges);
+      entries.forEach(([o, r], i) => {
+        if (r.min !== undefined && r.max !== undefined && r.min > r.max) problems.push({ path: `${path}.ranges.${o}`, message: 'min is above max' });
+        for (const [p, s] of entries.slice(i + 1)) {
+          const lo = Math.max(r.min ?? -Infinity, s.min ?? -Infinity);
+          const hi = Math.min(r.max ?? Infinity, s.max ?? Infinity);
+          if (lo <= hi) problems.push({ path: `${path}.ranges.${p}`, message: `overlaps the range of "${o}": a number in both could not be coded` });
+        }
+      });
+    }
     if (q.type === 'multi') {
       q.exclusive.forEach((o, i) => {
         if (!q.options.includes(o)) problems.push({ path: `${path}.exclusive[${i}]`, message: `"${o}" is not an option of this question` });

@@ -215,6 +215,29 @@ describe('comprehension per language', () => {
     }
     expect(checked).toBeGreaterThan(5);
   });
+
+  it('counts, per language, the responses asked to confirm a typed answer, and of those the ones that answered no', () => {
+    let confirmed = 0;
+    let declined = 0;
+    for (const c of result.comprehension) {
+      const mine = population.filter((r) => r.language === c.language);
+      const asked = mine.filter((r) => r.confirmations > 0);
+      if (isPublished(c.confirmed)) {
+        expect([c.language, c.confirmed.x, c.confirmed.n]).toEqual([c.language, asked.length, mine.length]);
+        confirmed++;
+      }
+      if (isPublished(c.declined)) {
+        // Published only with its denominator, the confirmed count.
+        expect(isPublished(c.confirmed)).toBe(true);
+        expect([c.language, c.declined.x, c.declined.n]).toEqual([c.language, asked.filter((r) => r.confirmationsDeclined > 0).length, asked.length]);
+        declined++;
+      }
+    }
+    expect(confirmed).toBeGreaterThan(3);
+    expect(declined).toBeGreaterThan(1);
+    // Norwegian respondents type fewer answers that need confirming in this population.
+    expect(result.comprehension.find((c) => c.language === 'nb')!.confirmed).toMatchObject({ x: 0 });
+  });
 });
 
 describe('analyze: requests', () => {

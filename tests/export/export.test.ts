@@ -71,6 +71,8 @@ function expectedRow(r: StoredResponse): Record<string, string> {
     language: r.language,
     language_switches: String(r.languageSwitches),
     not_understood_count: String(r.notUnderstoodCount),
+    confirmations: String(r.confirmations),
+    confirmations_declined: String(r.confirmationsDeclined),
     languages_shown: [...new Set(r.answers.map((a) => a.language))].sort().join(';'),
     text_fell_back: String(r.answers.some((a) => a.fallback)),
   };

@@ -308,6 +308,7 @@
       renderBarrier($('barrier-charts'), b, result.by);
     });
     renderFunnel($('funnel-charts'), result.comprehension);
+    renderConfirmations($('funnel-charts'), result.comprehension);
   }
 
   /** A chart with its title, and the same numbers as a real table behind a disclosure toggle. */
@@ -654,6 +655,26 @@
       options: chartOptions('percent'),
     });
     state.charts.push(chart);
+  }
+
+  /** How often typed answers had to be confirmed, and were refused, per language: where the bot reads typing wrong. */
+  function renderConfirmations(container, comprehension) {
+    var canvas = figure(container, text('funnel.confirm_chart'), {
+      head: [text('table.language'), text('table.started'), text('funnel.confirmed'), text('funnel.declined')],
+      rows: comprehension.map(function (c) {
+        return { header: endonym(c.language), cells: [cellOfCount(c.started), cellOfShare(c.confirmed), cellOfShare(c.declined)] };
+      }),
+    });
+    intervalChart(
+      canvas,
+      comprehension.map(function (c) {
+        return marked(endonym(c.language), published(c.confirmed));
+      }),
+      comprehension.map(function (c) {
+        return asShare(c.confirmed);
+      }),
+      'percent',
+    );
   }
 
   // --- downloads ---
