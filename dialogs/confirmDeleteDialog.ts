@@ -6,7 +6,6 @@ import { YES_NO_PROMPTS } from '../src/bot/words';
 
 export const CONFIRM_DELETE_DIALOG = 'confirmDeleteDialog';
 
-
 export interface DeleteResult {
   deleted: boolean;
 }

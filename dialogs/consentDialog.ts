@@ -6,7 +6,6 @@ import { YES_NO_PROMPTS } from '../src/bot/words';
 
 export const CONSENT_DIALOG = 'consentDialog';
 
-
 /** Explains purpose and anonymity and asks for consent. Ends with true (consented) or false. */
 export class ConsentDialog extends YesNoDialog {
   constructor(deps: DialogDeps) {

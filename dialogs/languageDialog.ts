@@ -12,7 +12,6 @@ export const LANGUAGE_DIALOG = 'languageDialog';
 /** SMS shows no buttons and every character costs: the menu comes in pages of this many. */
 const SMS_PAGE_SIZE = 6;
 
-
 export interface LanguageOptions {
   /** Mid-survey switch: no greeting and no guess, and the switch is counted. */
   switching: boolean;
@@ -150,6 +149,10 @@ export class LanguageDialog extends YesNoDialog<LanguageOptions> {
   private async displayLanguage(context: TurnContext): Promise<string> {
     const session = await sessionOf(this.deps, context);
     const { texts } = this.deps;
-    return negotiateLocale({ explicit: session.lang, activityLocale: context.activity.locale }, texts.locales.list.map((l) => l.tag), texts.defaultLocale);
+    return negotiateLocale(
+      { explicit: session.lang, activityLocale: context.activity.locale },
+      texts.locales.list.map((l) => l.tag),
+      texts.defaultLocale,
+    );
   }
 }

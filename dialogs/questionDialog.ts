@@ -167,7 +167,9 @@ export class QuestionDialog extends Dialog {
     const shown =
       pending.number !== undefined
         ? String(pending.number)
-        : (Array.isArray(pending.value) ? pending.value : [String(pending.value)]).map((o) => texts.optionLabel(lng, o)).join(texts.t(lng, 'bot:confirm.separator'));
+        : (Array.isArray(pending.value) ? pending.value : [String(pending.value)])
+            .map((o) => texts.optionLabel(lng, o))
+            .join(texts.t(lng, 'bot:confirm.separator'));
     const labels = (['yes', 'no'] as const).map((o) => texts.optionLabel(lng, o));
     await context.sendActivity(withChoices(texts.lines(lng, texts.t(lng, 'bot:confirm.ask', { answer: shown }), numbered(labels)), labels));
   }
@@ -182,7 +184,11 @@ export class QuestionDialog extends Dialog {
     const notUnderstood = (dc.activeDialog!.state as { confused?: Record<string, number> }).confused?.[step.key] ?? 0;
     // One change: the answer, and the answers of the branch it closed (engine.ts promises that a
     // response never keeps answers from a closed branch).
-    await responses.answer(dc.context, { responseId: session.responseId!, questionId, iteration, value, language: lng, fallback: shown?.fallback ?? false, notUnderstood }, dropped.map(parseStepKey));
+    await responses.answer(
+      dc.context,
+      { responseId: session.responseId!, questionId, iteration, value, language: lng, fallback: shown?.fallback ?? false, notUnderstood },
+      dropped.map(parseStepKey),
+    );
     session.progress = progress;
   }
 
@@ -197,7 +203,7 @@ export class QuestionDialog extends Dialog {
     session.notUnderstood += 1;
     await responses.count(dc.context, session.responseId!, { notUnderstoodCount: session.notUnderstood });
     const state = dc.activeDialog!.state as { confused?: Record<string, number> };
-    const times = (state.confused ??= {})[step.key] = (state.confused[step.key] ?? 0) + 1;
+    const times = ((state.confused ??= {})[step.key] = (state.confused[step.key] ?? 0) + 1);
     const vars = step.repeat ? { area: texts.optionLabel(lng, step.repeat.option) } : {};
     await dc.context.sendActivity(`${texts.t(lng, 'bot:understand.simpler')}\n${texts.s(lng, `questions.${step.question.id}.simple`, vars)}`);
     if (times > 1) await dc.context.sendActivity(texts.t(lng, 'bot:understand.offer_language', { language: texts.words.keyword(lng, Command.Language) }));

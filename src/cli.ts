@@ -141,7 +141,9 @@ async function migrate(env: NodeJS.ProcessEnv): Promise<number> {
   if (!config) return 1;
   return withStore(config.databaseUrl, async (_store, report) => {
     process.stdout.write(
-      report.applied.length ? `Applied ${report.applied.length} migration(s): ${report.applied.join(', ')}\n` : `Database is up to date (${report.alreadyApplied} migration(s) applied before).\n`,
+      report.applied.length
+        ? `Applied ${report.applied.length} migration(s): ${report.applied.join(', ')}\n`
+        : `Database is up to date (${report.alreadyApplied} migration(s) applied before).\n`,
     );
     return 0;
   });
@@ -227,7 +229,10 @@ async function exportCommand(args: string[], env: NodeJS.ProcessEnv): Promise<nu
   if (format === undefined || status === undefined || k === undefined) return 2;
   const from = option(args, '--from');
   const to = option(args, '--to');
-  for (const [name, week] of [['--from', from], ['--to', to]] as const) {
+  for (const [name, week] of [
+    ['--from', from],
+    ['--to', to],
+  ] as const) {
     if (week !== undefined && !ISO_WEEK.test(week)) {
       process.stderr.write(`${name} must be an ISO week such as 2026-W05, not "${week}"\n`);
       return 2;
@@ -346,7 +351,8 @@ function validate(file: string): number {
     const locales = loadLocales();
     for (const l of locales.list) {
       for (const key of requiredTextKeys(survey)) {
-        if (locales.i18n.getResource(l.tag, survey.id, key) === undefined) all.push({ path: `locales/${l.tag}/${survey.id}.json:${key}`, message: 'missing text' });
+        if (locales.i18n.getResource(l.tag, survey.id, key) === undefined)
+          all.push({ path: `locales/${l.tag}/${survey.id}.json:${key}`, message: 'missing text' });
       }
     }
   }

@@ -26,7 +26,10 @@ const envSchema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   TWILIO_AUTH_TOKEN: z.string().min(16, 'must be the account auth token from the Twilio console').optional(),
   /** Needed only to send replies that miss the webhook deadline through Twilio's REST API. */
-  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')
+    .optional(),
   /** Answer the SMS webhook within this time; a slower turn's replies are sent afterwards. */
   SMS_REPLY_DEADLINE_MS: z.coerce.number().int().min(100).max(10000).default(1500),
   /**
@@ -35,15 +38,28 @@ const envSchema = z.object({
    */
   REDACT_PHONE_REGIONS: z
     .string()
-    .transform((s) => s.split(/[\s,;]+/).filter(Boolean).map((c) => c.toUpperCase()))
-    .refine((codes) => codes.length > 0 && codes.every((c) => isSupportedCountry(c)), 'must be ISO 3166 alpha-2 region codes separated by commas, such as NO,PL,SO')
+    .transform((s) =>
+      s
+        .split(/[\s,;]+/)
+        .filter(Boolean)
+        .map((c) => c.toUpperCase()),
+    )
+    .refine(
+      (codes) => codes.length > 0 && codes.every((c) => isSupportedCountry(c)),
+      'must be ISO 3166 alpha-2 region codes separated by commas, such as NO,PL,SO',
+    )
     .optional(),
   /**
    * The smallest group the analyst HTTP API publishes (cells, exports, filtered selections and
    * their differences). Never below 3: with smaller groups, the people in one can tell each other
    * apart. Statistics Norway's usual 5 is the default. Requests cannot choose it.
    */
-  ANALYST_MIN_K: z.coerce.number().int('must be a whole number').min(3, 'must be at least 3: with smaller groups, the people in a group can tell each other apart').max(1000).default(5),
+  ANALYST_MIN_K: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(3, 'must be at least 3: with smaller groups, the people in a group can tell each other apart')
+    .max(1000)
+    .default(5),
   /**
    * Requests per minute per client address (IPv6: per /64) to the public page's Direct Line
    * entry points; 0 turns a limit off (when the reverse proxy limits instead).

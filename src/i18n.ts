@@ -73,7 +73,15 @@ export interface Locales {
  * Files in a locale folder that are data about the language, not texts: everything else ending
  * in `.json` is an i18next namespace.
  */
-export const LOCALE_DATA_FILES: ReadonlySet<string> = new Set(['meta.json', 'provenance.json', 'glossary.json', 'detect.json', 'redaction.json', 'hints.json', 'numbers.json']);
+export const LOCALE_DATA_FILES: ReadonlySet<string> = new Set([
+  'meta.json',
+  'provenance.json',
+  'glossary.json',
+  'detect.json',
+  'redaction.json',
+  'hints.json',
+  'numbers.json',
+]);
 
 /** `locales/<tag>/hints.json`: per survey and option, words that point to it, always confirmed (src/survey/recognize.ts). */
 const hintsFile = z.record(z.string(), z.union([z.string(), z.record(z.string(), z.array(z.string().min(1)))]));
@@ -156,5 +164,17 @@ export function loadLocales(dir: string = localesDir): Locales {
   const lookupOrder = (lng: string) => [lng, ...(fallbackLng[lng] ?? fallbackLng.default)];
   const termsFile = path.join(dir, NORWEGIAN_TERMS_FILE);
   const norwegianTerms = surveysOf(readData(termsFile, hintsFile, {}));
-  return { i18n, list, byTag: new Map(list.map((l) => [l.tag, l])), namespaces: [...namespaces], provenance, glossary, dir, lookupOrder, norwegianTerms, hints, numbers };
+  return {
+    i18n,
+    list,
+    byTag: new Map(list.map((l) => [l.tag, l])),
+    namespaces: [...namespaces],
+    provenance,
+    glossary,
+    dir,
+    lookupOrder,
+    norwegianTerms,
+    hints,
+    numbers,
+  };
 }

@@ -62,7 +62,14 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
   const dialogState = state.createProperty<DialogState>('dialogState');
   const supported = texts.locales.list.map((l) => l.tag);
   const responses = new ResponseRecorder(store);
-  const mainDialog = new MainDialog({ texts, responses, sessions, logger, now: () => new Date(), detectLanguage: (text) => guessed(detectLanguage(text, supported).tag) });
+  const mainDialog = new MainDialog({
+    texts,
+    responses,
+    sessions,
+    logger,
+    now: () => new Date(),
+    detectLanguage: (text) => guessed(detectLanguage(text, supported).tag),
+  });
   const metrics = new Metrics(() => store.outboxDepth());
   const bot = new SurveyBot(state, store, sessions, dialogState, mainDialog, texts, metrics);
 
@@ -75,7 +82,10 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
   registerWebPage(server, channels);
   registerTwilioSms(server, channels, overrides.twilio);
   // Analyst web access (issue 12): the API under /api/analyst/ and the dashboard at /analyst; k is ANALYST_MIN_K.
-  const analystService = new AnalystService({ store, survey: texts.survey, locales: texts.locales, parallel: { databaseUrl: config.databaseUrl, threads: 2 } }, config.analystMinK);
+  const analystService = new AnalystService(
+    { store, survey: texts.survey, locales: texts.locales, parallel: { databaseUrl: config.databaseUrl, threads: 2 } },
+    config.analystMinK,
+  );
   registerAnalyst(server, { service: analystService, analysts: createAnalystStore(config.databaseUrl), config, logger, locales: texts.locales });
   const stopPurge = startPurgeJob(store, config.purgeIntervalMs, logger);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));

@@ -36,7 +36,11 @@ export function safeError(err: unknown, depth = 0): SafeError {
     name: err.name,
     code: typeof code === 'string' || typeof code === 'number' ? String(code) : undefined,
     // Messages can quote input (a driver error echoing a value); frames cannot.
-    frames: err.stack?.split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 8).join('\n'),
+    frames: err.stack
+      ?.split('\n')
+      .filter((l) => /^\s+at /.test(l))
+      .slice(0, 8)
+      .join('\n'),
     cause: inner instanceof Error && depth < 3 ? safeError(inner, depth + 1) : undefined,
   };
 }

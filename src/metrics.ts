@@ -15,7 +15,12 @@ export class Metrics {
 
   constructor(outboxDepth?: () => Promise<number>) {
     collectDefaultMetrics({ register: this.registry });
-    this.turns = new Counter({ name: 'survey_turns_total', help: 'Turns by channel kind and outcome (committed, duplicate, failed).', labelNames: ['channel', 'outcome'], registers: [this.registry] });
+    this.turns = new Counter({
+      name: 'survey_turns_total',
+      help: 'Turns by channel kind and outcome (committed, duplicate, failed).',
+      labelNames: ['channel', 'outcome'],
+      registers: [this.registry],
+    });
     this.turnSeconds = new Histogram({
       name: 'survey_turn_duration_seconds',
       help: 'Time from an activity reaching the bot to its replies being released, by channel kind.',
@@ -24,7 +29,12 @@ export class Metrics {
       registers: [this.registry],
     });
     this.errors = new Counter({ name: 'survey_turn_errors_total', help: 'Failed turns by error class.', labelNames: ['class'], registers: [this.registry] });
-    this.sms = new Counter({ name: 'survey_sms_deliveries_total', help: 'Inbound SMS by outcome (replied, late, duplicate, unavailable).', labelNames: ['outcome'], registers: [this.registry] });
+    this.sms = new Counter({
+      name: 'survey_sms_deliveries_total',
+      help: 'Inbound SMS by outcome (replied, late, duplicate, unavailable).',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+    });
     if (outboxDepth) {
       new Gauge({
         name: 'survey_outbox_rows',

@@ -20,7 +20,10 @@ const activityEnvelope = z.object({
   from: z.object({ id: z.string().min(1).max(512) }),
   conversation: z.object({ id: z.string().min(1).max(512) }),
   serviceUrl: z.string().max(2048).optional(),
-  text: z.string().max(64 * 1024).optional(),
+  text: z
+    .string()
+    .max(64 * 1024)
+    .optional(),
 });
 
 export interface ServerDeps {
@@ -62,7 +65,10 @@ export function createServer({ adapter, bot, store, logger, secret, metrics }: S
   server.post('/api/messages', async (req: Request, res: Response) => {
     const envelope = activityEnvelope.safeParse(req.body);
     if (!envelope.success) {
-      res.send(400, { error: 'bad_activity', message: `Not a Bot Framework activity: ${envelope.error.issues[0].path.join('.') || 'body'} is missing or invalid.` });
+      res.send(400, {
+        error: 'bad_activity',
+        message: `Not a Bot Framework activity: ${envelope.error.issues[0].path.join('.') || 'body'} is missing or invalid.`,
+      });
       return;
     }
     const logic = async (context: TurnContext) => {

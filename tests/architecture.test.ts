@@ -18,7 +18,9 @@ test('the survey engine imports nothing from botbuilder, so it stays portable an
 
 test('only src/config.ts reads process.env', () => {
   const files = [...sources(path.join(projectRoot, 'src')), ...sources(path.join(projectRoot, 'dialogs'))];
-  const offenders = files.filter((f) => !f.endsWith(path.join('src', 'config.ts')) && !f.endsWith(path.join('src', 'cli.ts')) && /process\.env\b/.test(fs.readFileSync(f, 'utf8')));
+  const offenders = files.filter(
+    (f) => !f.endsWith(path.join('src', 'config.ts')) && !f.endsWith(path.join('src', 'cli.ts')) && /process\.env\b/.test(fs.readFileSync(f, 'utf8')),
+  );
   expect(offenders.map(rel)).toEqual([]);
 });
 
@@ -28,7 +30,9 @@ test('privacy code imports nothing from botbuilder or the store', () => {
 });
 
 test('only the survey code itself looks inside repeat blocks: everything else walks the definition through src/survey/walk.ts', () => {
-  const files = [...sources(path.join(projectRoot, 'src')), ...sources(path.join(projectRoot, 'dialogs'))].filter((f) => !f.startsWith(path.join(projectRoot, 'src', 'survey') + path.sep));
+  const files = [...sources(path.join(projectRoot, 'src')), ...sources(path.join(projectRoot, 'dialogs'))].filter(
+    (f) => !f.startsWith(path.join(projectRoot, 'src', 'survey') + path.sep),
+  );
   const offenders = files.filter((f) => /type === ['"]repeat['"]|type !== ['"]repeat['"]/.test(fs.readFileSync(f, 'utf8')));
   expect(offenders.map(rel)).toEqual([]);
 });

@@ -59,6 +59,10 @@ test('a short secret is refused without echoing it', () => {
 
 test('PostgreSQL needs SURVEY_SECRET, shared by every process, and says so', () => {
   expect(() => loadConfig({ DATABASE_URL: 'postgresql://bot@db.internal:5432/survey' })).toThrow(ConfigError);
-  expect(() => loadConfig({ DATABASE_URL: 'postgresql://bot@db.internal:5432/survey' })).toThrow(/SURVEY_SECRET: required with PostgreSQL, and the same in every bot process/);
-  expect(loadConfig({ DATABASE_URL: 'postgres://bot@db.internal/survey', SURVEY_SECRET: 'b'.repeat(64) }).databaseUrl).toBe('postgres://bot@db.internal/survey');
+  expect(() => loadConfig({ DATABASE_URL: 'postgresql://bot@db.internal:5432/survey' })).toThrow(
+    /SURVEY_SECRET: required with PostgreSQL, and the same in every bot process/,
+  );
+  expect(loadConfig({ DATABASE_URL: 'postgres://bot@db.internal/survey', SURVEY_SECRET: 'b'.repeat(64) }).databaseUrl).toBe(
+    'postgres://bot@db.internal/survey',
+  );
 });

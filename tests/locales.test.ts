@@ -63,7 +63,9 @@ describe.each(namespaces)('namespace %s', (ns) => {
   });
 
   test.each(tags)('%s has no empty text', (tag) => {
-    const empty = [...all.get(tag)!].filter(([k, v]) => (typeof v === 'string' ? !v.trim() : k.startsWith('keywords.') && (v as Json[]).length === 0)).map(([k]) => k);
+    const empty = [...all.get(tag)!]
+      .filter(([k, v]) => (typeof v === 'string' ? !v.trim() : k.startsWith('keywords.') && (v as Json[]).length === 0))
+      .map(([k]) => k);
     expect(empty).toEqual([]);
   });
 });
@@ -78,10 +80,17 @@ test.each(tags)('%s keywords do not collide with answers to any question', (tag)
   const commands = ['help', 'back', 'language', 'stop', 'delete', 'skip', 'dont_understand', 'opt_out', 'opt_in', 'sms_help'] as const;
   const fold = texts.words.fold(tag);
   const answerWords = new Set<string>();
-  for (const o of new Set(survey.items.flatMap((i) => (i.type === 'repeat' ? i.questions.flatMap(optionsOf) : optionsOf(i))).concat(['yes', 'no', 'dont_know']))) {
+  for (const o of new Set(
+    survey.items.flatMap((i) => (i.type === 'repeat' ? i.questions.flatMap(optionsOf) : optionsOf(i))).concat(['yes', 'no', 'dont_know']),
+  )) {
     for (const w of texts.words.vocabulary(tag, { type: 'single', id: 'x', optional: false, options: [o] }).options[o]) answerWords.add(w);
   }
-  const clashes = commands.flatMap((c) => texts.list(tag, `bot:keywords.${c}`).filter((w) => answerWords.has(fold(w))).map((w) => `${c}: ${w}`));
+  const clashes = commands.flatMap((c) =>
+    texts
+      .list(tag, `bot:keywords.${c}`)
+      .filter((w) => answerWords.has(fold(w)))
+      .map((w) => `${c}: ${w}`),
+  );
   expect(clashes).toEqual([]);
 });
 
@@ -121,7 +130,8 @@ describe.each(tags)('%s provenance', (tag) => {
 describe('glossary', () => {
   const source = locales.glossary.get('en')!;
   test('the source glossary says what every term means and where it is used', () => {
-    for (const [concept, entry] of Object.entries(source)) expect({ concept, means: !!entry.means, in: entry.in?.length ?? 0 }).toEqual({ concept, means: true, in: expect.any(Number) });
+    for (const [concept, entry] of Object.entries(source))
+      expect({ concept, means: !!entry.means, in: entry.in?.length ?? 0 }).toEqual({ concept, means: true, in: expect.any(Number) });
     expect(Object.values(source).every((e) => (e.in?.length ?? 0) > 0)).toBe(true);
   });
 
@@ -138,7 +148,13 @@ describe('glossary', () => {
 });
 
 /** Texts that are the same in every language: names and numbers, not translations. */
-const SAME_IN_EVERY_LANGUAGE = new Set(['options.nav.label', 'options.age_18_25.label', 'options.age_26_35.label', 'options.age_36_50.label', 'options.age_51_66.label']);
+const SAME_IN_EVERY_LANGUAGE = new Set([
+  'options.nav.label',
+  'options.age_18_25.label',
+  'options.age_26_35.label',
+  'options.age_36_50.label',
+  'options.age_51_66.label',
+]);
 
 test.each(tags.filter((t) => t !== 'en'))('%s survey texts are translated, not copied from English', (tag) => {
   const en = flatten(resource('en', survey.id));
@@ -178,7 +194,7 @@ describe('no user-facing string literal in dialogs', () => {
       "if (text === 'stop') pause();",
       'await context.sendActivity(`Takk, ${name}!`);',
       "const ok = texts.t(lng, 'bot:greeting');",
-      "const fine = texts.t(lng, `bot:reprompt.${reason}`);",
+      'const fine = texts.t(lng, `bot:reprompt.${reason}`);',
       "const id = 'questionDialog';",
     ].join('\n');
     expect(userFacingLiterals('fixture.ts', source, rules).map((f) => f.text)).toEqual(['Velkommen til undersøkelsen', 'stop', 'Takk, ']);

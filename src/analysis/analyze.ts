@@ -251,7 +251,8 @@ export class Accumulator {
     if (!dim) throw new AnalysisRequestError(`--by must be one of ${dimensionsOf(def).join(', ')} (got "${request.by}")`);
     this.dimension = dim.from;
     const all = areasOf(def);
-    if (request.area !== undefined && !all.includes(request.area)) throw new AnalysisRequestError(`--area must be one of ${all.join(', ')} (got "${request.area}")`);
+    if (request.area !== undefined && !all.includes(request.area))
+      throw new AnalysisRequestError(`--area must be one of ${all.join(', ')} (got "${request.area}")`);
     this.areas = request.area ? [request.area] : all;
     const outcome = findQuestion(def, this.spec.outcome.question)!;
     this.outcomes = optionsOf(outcome.question);
@@ -307,7 +308,10 @@ export class Accumulator {
     }
     for (const [lng, counts] of state.reached) {
       const mine = this.reached.get(lng) ?? new Array<number>(this.milestones.length).fill(0);
-      this.reached.set(lng, mine.map((v, i) => v + counts[i]));
+      this.reached.set(
+        lng,
+        mine.map((v, i) => v + counts[i]),
+      );
     }
   }
 
@@ -409,7 +413,8 @@ export class Accumulator {
   /** A multiple-choice barrier's options with their counts, looked up once. */
   private multiOf(question: string): [string, GroupCounts][] {
     let m = this.multiByQuestion.get(question);
-    if (!m) this.multiByQuestion.set(question, (m = optionsOf(topLevelQuestion(this.def, question)!).map((o) => [o, this.multiCounts.get(`${question}:${o}`)!])));
+    if (!m)
+      this.multiByQuestion.set(question, (m = optionsOf(topLevelQuestion(this.def, question)!).map((o) => [o, this.multiCounts.get(`${question}:${o}`)!])));
     return m;
   }
 
@@ -497,7 +502,11 @@ export class Accumulator {
           const counts = this.multiCounts.get(`${b.question}:${option}`)!;
           const groups = sortGroups([...counts.byGroup.keys()]);
           const table = this.protect(groups, ['yes', 'no'], counts);
-          return { option, rows: groups.map((group, i) => ({ group, n: count(table.rowTotals[i]), share: proportion(table.cells[i][0], table.rowTotals[i]) })), test: testOf(table, groups, [0]) };
+          return {
+            option,
+            rows: groups.map((group, i) => ({ group, n: count(table.rowTotals[i]), share: proportion(table.cells[i][0], table.rowTotals[i]) })),
+            test: testOf(table, groups, [0]),
+          };
         }),
       };
     }
@@ -507,7 +516,13 @@ export class Accumulator {
     const gaps = gapsAgainstBaseline(groups, table, [0]);
     const test = testOf(table, groups, [0]);
     if (b.kind === 'share') {
-      return { question: b.question, kind: 'share', rows: groups.map((group, i) => ({ group, n: count(table.rowTotals[i]), share: proportion(table.cells[i][0], table.rowTotals[i]) })), gaps, test };
+      return {
+        question: b.question,
+        kind: 'share',
+        rows: groups.map((group, i) => ({ group, n: count(table.rowTotals[i]), share: proportion(table.cells[i][0], table.rowTotals[i]) })),
+        gaps,
+        test,
+      };
     }
     const sums = this.scaleSums.get(b.question)!;
     return {
@@ -522,7 +537,9 @@ export class Accumulator {
           group,
           n: count(total),
           low: proportion(table.cells[i][0], total),
-          mean: m ? { n: total.value!, mean: m.mean, ci95: [m.low, m.high] as [number, number] } : withheld(total.status === 'published' ? 'denominator' : total.status),
+          mean: m
+            ? { n: total.value!, mean: m.mean, ci95: [m.low, m.high] as [number, number] }
+            : withheld(total.status === 'published' ? 'denominator' : total.status),
         };
       }),
       gaps,
@@ -533,7 +550,11 @@ export class Accumulator {
   private comprehension(): LanguageComprehension[] {
     const k = this.request.k;
     const languages = [...this.started.keys()].sort();
-    const started = protectSeries(languages, languages.map((l) => this.started.get(l)!), k);
+    const started = protectSeries(
+      languages,
+      languages.map((l) => this.started.get(l)!),
+      k,
+    );
     this.count(started.cells, [started.total]);
     const switched = this.protect(languages, ['yes', 'no'], this.switched);
     const fallback = this.protect(languages, ['yes', 'no'], this.fallbackResponses);
@@ -555,7 +576,9 @@ export class Accumulator {
         // Its denominator is the confirmed count: shown only where that count is, or it would give the count away.
         declined: (() => {
           const row = declined.rowLabels.indexOf(language);
-          return row < 0 || confirmed.cells[i][0].status !== 'published' ? withheld('denominator') : proportion(declined.cells[row][0], declined.rowTotals[row]);
+          return row < 0 || confirmed.cells[i][0].status !== 'published'
+            ? withheld('denominator')
+            : proportion(declined.cells[row][0], declined.rowTotals[row]);
         })(),
         fallbackQuestions: 'suppressed' in fallbackShare || fa[1] === 0 ? withheld('denominator') : published(fa[0], fa[1]),
         notUnderstood: questions.map((q) => {
@@ -595,7 +618,10 @@ export class Accumulator {
   }
 
   private protect(rows: string[], columns: string[], counts: GroupCounts): ProtectedTable {
-    const table = protectTable({ rowLabels: rows, columnLabels: columns, counts: rows.map((g) => counts.byGroup.get(g) ?? new Array<number>(columns.length).fill(0)) }, this.request.k);
+    const table = protectTable(
+      { rowLabels: rows, columnLabels: columns, counts: rows.map((g) => counts.byGroup.get(g) ?? new Array<number>(columns.length).fill(0)) },
+      this.request.k,
+    );
     this.count(table.cells.flat(), [...table.rowTotals, ...table.columnTotals, table.grandTotal]);
     return table;
   }
@@ -672,4 +698,3 @@ function sortGroups(groups: string[]): string[] {
   const rank = (g: string) => (g === BASELINE ? 0 : g === UNKNOWN ? 2 : 1);
   return groups.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
-

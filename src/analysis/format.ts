@@ -19,7 +19,13 @@ export function formatAnalysis(result: AnalysisResult, locales: Locales, lng: st
   const pts = (x: number) => t('points', { value: `${x >= 0 ? '+' : '−'}${Math.abs(Math.round(x * 100))}` });
   const gap = (g: Gap | undefined) => (!g ? '' : 'suppressed' in g ? dot : `${pts(g.diff)} (${pts(g.ci95[0])} … ${pts(g.ci95[1])})`);
   const test = (x: SharesTest | null) =>
-    x ? t('test', { groups: x.groups, method: t(`methods.${x.method}`, { statistic: x.statistic?.toFixed(1), df: x.df, replicates: x.replicates }), p: x.p < 0.001 ? 'p < 0.001' : `p = ${x.p.toFixed(3)}` }) : t('test_none');
+    x
+      ? t('test', {
+          groups: x.groups,
+          method: t(`methods.${x.method}`, { statistic: x.statistic?.toFixed(1), df: x.df, replicates: x.replicates }),
+          p: x.p < 0.001 ? 'p < 0.001' : `p = ${x.p.toFixed(3)}`,
+        })
+      : t('test_none');
   const out: string[] = [];
   out.push(
     t('title', {
@@ -49,14 +55,27 @@ export function formatAnalysis(result: AnalysisResult, locales: Locales, lng: st
     if (b.kind === 'multi') {
       out.push(t('multi_of', { question: b.question }));
       const groups = b.options[0]?.rows.map((r) => r.group) ?? [];
-      out.push(...table([[t('group'), ...b.options.map((o) => label(o.option))], ...groups.map((g) => [g, ...b.options.map((o) => prop(o.rows.find((r) => r.group === g)?.share ?? { suppressed: true, reason: 'denominator' }))])]), '');
+      out.push(
+        ...table([
+          [t('group'), ...b.options.map((o) => label(o.option))],
+          ...groups.map((g) => [g, ...b.options.map((o) => prop(o.rows.find((r) => r.group === g)?.share ?? { suppressed: true, reason: 'denominator' }))]),
+        ]),
+        '',
+      );
       continue;
     }
     const gaps = new Map(b.gaps.map((g) => [g.group, g.gap]));
     if (b.kind === 'share') {
       const spec = shareSpecs.get(b.question);
       out.push(t('share_of', { question: b.question, positive: (spec?.positive ?? []).map(label).join(', ') }));
-      out.push(...table([[t('group'), t('n'), t('share'), t('gap_share')], ...b.rows.map((r) => [r.group, num(r.n), prop(r.share), r.group === BASELINE ? '' : gap(gaps.get(r.group))])]), test(b.test), '');
+      out.push(
+        ...table([
+          [t('group'), t('n'), t('share'), t('gap_share')],
+          ...b.rows.map((r) => [r.group, num(r.n), prop(r.share), r.group === BASELINE ? '' : gap(gaps.get(r.group))]),
+        ]),
+        test(b.test),
+        '',
+      );
     } else {
       out.push(t('scale_of', { question: b.question, low: b.low.join('–') }));
       const mean = (m: (typeof b.rows)[number]['mean']) => ('suppressed' in m ? dot : `${m.mean.toFixed(2)} (${m.ci95[0].toFixed(2)}–${m.ci95[1].toFixed(2)})`);
@@ -70,7 +89,17 @@ export function formatAnalysis(result: AnalysisResult, locales: Locales, lng: st
       ...result.comprehension.map((c) => {
         const worst = c.notUnderstood.filter((q) => !('suppressed' in q.rate)).sort((a, b) => (b.rate as { p: number }).p - (a.rate as { p: number }).p)[0];
         const done = c.funnel[c.funnel.length - 1]?.reached;
-        return [c.language, num(c.started), prop(c.switched), prop(c.fallbackResponses), prop(c.fallbackQuestions), worst ? `${worst.question} ${prop(worst.rate)}` : dot, prop(c.confirmed), prop(c.declined), done ? pct(done.p) : dot];
+        return [
+          c.language,
+          num(c.started),
+          prop(c.switched),
+          prop(c.fallbackResponses),
+          prop(c.fallbackQuestions),
+          worst ? `${worst.question} ${prop(worst.rate)}` : dot,
+          prop(c.confirmed),
+          prop(c.declined),
+          done ? pct(done.p) : dot,
+        ];
       }),
     ]),
     '',
@@ -81,12 +110,21 @@ export function formatAnalysis(result: AnalysisResult, locales: Locales, lng: st
   const questions = [...new Set(result.comprehension.flatMap((c) => c.notUnderstood.map((q) => q.question)))];
   if (questions.length) {
     out.push(t('confused_by_question'));
-    out.push(...table([['', ...languages], ...questions.map((q) => [q, ...result.comprehension.map((c) => share(c.notUnderstood.find((x) => x.question === q)?.rate))])]), '');
+    out.push(
+      ...table([
+        ['', ...languages],
+        ...questions.map((q) => [q, ...result.comprehension.map((c) => share(c.notUnderstood.find((x) => x.question === q)?.rate))]),
+      ]),
+      '',
+    );
   }
   const steps = result.comprehension[0]?.funnel.map((f) => f.step) ?? [];
   if (steps.length) {
     out.push(t('funnel'));
-    out.push(...table([['', ...languages], ...steps.map((step) => [step, ...result.comprehension.map((c) => share(c.funnel.find((f) => f.step === step)?.reached))])]), '');
+    out.push(
+      ...table([['', ...languages], ...steps.map((step) => [step, ...result.comprehension.map((c) => share(c.funnel.find((f) => f.step === step)?.reached))])]),
+      '',
+    );
   }
   const s = result.suppression;
   out.push(t('suppression', { k: s.k, hidden: s.primary + s.secondary, cells: s.cells, primary: s.primary, secondary: s.secondary }));
@@ -96,5 +134,10 @@ export function formatAnalysis(result: AnalysisResult, locales: Locales, lng: st
 /** Left-aligned columns, two spaces apart. */
 function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => [...(r[c] ?? '')].length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] + (cell.length - [...cell].length))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c] + (cell.length - [...cell].length)))
+      .join('  ')
+      .trimEnd(),
+  );
 }

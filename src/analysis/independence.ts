@@ -77,7 +77,15 @@ export function fisher2x2(a: number, b: number, c: number, d: number): number {
   const c1 = a + c;
   const n = r1 + r2;
   const logP = (x: number) =>
-    logFactorial(r1) + logFactorial(r2) + logFactorial(c1) + logFactorial(n - c1) - logFactorial(n) - logFactorial(x) - logFactorial(r1 - x) - logFactorial(c1 - x) - logFactorial(r2 - c1 + x);
+    logFactorial(r1) +
+    logFactorial(r2) +
+    logFactorial(c1) +
+    logFactorial(n - c1) -
+    logFactorial(n) -
+    logFactorial(x) -
+    logFactorial(r1 - x) -
+    logFactorial(c1 - x) -
+    logFactorial(r2 - c1 + x);
   const observed = logP(a);
   let p = 0;
   for (let x = Math.max(0, c1 - r2); x <= Math.min(r1, c1); x++) {
@@ -145,7 +153,13 @@ function hypergeometric(N: number, K: number, n: number, random: () => number): 
   if (lo === hi) return lo;
   const mode = Math.min(hi, Math.max(lo, Math.floor(((n + 1) * (K + 1)) / (N + 2))));
   const pMode = Math.exp(
-    logFactorial(K) - logFactorial(mode) - logFactorial(K - mode) + logFactorial(N - K) - logFactorial(n - mode) - logFactorial(N - K - n + mode) - (logFactorial(N) - logFactorial(n) - logFactorial(N - n)),
+    logFactorial(K) -
+      logFactorial(mode) -
+      logFactorial(K - mode) +
+      logFactorial(N - K) -
+      logFactorial(n - mode) -
+      logFactorial(N - K - n + mode) -
+      (logFactorial(N) - logFactorial(n) - logFactorial(N - n)),
   );
   let u = random() - pMode;
   if (u <= 0) return mode;

@@ -38,7 +38,9 @@ export function registerAnalyst(server: Server, deps: AnalystDeps): void {
   new AnalystApi(deps).register(server);
   registerDashboard(server, deps);
   server.on('close', () => {
-    deps.analysts.close().catch((err: unknown) => deps.logger.warn({ event: 'analyst_store_close_failed', error: safeError(err) }, 'analyst store did not close'));
+    deps.analysts
+      .close()
+      .catch((err: unknown) => deps.logger.warn({ event: 'analyst_store_close_failed', error: safeError(err) }, 'analyst store did not close'));
   });
 }
 
@@ -96,7 +98,11 @@ class AnalystApi {
 
   constructor(private readonly deps: AnalystDeps) {
     this.verifier = new TokenVerifier(deps.analysts);
-    this.limiter = new FailedLoginLimiter({ points: deps.limits?.failedLogins, durationSeconds: deps.limits?.failedLoginWindowSeconds, blockSeconds: deps.limits?.blockSeconds });
+    this.limiter = new FailedLoginLimiter({
+      points: deps.limits?.failedLogins,
+      durationSeconds: deps.limits?.failedLoginWindowSeconds,
+      blockSeconds: deps.limits?.blockSeconds,
+    });
     this.now = deps.now ?? (() => new Date());
   }
 
@@ -190,7 +196,10 @@ class AnalystApi {
       await handler({ req, res, identity: who, lng, query, audit: (outcome, filters) => audit(who.name, outcome, filters) });
     } catch (err) {
       if (err instanceof Refusal) {
-        if (identity) await audit(identity.name, err.outcome, err.filters).catch((e: unknown) => this.deps.logger.error({ event: 'analyst_audit_failed', error: safeError(e) }, 'audit not written'));
+        if (identity)
+          await audit(identity.name, err.outcome, err.filters).catch((e: unknown) =>
+            this.deps.logger.error({ event: 'analyst_audit_failed', error: safeError(e) }, 'audit not written'),
+          );
         if (err.outcome === 'refused') this.deps.logger.info({ event: 'analyst_export_refused', reason: err.code }, 'filtered export refused');
         if (err.status === 503) res.setHeader('Retry-After', '5');
         return json(res, err.status, { error: err.code, message: this.t(lng, err.key, err.vars) });
@@ -278,10 +287,18 @@ class AnalystApi {
     const q = expectParameters(c.query, PARAMETERS.export);
     const { locales } = this.deps;
     const format = choice(q, 'format', ['csv', 'xlsx', 'json'] as const) ?? 'csv';
-    const labels = choice(q, 'labels', locales.list.map((l) => l.tag));
+    const labels = choice(
+      q,
+      'labels',
+      locales.list.map((l) => l.tag),
+    );
     const codebookLanguage = choice(q, 'codebook_language', ['nb', 'en'] as const) ?? (labels === 'nb' || labels === 'en' ? labels : c.lng);
     const status = choice(q, 'status', ['completed', 'all'] as const) ?? 'completed';
-    const language = choice(q, 'language', locales.list.map((l) => l.tag));
+    const language = choice(
+      q,
+      'language',
+      locales.list.map((l) => l.tag),
+    );
     const bom = choice(q, 'bom', ['true', 'false'] as const) === 'true';
     const from = week(q, 'from');
     const to = week(q, 'to');
@@ -315,7 +332,15 @@ class AnalystApi {
           c.res.removeHeader('Content-Disposition');
           c.res.removeHeader('Content-Type');
         }
-        await this.deps.analysts.appendAudit({ hour: hourOf(this.now()), tokenName: c.identity.name, action: `GET ${ANALYST_API}/export`, filters: parametersOf(c.query), outcome: 'error' }).catch(() => undefined);
+        await this.deps.analysts
+          .appendAudit({
+            hour: hourOf(this.now()),
+            tokenName: c.identity.name,
+            action: `GET ${ANALYST_API}/export`,
+            filters: parametersOf(c.query),
+            outcome: 'error',
+          })
+          .catch(() => undefined);
         throw err;
       }
     });
@@ -431,7 +456,8 @@ function parametersOf(query: URLSearchParams): Record<string, string> {
 /** Refuses unknown and repeated parameters. */
 function expectParameters(query: URLSearchParams, allowed: readonly string[]): URLSearchParams {
   for (const name of new Set(query.keys())) {
-    if (!allowed.includes(name)) throw new Refusal(400, 'unknown_parameter', allowed.length ? 'unknown_parameter' : 'no_parameters', { name: shown(name), allowed: allowed.join(', ') });
+    if (!allowed.includes(name))
+      throw new Refusal(400, 'unknown_parameter', allowed.length ? 'unknown_parameter' : 'no_parameters', { name: shown(name), allowed: allowed.join(', ') });
     if (query.getAll(name).length > 1) throw new Refusal(400, 'repeated_parameter', 'repeated_parameter', { name: shown(name) });
   }
   return query;
@@ -443,7 +469,8 @@ function choice<T extends string>(query: URLSearchParams, name: string, allowed:
     if (options.required) throw new Refusal(400, 'missing_parameter', 'missing_parameter', { name, allowed: allowed.join(', ') });
     return undefined;
   }
-  if (!(allowed as readonly string[]).includes(value)) throw new Refusal(400, 'bad_parameter', 'bad_choice', { name, allowed: allowed.join(', '), value: shown(value) });
+  if (!(allowed as readonly string[]).includes(value))
+    throw new Refusal(400, 'bad_parameter', 'bad_choice', { name, allowed: allowed.join(', '), value: shown(value) });
   return value as T;
 }
 

@@ -37,7 +37,7 @@ export async function analystCommand(args: string[], io: Io): Promise<number> {
     return 2;
   }
   const roleAt = rest.indexOf('--role');
-  const role = roleAt >= 0 ? rest[roleAt + 1] ?? '' : 'analyst';
+  const role = roleAt >= 0 ? (rest[roleAt + 1] ?? '') : 'analyst';
   const survey = createStore(io.databaseUrl);
   try {
     await survey.migrate();
@@ -58,7 +58,9 @@ async function add(analysts: AnalystStore, name: string, role: string, now: Date
   try {
     const { token, info } = await issueToken(analysts, { name, role }, now);
     await analysts.appendAudit({ hour: hourOf(now), tokenName: CLI_ACTOR, action: 'cli analyst add', filters: { name, role: info.role }, outcome: 'ok' });
-    io.stderr.write(`Token for "${info.name}" (${info.role}). It is shown only now and cannot be recovered: hand it over safely (a password manager, not e-mail).\n`);
+    io.stderr.write(
+      `Token for "${info.name}" (${info.role}). It is shown only now and cannot be recovered: hand it over safely (a password manager, not e-mail).\n`,
+    );
     io.stdout.write(`${token}\n`);
     return 0;
   } catch (err) {
@@ -82,7 +84,13 @@ async function list(analysts: AnalystStore, io: Io): Promise<number> {
 
 async function revoke(analysts: AnalystStore, name: string, now: Date, io: Io): Promise<number> {
   const revoked = await analysts.revokeToken(name, hourOf(now));
-  await analysts.appendAudit({ hour: hourOf(now), tokenName: CLI_ACTOR, action: 'cli analyst revoke', filters: { name }, outcome: revoked ? 'ok' : 'bad_request' });
+  await analysts.appendAudit({
+    hour: hourOf(now),
+    tokenName: CLI_ACTOR,
+    action: 'cli analyst revoke',
+    filters: { name },
+    outcome: revoked ? 'ok' : 'bad_request',
+  });
   if (!revoked) {
     io.stderr.write(`No active token is called "${name}" (see survey-bot analyst list).\n`);
     return 1;
@@ -99,5 +107,13 @@ function row(t: AnalystTokenInfo): string[] {
 
 function columns(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => `${r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd()}\n`).join('');
+  return rows
+    .map(
+      (r) =>
+        `${r
+          .map((cell, c) => cell.padEnd(widths[c]))
+          .join('  ')
+          .trimEnd()}\n`,
+    )
+    .join('');
 }

@@ -22,7 +22,12 @@ export const TOKEN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,47}$/;
  */
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, keylen: 32 };
 
-const scrypt = promisify(crypto.scrypt) as (password: crypto.BinaryLike, salt: crypto.BinaryLike, keylen: number, options: crypto.ScryptOptions) => Promise<Buffer>;
+const scrypt = promisify(crypto.scrypt) as (
+  password: crypto.BinaryLike,
+  salt: crypto.BinaryLike,
+  keylen: number,
+  options: crypto.ScryptOptions,
+) => Promise<Buffer>;
 
 /** Who is calling, once the token is verified. */
 export interface AnalystIdentity {
@@ -64,8 +69,13 @@ async function hashSecret(secret: string, salt: Buffer, params = SCRYPT): Promis
  * @throws TokenRequestError for a name or role that cannot be used
  * @throws AnalystNameTakenError when the name was ever used
  */
-export async function issueToken(analysts: AnalystStore, request: { name: string; role: string }, now: Date): Promise<{ token: string; info: AnalystTokenInfo }> {
-  if (!TOKEN_NAME_PATTERN.test(request.name)) throw new TokenRequestError('bad_name', 'A token name is 1 to 48 letters, digits, dots, dashes or underscores, starting with a letter or digit.');
+export async function issueToken(
+  analysts: AnalystStore,
+  request: { name: string; role: string },
+  now: Date,
+): Promise<{ token: string; info: AnalystTokenInfo }> {
+  if (!TOKEN_NAME_PATTERN.test(request.name))
+    throw new TokenRequestError('bad_name', 'A token name is 1 to 48 letters, digits, dots, dashes or underscores, starting with a letter or digit.');
   if (!(ANALYST_ROLES as readonly string[]).includes(request.role)) throw new TokenRequestError('bad_role', `The role must be ${ANALYST_ROLES.join(' or ')}.`);
   const id = crypto.randomBytes(9).toString('base64url');
   const secret = crypto.randomBytes(32).toString('base64url');
@@ -114,7 +124,9 @@ export class TokenVerifier {
     if (!(known && known.id === id && known.until > now)) {
       const [, N, r, p] = row.hash.split('$');
       const expected = Buffer.from(row.hash);
-      const actual = Buffer.from(await hashSecret(secret, Buffer.from(row.salt, 'base64url'), { N: Number(N), r: Number(r), p: Number(p), keylen: SCRYPT.keylen }));
+      const actual = Buffer.from(
+        await hashSecret(secret, Buffer.from(row.salt, 'base64url'), { N: Number(N), r: Number(r), p: Number(p), keylen: SCRYPT.keylen }),
+      );
       if (expected.length !== actual.length || !crypto.timingSafeEqual(expected, actual)) return { ok: false, reason: 'bad_secret', tokenName: row.name };
       this.remember(digest, id, now);
     }
@@ -151,7 +163,11 @@ export class FailedLoginLimiter {
   private readonly limiter: RateLimiterMemory;
 
   constructor(private readonly options: { points?: number; durationSeconds?: number; blockSeconds?: number } = {}) {
-    this.limiter = new RateLimiterMemory({ points: options.points ?? 10, duration: options.durationSeconds ?? 15 * 60, blockDuration: options.blockSeconds ?? 15 * 60 });
+    this.limiter = new RateLimiterMemory({
+      points: options.points ?? 10,
+      duration: options.durationSeconds ?? 15 * 60,
+      blockDuration: options.blockSeconds ?? 15 * 60,
+    });
   }
 
   /** Seconds until the address may try again; 0 when it may now. */
@@ -204,5 +220,12 @@ function cookieValue(header: string | undefined, name: string): string | undefin
  * https. An empty token with Max-Age=0 clears it.
  */
 export function sessionCookie(token: string, secure: boolean): string {
-  return [`${SESSION_COOKIE}=${token}`, 'Path=/api/analyst', 'HttpOnly', 'SameSite=Strict', `Max-Age=${token ? SESSION_SECONDS : 0}`, ...(secure ? ['Secure'] : [])].join('; ');
+  return [
+    `${SESSION_COOKIE}=${token}`,
+    'Path=/api/analyst',
+    'HttpOnly',
+    'SameSite=Strict',
+    `Max-Age=${token ? SESSION_SECONDS : 0}`,
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
 }

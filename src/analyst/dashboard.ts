@@ -101,7 +101,12 @@ export function dashboardConfig(survey: SurveyDefinition, locales: Locales) {
     dimensions: dimensionsOf(survey),
     areas: areasOf(survey),
     outcome: spec ? { question: spec.outcome.question, success: spec.outcome.success } : undefined,
-    barriers: (spec?.barriers ?? []).map((b) => ({ question: b.question, kind: b.kind, ...(b.kind === 'share' ? { positive: b.positive } : {}), ...(b.kind === 'scale' ? { low: b.low } : {}) })),
+    barriers: (spec?.barriers ?? []).map((b) => ({
+      question: b.question,
+      kind: b.kind,
+      ...(b.kind === 'share' ? { positive: b.positive } : {}),
+      ...(b.kind === 'scale' ? { low: b.low } : {}),
+    })),
     milestones,
     languages: locales.list.map((l) => ({ tag: l.tag, endonym: l.endonym })),
     channels: ['web', 'sms'],

@@ -103,7 +103,10 @@ export function selectionProblem(cells: readonly SelectionCell[], filter: Select
       if ((from !== undefined && c.period < from) || (to !== undefined && c.period > to)) continue;
       if (given.every(([f]) => c[f] === filter[f])) weekly.set(c.period, (weekly.get(c.period) ?? 0) + c.count);
     }
-    const counts = [...weekly].filter(([, n]) => n > 0).sort(([a], [b]) => (a < b ? -1 : 1)).map(([, n]) => n);
+    const counts = [...weekly]
+      .filter(([, n]) => n > 0)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([, n]) => n);
     let before = 0;
     for (let i = 0; i < counts.length - 1; i++) {
       before += counts[i];

@@ -1,4 +1,12 @@
-import { Activity, CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationBotFrameworkAuthenticationOptions, InvokeResponse, TurnContext } from 'botbuilder';
+import {
+  Activity,
+  CallerIdConstants,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConfigurationBotFrameworkAuthenticationOptions,
+  InvokeResponse,
+  TurnContext,
+} from 'botbuilder';
 import { AuthenticationConstants } from 'botframework-connector';
 import { Config } from '../config';
 import { channelKind } from '../identity';
@@ -68,10 +76,17 @@ export function turnErrorHandler(logger: Logger, texts: Texts, metrics?: Metrics
     context.turnState.set(TURN_FAILED, error ?? new Error('turn failed'));
     metrics?.errors.inc({ class: rootClass(error) });
     // No text, no ids: the activity type and channel kind are enough to find the failing path.
-    logger.error({ event: 'turn_error', channel: channelKind(context.activity.channelId), activityType: context.activity.type, error: safeError(error) }, 'turn failed');
+    logger.error(
+      { event: 'turn_error', channel: channelKind(context.activity.channelId), activityType: context.activity.type, error: safeError(error) },
+      'turn failed',
+    );
     const lng =
       (context.turnState.get(TURN_LANGUAGE) as string | undefined) ??
-      negotiateLocale({ activityLocale: context.activity.locale }, texts.locales.list.map((l) => l.tag), texts.defaultLocale);
+      negotiateLocale(
+        { activityLocale: context.activity.locale },
+        texts.locales.list.map((l) => l.tag),
+        texts.defaultLocale,
+      );
     try {
       // Nothing of the failed turn was written (src/bot/surveyBot.ts), so the respondent's next
       // message meets the last good state; every answer acknowledged before is stored.

@@ -26,7 +26,11 @@ export class ResponseRecorder {
   }
 
   /** Language switches and "I don't understand", counted as they happen. */
-  count(context: TurnContext, responseId: string, patch: Pick<ResponsePatch, 'languageSwitches' | 'notUnderstoodCount' | 'confirmations' | 'confirmationsDeclined'>): Promise<void> {
+  count(
+    context: TurnContext,
+    responseId: string,
+    patch: Pick<ResponsePatch, 'languageSwitches' | 'notUnderstoodCount' | 'confirmations' | 'confirmationsDeclined'>,
+  ): Promise<void> {
     return this.record(context, { kind: 'update', responseId, patch });
   }
 

@@ -110,7 +110,12 @@ export class SurveyBot extends ActivityHandler {
       state: await this.state.write(context, session.finished),
       responses: work.responses,
       delivery: delivery && { key: delivery.key, reply: delivery.reply(work.outgoing), expiresAt: delivery.expiresAt },
-      outbox: outbox && { conversation: outbox.conversation, activities: [...(outbox.echo ? [outbox.echo] : []), ...outbox.render(work.outgoing)], expiresAt: outbox.expiresAt, seqFloor: outbox.seqFloor },
+      outbox: outbox && {
+        conversation: outbox.conversation,
+        activities: [...(outbox.echo ? [outbox.echo] : []), ...outbox.render(work.outgoing)],
+        expiresAt: outbox.expiresAt,
+        seqFloor: outbox.seqFloor,
+      },
     });
     work.committed = true;
   }

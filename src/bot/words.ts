@@ -54,7 +54,7 @@ const MAX_SMS_KEYWORD_LENGTH = 40;
  * Language names are typed in any script before a language is chosen, so every Arabic-script
  * yeh and kaf counts as one letter here, and Latin diacritics are folded.
  */
-const NAME_FOLD = createFold({ diacritics: true, letters: { 'ي': 'ی', 'ى': 'ی', 'ك': 'ک' } });
+const NAME_FOLD = createFold({ diacritics: true, letters: { ي: 'ی', ى: 'ی', ك: 'ک' } });
 
 /**
  * Everything the bot listens for, folded once at start-up: each locale's answer vocabularies,
@@ -182,7 +182,14 @@ export class Words {
   private sentenceWords(lng: string) {
     const meta = this.messages.meta(lng);
     const numbers = this.messages.locales.numbers.get(lng);
-    return { negation: meta.negation, particles: meta.particles, joinAfter: meta.joinAfter, spaced: writesSpaces(meta.script), numbers: numbers?.numbers, units: numbers?.units };
+    return {
+      negation: meta.negation,
+      particles: meta.particles,
+      joinAfter: meta.joinAfter,
+      spaced: writesSpaces(meta.script),
+      numbers: numbers?.numbers,
+      units: numbers?.units,
+    };
   }
 
   /** The survey's hints in `lng`: the locale's own (hints.json), then the Norwegian terms every locale shares. */

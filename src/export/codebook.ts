@@ -87,7 +87,11 @@ export function buildCodebook(def: SurveyDefinition, locales: Locales, columns: 
     const vars = (tag: string) => (c.step!.option ? { area: label(tag, c.step!.option) } : {});
     const text = Object.fromEntries(tags.map((tag) => [tag, s(tag, `questions.${q.id}.text`, vars(tag))]));
     const textProvenance = provenanceOf(`questions.${q.id}.text`);
-    const asked = [c.step.block ? t('when.repeat', { question: c.step.block.forEach }) : '', c.step.block?.when ? conditionInWords(c.step.block.when, def, t, (code) => label(lng, code)) : '', q.when ? conditionInWords(q.when, def, t, (code) => label(lng, code)) : '']
+    const asked = [
+      c.step.block ? t('when.repeat', { question: c.step.block.forEach }) : '',
+      c.step.block?.when ? conditionInWords(c.step.block.when, def, t, (code) => label(lng, code)) : '',
+      q.when ? conditionInWords(q.when, def, t, (code) => label(lng, code)) : '',
+    ]
       .filter(Boolean)
       .join(t('when.and'));
     const options = optionsOf(q);
@@ -100,7 +104,15 @@ export function buildCodebook(def: SurveyDefinition, locales: Locales, columns: 
       text,
       textProvenance,
       askedWhen: asked || t('when.always'),
-      ...(options.length ? { options: options.map((code) => ({ code, labels: Object.fromEntries(tags.map((tag) => [tag, label(tag, code)])), labelProvenance: provenanceOf(`options.${code}.label`) })) } : {}),
+      ...(options.length
+        ? {
+            options: options.map((code) => ({
+              code,
+              labels: Object.fromEntries(tags.map((tag) => [tag, label(tag, code)])),
+              labelProvenance: provenanceOf(`options.${code}.label`),
+            })),
+          }
+        : {}),
       notes: q.type === 'text' && !c.qi ? [...notes, t('notes.free_text')] : notes,
     };
   });
@@ -123,7 +135,12 @@ function typeInWords(q: Question, t: (key: string, vars?: Record<string, unknown
 }
 
 /** A skip condition in the codebook's language: 'needed_help is yes ("Yes")', "all of: …". */
-export function conditionInWords(c: Condition, def: SurveyDefinition, t: (key: string, vars?: Record<string, unknown>) => string, label: (code: string) => string): string {
+export function conditionInWords(
+  c: Condition,
+  def: SurveyDefinition,
+  t: (key: string, vars?: Record<string, unknown>) => string,
+  label: (code: string) => string,
+): string {
   if ('all' in c) return t('when.all', { parts: c.all.map((x) => conditionInWords(x, def, t, label)).join('; ') });
   if ('any' in c) return t('when.any', { parts: c.any.map((x) => conditionInWords(x, def, t, label)).join('; ') });
   if ('not' in c) return t('when.not', { part: conditionInWords(c.not, def, t, label) });
@@ -140,7 +157,17 @@ export function conditionInWords(c: Condition, def: SurveyDefinition, t: (key: s
 export function codebookTable(cb: Codebook, locales: Locales): { header: string[]; rows: string[][] } {
   const t = (key: string, vars: Record<string, unknown> = {}) => locales.i18n.t(`analyst:codebook.headers.${key}`, { lng: cb.language, ...vars }) as string;
   const tags = cb.locales.map((l) => l.tag);
-  const header = [t('column'), t('kind'), t('question'), t('type'), t('code'), t('shown_when'), t('description'), t('reviewed_in'), ...tags.map((tag) => t('label', { language: tag }))];
+  const header = [
+    t('column'),
+    t('kind'),
+    t('question'),
+    t('type'),
+    t('code'),
+    t('shown_when'),
+    t('description'),
+    t('reviewed_in'),
+    ...tags.map((tag) => t('label', { language: tag })),
+  ];
   const rows: string[][] = [];
   const reviewedIn = (p: Record<string, StringProvenance> | undefined) =>
     Object.entries(p ?? {})
@@ -148,8 +175,19 @@ export function codebookTable(cb: Codebook, locales: Locales): { header: string[
       .map(([tag]) => tag)
       .join(' ');
   for (const c of cb.columns) {
-    rows.push([c.name, c.kind, c.question ?? '', c.type ?? '', '', c.askedWhen ?? '', [c.description, ...c.notes].join(' '), reviewedIn(c.textProvenance), ...tags.map((tag) => c.text?.[tag] ?? '')]);
-    for (const o of c.options ?? []) rows.push([c.name, '', c.question ?? '', '', o.code, '', '', reviewedIn(o.labelProvenance), ...tags.map((tag) => o.labels[tag] ?? '')]);
+    rows.push([
+      c.name,
+      c.kind,
+      c.question ?? '',
+      c.type ?? '',
+      '',
+      c.askedWhen ?? '',
+      [c.description, ...c.notes].join(' '),
+      reviewedIn(c.textProvenance),
+      ...tags.map((tag) => c.text?.[tag] ?? ''),
+    ]);
+    for (const o of c.options ?? [])
+      rows.push([c.name, '', c.question ?? '', '', o.code, '', '', reviewedIn(o.labelProvenance), ...tags.map((tag) => o.labels[tag] ?? '')]);
   }
   return { header, rows };
 }
@@ -159,6 +197,14 @@ export function provenanceTable(cb: Codebook, locales: Locales): { header: strin
   const t = (key: string) => locales.i18n.t(`analyst:codebook.headers.${key}`, { lng: cb.language }) as string;
   return {
     header: [t('locale'), t('endonym'), t('direction'), t('provenance'), t('provenance_by'), t('provenance_method'), t('reviewed_strings')],
-    rows: cb.locales.map((l) => [l.tag, l.endonym, l.dir, l.provenance.status, l.provenance.by, l.provenance.method, `${l.reviewed.strings} / ${l.reviewed.of}${l.reviewed.by.length ? ` (${l.reviewed.by.join(', ')})` : ''}`]),
+    rows: cb.locales.map((l) => [
+      l.tag,
+      l.endonym,
+      l.dir,
+      l.provenance.status,
+      l.provenance.by,
+      l.provenance.method,
+      `${l.reviewed.strings} / ${l.reviewed.of}${l.reviewed.by.length ? ` (${l.reviewed.by.join(', ')})` : ''}`,
+    ]),
   };
 }

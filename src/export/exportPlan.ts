@@ -74,7 +74,6 @@ export interface PlanOptions {
   label?: (code: string) => string;
 }
 
-
 export class ExportPlanner {
   readonly columns: ExportColumn[];
   private readonly qis: readonly QuasiIdentifierSpec[];
@@ -96,9 +95,12 @@ export class ExportPlanner {
     private readonly options: PlanOptions,
   ) {
     if (!Number.isInteger(options.k) || options.k < MIN_EXPORT_K) {
-      throw new RangeError(`k must be a whole number of at least ${MIN_EXPORT_K} (got ${options.k}): with smaller groups, the people in a group can tell each other apart.`);
+      throw new RangeError(
+        `k must be a whole number of at least ${MIN_EXPORT_K} (got ${options.k}): with smaller groups, the people in a group can tell each other apart.`,
+      );
     }
-    if (!def.analysis) throw new Error(`Survey ${def.id} v${def.version} declares no quasi-identifiers (analysis.quasiIdentifiers); record-level export needs them.`);
+    if (!def.analysis)
+      throw new Error(`Survey ${def.id} v${def.version} declares no quasi-identifiers (analysis.quasiIdentifiers); record-level export needs them.`);
     this.qis = def.analysis.quasiIdentifiers;
     this.label = options.label ?? ((code) => code);
     const qiQuestions = new Set(this.qis.flatMap((q) => ('question' in q.from ? [q.from.question] : [])));
@@ -134,15 +136,24 @@ export class ExportPlanner {
         return v === undefined ? null : cellOf(v, this.label);
       }
       switch (c.name) {
-        case 'survey': return r.surveyId;
-        case 'survey_version': return r.surveyVersion;
-        case 'consent_version': return r.consentVersion;
-        case 'status': return r.status;
-        case 'language_switches': return r.languageSwitches;
-        case 'not_understood_count': return r.notUnderstoodCount;
-        case 'confirmations': return r.confirmations;
-        case 'confirmations_declined': return r.confirmationsDeclined;
-        default: return null;
+        case 'survey':
+          return r.surveyId;
+        case 'survey_version':
+          return r.surveyVersion;
+        case 'consent_version':
+          return r.consentVersion;
+        case 'status':
+          return r.status;
+        case 'language_switches':
+          return r.languageSwitches;
+        case 'not_understood_count':
+          return r.notUnderstoodCount;
+        case 'confirmations':
+          return r.confirmations;
+        case 'confirmations_declined':
+          return r.confirmationsDeclined;
+        default:
+          return null;
       }
     });
     return { index: this.languages.length - 1, cells };
@@ -179,10 +190,12 @@ export class ExportPlanner {
     const dependent = columns.flatMap((c, i) => {
       if (!c.step || c.qi) return [];
       const whens = [c.step.block?.when, c.step.question.when].filter((w): w is Condition => w !== undefined);
-      const reads = whens.flatMap((when) => conditionQuestions(when).flatMap((question) => {
-        const a = qis.findIndex((q) => 'question' in q.from && q.from.question === question);
-        return a < 0 ? [] : [{ when, question, a }];
-      }));
+      const reads = whens.flatMap((when) =>
+        conditionQuestions(when).flatMap((question) => {
+          const a = qis.findIndex((q) => 'question' in q.from && q.from.question === question);
+          return a < 0 ? [] : [{ when, question, a }];
+        }),
+      );
       return reads.length ? [{ i, reads }] : [];
     });
     const label = this.label;
@@ -203,7 +216,11 @@ export class ExportPlanner {
         if (languageQi >= 0) {
           const lang = value(languageQi);
           const ambiguous = (result.preimages[languageQi].get(lang)?.size ?? 0) > 1;
-          if (shownIndex >= 0) cells[shownIndex] = lang === SUPPRESSED ? SUPPRESSED : [...new Set(own.languages.split(';').map((l) => hierarchies[languageQi].generalise(l, result.levels[languageQi]) ?? l))].sort().join(';');
+          if (shownIndex >= 0)
+            cells[shownIndex] =
+              lang === SUPPRESSED
+                ? SUPPRESSED
+                : [...new Set(own.languages.split(';').map((l) => hierarchies[languageQi].generalise(l, result.levels[languageQi]) ?? l))].sort().join(';');
           if (fellBackIndex >= 0) cells[fellBackIndex] = ambiguous ? SUPPRESSED : own.fellBack;
         } else {
           if (shownIndex >= 0) cells[shownIndex] = own.languages.split(';').sort().join(';');
@@ -243,8 +260,14 @@ export class ExportPlanner {
 
 /** The free-text answers of a response, as stored (the caller redacts them again). */
 export function freeTextOf(def: SurveyDefinition, r: StoredResponse): FreeTextItem[] {
-  const text = new Set(questionsOf(def).filter((s) => s.question.type === 'text').map((s) => s.question.id));
-  return r.answers.filter((a) => text.has(a.questionId) && typeof a.value === 'string' && a.value !== '').map((a) => ({ question: a.questionId, text: a.value as string }));
+  const text = new Set(
+    questionsOf(def)
+      .filter((s) => s.question.type === 'text')
+      .map((s) => s.question.id),
+  );
+  return r.answers
+    .filter((a) => text.has(a.questionId) && typeof a.value === 'string' && a.value !== '')
+    .map((a) => ({ question: a.questionId, text: a.value as string }));
 }
 
 export function exportColumns(def: SurveyDefinition, qis: readonly QuasiIdentifierSpec[]): ExportColumn[] {

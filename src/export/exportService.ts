@@ -58,8 +58,10 @@ export async function runExport(
   freeTextOut?: Writable,
 ): Promise<ExportSummary> {
   const { store, survey, locales } = deps;
-  if (request.labels && !locales.byTag.has(request.labels)) throw new RangeError(`--labels ${request.labels}: no such locale (have ${locales.list.map((l) => l.tag).join(', ')})`);
-  if (request.includeFreeText && request.format === 'csv' && !freeTextOut) throw new RangeError('Free text in CSV goes to a file of its own: give --out FILE (it is written beside it as FILE.free-text.csv).');
+  if (request.labels && !locales.byTag.has(request.labels))
+    throw new RangeError(`--labels ${request.labels}: no such locale (have ${locales.list.map((l) => l.tag).join(', ')})`);
+  if (request.includeFreeText && request.format === 'csv' && !freeTextOut)
+    throw new RangeError('Free text in CSV goes to a file of its own: give --out FILE (it is written beside it as FILE.free-text.csv).');
   const filter: ResponseFilter = { ...request.filter, surveyId: survey.id };
   const random = request.random ?? (() => crypto.randomInt(0, 2 ** 32) / 2 ** 32);
   const total = await store.countResponses(filter);
@@ -73,7 +75,8 @@ export async function runExport(
       for (const r of batch) {
         const { index, cells } = planner.add(r);
         spill.put([index, cells]);
-        if (request.includeFreeText) for (const item of freeTextOf(survey, r)) freeText.push({ index, item: { question: item.question, text: redact(item.text) } });
+        if (request.includeFreeText)
+          for (const item of freeTextOf(survey, r)) freeText.push({ index, item: { question: item.question, text: redact(item.text) } });
       }
       read += batch.length;
       request.onProgress?.(read, 2 * total);
@@ -165,7 +168,12 @@ export function disclosureLines(report: KAnonymityReport, locales: Locales, lng:
     ...report.attributes.map((a) =>
       a.steps.length === 0 && a.maskedRecords === 0
         ? t('kept', { attribute: a.attribute })
-        : t('level', { attribute: a.attribute, level: levelName(locales, lng, a.level), affected: a.recordsAffected, masked: a.maskedRecords ? t('masked', { count: a.maskedRecords }) : '' }),
+        : t('level', {
+            attribute: a.attribute,
+            level: levelName(locales, lng, a.level),
+            affected: a.recordsAffected,
+            masked: a.maskedRecords ? t('masked', { count: a.maskedRecords }) : '',
+          }),
     ),
   ];
 }

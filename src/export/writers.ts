@@ -66,7 +66,10 @@ export class CsvSink implements ExportSink {
 
   async start(columns: readonly ExportColumn[]): Promise<void> {
     this.csv = csvStream(this.out, this.options.bom ?? false);
-    await write(this.csv.stream, columns.map((c) => c.name));
+    await write(
+      this.csv.stream,
+      columns.map((c) => c.name),
+    );
   }
 
   async row(cells: readonly Cell[]): Promise<void> {

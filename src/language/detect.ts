@@ -436,7 +436,10 @@ export const tinyldModel: LanguageModel = {
   knows: DEFAULT_DATA.knownBy.get('tinyld') ?? [],
   guesses(text) {
     tinyld ??= require('tinyld/heavy') as typeof import('tinyld/heavy');
-    return tinyld.detectAll(text).slice(0, 1).map((g) => ({ code: g.lang, score: g.accuracy }));
+    return tinyld
+      .detectAll(text)
+      .slice(0, 1)
+      .map((g) => ({ code: g.lang, score: g.accuracy }));
   },
 };
 

@@ -61,8 +61,10 @@ export function glossaryProblems(source: Glossary, own: Glossary, text: (key: st
       const value = text(key);
       if (value === undefined) continue;
       const folded = fold(value);
-      if (!mine.terms.some((t) => folded.includes(fold(t)))) problems.push({ concept, key, message: `uses none of the terms for "${concept}": ${mine.terms.join(', ')}` });
-      for (const wrong of mine.not) if (folded.includes(fold(wrong))) problems.push({ concept, key, message: `uses "${wrong}", which changes the meaning of "${concept}"` });
+      if (!mine.terms.some((t) => folded.includes(fold(t))))
+        problems.push({ concept, key, message: `uses none of the terms for "${concept}": ${mine.terms.join(', ')}` });
+      for (const wrong of mine.not)
+        if (folded.includes(fold(wrong))) problems.push({ concept, key, message: `uses "${wrong}", which changes the meaning of "${concept}"` });
     }
   }
   return problems;

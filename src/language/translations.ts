@@ -94,7 +94,9 @@ export function reviewUnits(locales: Locales, survey: SurveyDefinition, lng: str
         notes.push(`Sent by SMS: with the variables filled in, at most about ${maxChars} characters (${encoding}).`);
       }
       for (const concept of termsIn.get(id) ?? []) {
-        notes.push(`Key term "${concept}" (${sourceGlossary[concept].means}): this text must use ${own[concept]?.terms.map((t) => `"${t}"`).join(' or ') ?? 'the glossary term'}.`);
+        notes.push(
+          `Key term "${concept}" (${sourceGlossary[concept].means}): this text must use ${own[concept]?.terms.map((t) => `"${t}"`).join(' or ') ?? 'the glossary term'}.`,
+        );
       }
       units.push({
         id,
@@ -219,7 +221,10 @@ function plainText(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'string') return v;
   if (Array.isArray(v)) return v.map(plainText).join('');
-  if (typeof v === 'object') return Object.values(v as Record<string, { contents?: unknown }>).map((e) => plainText(e?.contents)).join('');
+  if (typeof v === 'object')
+    return Object.values(v as Record<string, { contents?: unknown }>)
+      .map((e) => plainText(e?.contents))
+      .join('');
   return String(v);
 }
 
@@ -357,7 +362,8 @@ export function importTranslations(locales: Locales, survey: SurveyDefinition, f
     }
     const value = unit.list ? (text ? text.split('|').map((w) => w.trim()) : []) : text;
     if (Array.isArray(value) && value.some((w) => !w)) problems.push({ id: u.id, message: 'an empty word in the list (two "|" in a row?)' });
-    if (Array.isArray(value) && value.length === 0 && u.id.startsWith('bot:keywords.')) problems.push({ id: u.id, message: 'a keyword list needs at least one word' });
+    if (Array.isArray(value) && value.length === 0 && u.id.startsWith('bot:keywords.'))
+      problems.push({ id: u.id, message: 'a keyword list needs at least one word' });
     if (!Array.isArray(value)) {
       const want = variables(unit.en).join(', ');
       const got = variables(value).join(', ');
@@ -441,7 +447,8 @@ export function checkLocale(texts: Texts, lng: string, onlyIds?: ReadonlySet<str
   for (const ns of reviewNamespaces(survey)) {
     for (const [key, value] of flatten(locales.i18n.getResourceBundle(lng, ns) as Json | undefined)) {
       if (Array.isArray(value) || !wanted(`${ns}:${key}`)) continue;
-      if (!fitsBudget(texts.t(lng, `${ns}:${key}`, vars))) problems.push({ id: `${ns}:${key}`, message: 'too long for the SMS budget (2 GSM-7 or 3 UCS-2 segments with the variables filled in)' });
+      if (!fitsBudget(texts.t(lng, `${ns}:${key}`, vars)))
+        problems.push({ id: `${ns}:${key}`, message: 'too long for the SMS budget (2 GSM-7 or 3 UCS-2 segments with the variables filled in)' });
     }
   }
   const source = locales.glossary.get('en') ?? {};
@@ -461,7 +468,11 @@ export function checkLocale(texts: Texts, lng: string, onlyIds?: ReadonlySet<str
       for (const w of words) {
         const r = recognize(q, w, vocab);
         const ok = r.ok && (Array.isArray(r.value) ? r.value.length === 1 && r.value[0] === option : r.value === option);
-        if (!ok) problems.push({ id: `${survey.id}:options.${option}`, message: `"${w}" answers ${q.id} as ${r.ok ? JSON.stringify(r.value) : r.reason}, not as ${option}` });
+        if (!ok)
+          problems.push({
+            id: `${survey.id}:options.${option}`,
+            message: `"${w}" answers ${q.id} as ${r.ok ? JSON.stringify(r.value) : r.reason}, not as ${option}`,
+          });
       }
     }
   }

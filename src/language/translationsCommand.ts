@@ -78,7 +78,9 @@ export async function translationsCommand(args: string[], io: TranslationsIo): P
         return 1;
       }
       const what = `${result.changed.length} changed and ${result.confirmed.length} confirmed string(s) in ${result.lng}`;
-      io.stdout.write(result.written ? `${what} marked reviewed by ${reviewer} on ${date}.\n` : `${what} would be marked reviewed (dry run; nothing written).\n`);
+      io.stdout.write(
+        result.written ? `${what} marked reviewed by ${reviewer} on ${date}.\n` : `${what} would be marked reviewed (dry run; nothing written).\n`,
+      );
       return 0;
     }
     case 'status':

@@ -43,8 +43,25 @@ export const MUNICIPALITIES_BY_COUNTY: Readonly<Record<County, readonly string[]
   Nordland: ['Bodø', 'Bådåddjo', 'Narvik', 'Rana', 'Vefsn', 'Vestvågøy', 'Vågan', 'Sortland', 'Brønnøy'],
   Østfold: ['Fredrikstad', 'Sarpsborg', 'Indre Østfold', 'Moss', 'Halden', 'Råde', 'Rakkestad'],
   Akershus: [
-    'Bærum', 'Asker', 'Lillestrøm', 'Nordre Follo', 'Ski', 'Oppegård', 'Lørenskog', 'Ullensaker', 'Jessheim', 'Eidsvoll', 'Nittedal',
-    'Ås', 'Frogn', 'Vestby', 'Rælingen', 'Nannestad', 'Aurskog-Høland', 'Enebakk', 'Gjerdrum',
+    'Bærum',
+    'Asker',
+    'Lillestrøm',
+    'Nordre Follo',
+    'Ski',
+    'Oppegård',
+    'Lørenskog',
+    'Ullensaker',
+    'Jessheim',
+    'Eidsvoll',
+    'Nittedal',
+    'Ås',
+    'Frogn',
+    'Vestby',
+    'Rælingen',
+    'Nannestad',
+    'Aurskog-Høland',
+    'Enebakk',
+    'Gjerdrum',
   ],
   Buskerud: ['Drammen', 'Kongsberg', 'Ringerike', 'Lier', 'Øvre Eiker', 'Modum', 'Hole'],
   Innlandet: ['Hamar', 'Ringsaker', 'Lillehammer', 'Gjøvik', 'Elverum', 'Kongsvinger', 'Stange', 'Østre Toten', 'Løten'],
@@ -62,7 +79,7 @@ export const MUNICIPALITIES_BY_COUNTY: Readonly<Record<County, readonly string[]
  * of respondents on foreign keyboards: "Tromso", "Baerum", and "Aalesund" (the pre-1917 spelling
  * still used in URLs and by many immigrants), with German/Swedish ä and ö for æ and ø.
  */
-const MUNICIPALITY_FOLD = createFold({ diacritics: true, letters: { aa: 'å', 'ä': 'æ', 'ö': 'ø' } });
+const MUNICIPALITY_FOLD = createFold({ diacritics: true, letters: { aa: 'å', ä: 'æ', ö: 'ø' } });
 
 /** The form in which names are compared: folded, without a "kommune" suffix, one space between words. */
 function key(name: string): string {
@@ -73,9 +90,7 @@ function key(name: string): string {
     .trim();
 }
 
-const NAME_BY_KEY: ReadonlyMap<string, string> = new Map(
-  Object.values(MUNICIPALITIES_BY_COUNTY).flatMap((names) => names.map((n) => [key(n), n] as const)),
-);
+const NAME_BY_KEY: ReadonlyMap<string, string> = new Map(Object.values(MUNICIPALITIES_BY_COUNTY).flatMap((names) => names.map((n) => [key(n), n] as const)));
 
 /**
  * The official spelling of a municipality named in free text ("baerum kommune" → "Bærum"), or

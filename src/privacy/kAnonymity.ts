@@ -152,7 +152,10 @@ export function kAnonymise(input: KAnonymityInput): KAnonymityResult {
     let chosen = open[0];
     let next: Evaluation | undefined;
     for (const a of open) {
-      const trial = space.evaluate(levels.map((l, b) => (b === a ? l + 1 : l)), k);
+      const trial = space.evaluate(
+        levels.map((l, b) => (b === a ? l + 1 : l)),
+        k,
+      );
       if (trial.outliers < current.outliers) {
         chosen = a;
         next = trial;

@@ -96,7 +96,9 @@ export interface StoredAuditEntry extends AuditEntry {
 export class AnalystNameTakenError extends Error {
   override name = 'AnalystNameTakenError';
   constructor(readonly tokenName: string) {
-    super(`The name "${tokenName}" is already used by a token (perhaps a revoked one); names are never reused, so the audit log stays unambiguous. Choose another name.`);
+    super(
+      `The name "${tokenName}" is already used by a token (perhaps a revoked one); names are never reused, so the audit log stays unambiguous. Choose another name.`,
+    );
   }
 }
 

@@ -1,5 +1,16 @@
 import pg from 'pg';
-import { AnalystNameTakenError, AnalystRole, AnalystStore, AnalystStoreNotMigratedError, AnalystTokenInfo, AnalystTokenRecord, AuditEntry, AuditOutcome, NewAnalystToken, StoredAuditEntry } from './analystStore';
+import {
+  AnalystNameTakenError,
+  AnalystRole,
+  AnalystStore,
+  AnalystStoreNotMigratedError,
+  AnalystTokenInfo,
+  AnalystTokenRecord,
+  AuditEntry,
+  AuditOutcome,
+  NewAnalystToken,
+  StoredAuditEntry,
+} from './analystStore';
 
 /**
  * Analyst tokens and the audit log on PostgreSQL: the same plain SQL as the SQLite store
@@ -16,15 +27,26 @@ export class PgAnalystStore implements AnalystStore {
 
   async addToken(t: NewAnalystToken): Promise<void> {
     try {
-      await this.query('INSERT INTO "AnalystToken" ("id", "name", "role", "salt", "hash", "createdAt", "revokedAt") VALUES ($1, $2, $3, $4, $5, $6, NULL)', [t.id, t.name, t.role, t.salt, t.hash, t.createdAt]);
+      await this.query('INSERT INTO "AnalystToken" ("id", "name", "role", "salt", "hash", "createdAt", "revokedAt") VALUES ($1, $2, $3, $4, $5, $6, NULL)', [
+        t.id,
+        t.name,
+        t.role,
+        t.salt,
+        t.hash,
+        t.createdAt,
+      ]);
     } catch (err) {
-      if ((err as { code?: string; constraint?: string }).code === '23505' && /name/.test((err as { constraint?: string }).constraint ?? '')) throw new AnalystNameTakenError(t.name);
+      if ((err as { code?: string; constraint?: string }).code === '23505' && /name/.test((err as { constraint?: string }).constraint ?? ''))
+        throw new AnalystNameTakenError(t.name);
       throw err;
     }
   }
 
   async findToken(id: string): Promise<AnalystTokenRecord | undefined> {
-    const { rows } = await this.query<TokenRow & { salt: string; hash: string }>(`SELECT ${TOKEN_COLUMNS}, "salt", "hash" FROM "AnalystToken" WHERE "id" = $1`, [id]);
+    const { rows } = await this.query<TokenRow & { salt: string; hash: string }>(
+      `SELECT ${TOKEN_COLUMNS}, "salt", "hash" FROM "AnalystToken" WHERE "id" = $1`,
+      [id],
+    );
     return rows[0] ? { ...tokenInfo(rows[0]), salt: rows[0].salt, hash: rows[0].hash } : undefined;
   }
 
@@ -33,20 +55,41 @@ export class PgAnalystStore implements AnalystStore {
   }
 
   async revokeToken(name: string, at: Date): Promise<AnalystTokenInfo | undefined> {
-    const { rows } = await this.query<TokenRow>(`UPDATE "AnalystToken" SET "revokedAt" = $1 WHERE "name" = $2 AND "revokedAt" IS NULL RETURNING ${TOKEN_COLUMNS}`, [at, name]);
+    const { rows } = await this.query<TokenRow>(
+      `UPDATE "AnalystToken" SET "revokedAt" = $1 WHERE "name" = $2 AND "revokedAt" IS NULL RETURNING ${TOKEN_COLUMNS}`,
+      [at, name],
+    );
     return rows[0] ? tokenInfo(rows[0]) : undefined;
   }
 
   async appendAudit(e: AuditEntry): Promise<void> {
-    await this.query('INSERT INTO "AnalystAudit" ("hour", "tokenName", "action", "filters", "outcome") VALUES ($1, $2, $3, $4, $5)', [e.hour, e.tokenName, e.action, JSON.stringify(e.filters), e.outcome]);
+    await this.query('INSERT INTO "AnalystAudit" ("hour", "tokenName", "action", "filters", "outcome") VALUES ($1, $2, $3, $4, $5)', [
+      e.hour,
+      e.tokenName,
+      e.action,
+      JSON.stringify(e.filters),
+      e.outcome,
+    ]);
   }
 
   async readAudit(options: { limit: number; beforeSeq?: number }): Promise<StoredAuditEntry[]> {
     const { rows } =
       options.beforeSeq === undefined
-        ? await this.query<AuditRow>('SELECT "seq", "hour", "tokenName", "action", "filters", "outcome" FROM "AnalystAudit" ORDER BY "seq" DESC LIMIT $1', [options.limit])
-        : await this.query<AuditRow>('SELECT "seq", "hour", "tokenName", "action", "filters", "outcome" FROM "AnalystAudit" WHERE "seq" < $1 ORDER BY "seq" DESC LIMIT $2', [options.beforeSeq, options.limit]);
-    return rows.map((r) => ({ seq: r.seq, hour: new Date(r.hour), tokenName: r.tokenName, action: r.action, filters: JSON.parse(r.filters) as Record<string, string>, outcome: r.outcome as AuditOutcome }));
+        ? await this.query<AuditRow>('SELECT "seq", "hour", "tokenName", "action", "filters", "outcome" FROM "AnalystAudit" ORDER BY "seq" DESC LIMIT $1', [
+            options.limit,
+          ])
+        : await this.query<AuditRow>(
+            'SELECT "seq", "hour", "tokenName", "action", "filters", "outcome" FROM "AnalystAudit" WHERE "seq" < $1 ORDER BY "seq" DESC LIMIT $2',
+            [options.beforeSeq, options.limit],
+          );
+    return rows.map((r) => ({
+      seq: r.seq,
+      hour: new Date(r.hour),
+      tokenName: r.tokenName,
+      action: r.action,
+      filters: JSON.parse(r.filters) as Record<string, string>,
+      outcome: r.outcome as AuditOutcome,
+    }));
   }
 
   async close(): Promise<void> {

@@ -74,7 +74,9 @@ export class PgStore implements SurveyStore {
         "migration_name" VARCHAR(255) NOT NULL, "logs" TEXT, "rolled_back_at" TIMESTAMPTZ,
         "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(), "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
       const migrations = readMigrations(migrationsDir('postgres'));
-      const { rows } = await client.query<{ migration_name: string; checksum: string }>('SELECT migration_name, checksum FROM "_prisma_migrations" WHERE rolled_back_at IS NULL');
+      const { rows } = await client.query<{ migration_name: string; checksum: string }>(
+        'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE rolled_back_at IS NULL',
+      );
       const pending = pendingMigrations(new Map(rows.map((r) => [r.migration_name, r.checksum])), migrations);
       for (const m of pending) {
         await client.query(m.sql);
@@ -127,11 +129,21 @@ export class PgStore implements SurveyStore {
     return this.scan(sql, options.questions ? [...params, options.questions] : params, options.batchSize, (r: ScanRow) => ({
       ...r,
       status: r.status as ResponseStatus,
-      answers: r.answers.map(([questionId, iteration, value, language, fallback, notUnderstood]) => ({ questionId, iteration, value, language, fallback, notUnderstood })),
+      answers: r.answers.map(([questionId, iteration, value, language, fallback, notUnderstood]) => ({
+        questionId,
+        iteration,
+        value,
+        language,
+        fallback,
+        notUnderstood,
+      })),
     }));
   }
 
-  scanForAnalysis(filter: ResponseFilter, options: { batchSize?: number; known?: readonly string[] } = {}): AsyncIterable<(AnalysisResponse | KnownResponse)[]> {
+  scanForAnalysis(
+    filter: ResponseFilter,
+    options: { batchSize?: number; known?: readonly string[] } = {},
+  ): AsyncIterable<(AnalysisResponse | KnownResponse)[]> {
     const { where, params } = responseWhere(filter);
     const sql = `SELECT r.id, CASE WHEN k.id IS NULL THEN json_build_array(r.language, r.channel, r.period, r.status::text, r."languageSwitches", r.confirmations, r."confirmationsDeclined",
           (SELECT COALESCE(json_agg(json_build_array(a."questionId", a.iteration, a.value, a.fallback::int, a."notUnderstood")), '[]'::json) FROM "Answer" a WHERE a."responseId" = r.id)) END AS data
@@ -266,7 +278,13 @@ async function commit(sql: Sql, c: TurnCommit): Promise<{ etag?: string }> {
     etag = crypto.randomUUID();
     const row = [c.state.key, storableJson(c.state.data), etag, utc(c.state.expiresAt)];
     const insert = async () =>
-      (await sql({ name: 'state_insert', text: 'INSERT INTO "BotState" (key, data, etag, "expiresAt") VALUES ($1, $2::jsonb, $3, $4) ON CONFLICT (key) DO NOTHING', values: row })).rowCount === 1;
+      (
+        await sql({
+          name: 'state_insert',
+          text: 'INSERT INTO "BotState" (key, data, etag, "expiresAt") VALUES ($1, $2::jsonb, $3, $4) ON CONFLICT (key) DO NOTHING',
+          values: row,
+        })
+      ).rowCount === 1;
     if (c.state.etag === null) {
       if (!(await insert())) throw new EtagConflictError(c.state.key);
     } else if (c.state.etag === undefined) {
@@ -276,7 +294,11 @@ async function commit(sql: Sql, c: TurnCommit): Promise<{ etag?: string }> {
         values: row,
       });
     } else {
-      const { rowCount } = await sql({ name: 'state_update', text: 'UPDATE "BotState" SET data = $2::jsonb, etag = $3, "expiresAt" = $4 WHERE key = $1 AND etag = $5', values: [...row, c.state.etag] });
+      const { rowCount } = await sql({
+        name: 'state_update',
+        text: 'UPDATE "BotState" SET data = $2::jsonb, etag = $3, "expiresAt" = $4 WHERE key = $1 AND etag = $5',
+        values: [...row, c.state.etag],
+      });
       // Not updated: the row we read is gone (completed, withdrawn or purged meanwhile), and we
       // write it afresh, or another turn changed or re-created it first, and we lost the race.
       if (rowCount === 0 && !(await insert())) throw new EtagConflictError(c.state.key);
@@ -339,7 +361,14 @@ async function applyOps(sql: Sql, ops: readonly ResponseOp[]): Promise<void> {
           name: 'response_update',
           text: `UPDATE "Response" SET status = COALESCE($2::"ResponseStatus", status), "languageSwitches" = COALESCE($3::int, "languageSwitches"), "notUnderstoodCount" = COALESCE($4::int, "notUnderstoodCount"),
             confirmations = COALESCE($5::int, confirmations), "confirmationsDeclined" = COALESCE($6::int, "confirmationsDeclined") WHERE id = $1`,
-          values: [op.responseId, op.patch.status ?? null, op.patch.languageSwitches ?? null, op.patch.notUnderstoodCount ?? null, op.patch.confirmations ?? null, op.patch.confirmationsDeclined ?? null],
+          values: [
+            op.responseId,
+            op.patch.status ?? null,
+            op.patch.languageSwitches ?? null,
+            op.patch.notUnderstoodCount ?? null,
+            op.patch.confirmations ?? null,
+            op.patch.confirmationsDeclined ?? null,
+          ],
         });
         break;
       case 'withdraw':
@@ -376,7 +405,14 @@ function toStored(r: ResponseRow): StoredResponse {
     confirmationsDeclined: r.confirmationsDeclined,
     answers: r.answers
       .sort((a, b) => a.questionId.localeCompare(b.questionId) || a.iteration.localeCompare(b.iteration))
-      .map((a) => ({ questionId: a.questionId, iteration: a.iteration, value: a.value as StoredResponse['answers'][number]['value'], language: a.language, fallback: a.fallback, notUnderstood: a.notUnderstood })),
+      .map((a) => ({
+        questionId: a.questionId,
+        iteration: a.iteration,
+        value: a.value as StoredResponse['answers'][number]['value'],
+        language: a.language,
+        fallback: a.fallback,
+        notUnderstood: a.notUnderstood,
+      })),
   };
 }
 

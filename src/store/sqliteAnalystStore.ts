@@ -65,7 +65,9 @@ export class SqliteAnalystStore implements AnalystStore {
       revokeToken: db.prepare('UPDATE "AnalystToken" SET "revokedAt" = ? WHERE "name" = ? AND "revokedAt" IS NULL'),
       appendAudit: db.prepare('INSERT INTO "AnalystAudit" ("hour", "tokenName", "action", "filters", "outcome") VALUES (?, ?, ?, ?, ?)'),
       readAudit: db.prepare('SELECT "seq", "hour", "tokenName", "action", "filters", "outcome" FROM "AnalystAudit" ORDER BY "seq" DESC LIMIT ?'),
-      readAuditBefore: db.prepare('SELECT "seq", "hour", "tokenName", "action", "filters", "outcome" FROM "AnalystAudit" WHERE "seq" < ? ORDER BY "seq" DESC LIMIT ?'),
+      readAuditBefore: db.prepare(
+        'SELECT "seq", "hour", "tokenName", "action", "filters", "outcome" FROM "AnalystAudit" WHERE "seq" < ? ORDER BY "seq" DESC LIMIT ?',
+      ),
     };
   }
 
@@ -74,7 +76,8 @@ export class SqliteAnalystStore implements AnalystStore {
       this.sql.addToken.run(t.id, t.name, t.role, t.salt, t.hash, timestamp(t.createdAt));
     } catch (err) {
       // The name's unique index; an id collision (72 random bits) is left to surface as it is.
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /AnalystToken\.name/.test((err as Error).message)) throw new AnalystNameTakenError(t.name);
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /AnalystToken\.name/.test((err as Error).message))
+        throw new AnalystNameTakenError(t.name);
       throw err;
     }
   }
@@ -99,8 +102,17 @@ export class SqliteAnalystStore implements AnalystStore {
   }
 
   async readAudit(options: { limit: number; beforeSeq?: number }): Promise<StoredAuditEntry[]> {
-    const rows = (options.beforeSeq === undefined ? this.sql.readAudit.all(options.limit) : this.sql.readAuditBefore.all(options.beforeSeq, options.limit)) as AuditRow[];
-    return rows.map((r) => ({ seq: r.seq, hour: new Date(r.hour), tokenName: r.tokenName, action: r.action, filters: JSON.parse(r.filters) as Record<string, string>, outcome: r.outcome as AuditOutcome }));
+    const rows = (
+      options.beforeSeq === undefined ? this.sql.readAudit.all(options.limit) : this.sql.readAuditBefore.all(options.beforeSeq, options.limit)
+    ) as AuditRow[];
+    return rows.map((r) => ({
+      seq: r.seq,
+      hour: new Date(r.hour),
+      tokenName: r.tokenName,
+      action: r.action,
+      filters: JSON.parse(r.filters) as Record<string, string>,
+      outcome: r.outcome as AuditOutcome,
+    }));
   }
 
   async close(): Promise<void> {
@@ -126,7 +138,13 @@ interface AuditRow {
 }
 
 function tokenInfo(r: TokenRow): AnalystTokenInfo {
-  return { id: r.id, name: r.name, role: r.role as AnalystRole, createdAt: new Date(r.createdAt), revokedAt: r.revokedAt === null ? null : new Date(r.revokedAt) };
+  return {
+    id: r.id,
+    name: r.name,
+    role: r.role as AnalystRole,
+    createdAt: new Date(r.createdAt),
+    revokedAt: r.revokedAt === null ? null : new Date(r.revokedAt),
+  };
 }
 
 /** DateTime as Prisma's SQLite adapter stores it by default ("iso8601"). */

@@ -73,10 +73,12 @@ export class SqliteStore implements SurveyStore {
       // inside, so another process waits on the busy timeout and then finds the work done.
       const apply = db.transaction(() => {
         const applied = new Map(
-          (db.prepare('SELECT migration_name, checksum FROM _prisma_migrations WHERE rolled_back_at IS NULL').all() as { migration_name: string; checksum: string }[]).map((r) => [
-            r.migration_name,
-            r.checksum,
-          ]),
+          (
+            db.prepare('SELECT migration_name, checksum FROM _prisma_migrations WHERE rolled_back_at IS NULL').all() as {
+              migration_name: string;
+              checksum: string;
+            }[]
+          ).map((r) => [r.migration_name, r.checksum]),
         );
         const pending = pendingMigrations(applied, migrations);
         for (const m of pending) {
@@ -127,15 +129,32 @@ export class SqliteStore implements SurveyStore {
   // scan's own (WAL lets it read while the bot writes), and JavaScript parses one string per
   // response: measured 0.8 s for 100,000 responses instead of 3.4 s row by row.
   scanResponses(filter: ResponseFilter, options: { batchSize?: number; questions?: readonly string[] } = {}): AsyncIterable<StoredResponse[]> {
-    const answers = options.questions ? ANSWERS_JSON.replace('WHERE a.responseId = r.id', 'WHERE a.responseId = r.id AND a.questionId IN (SELECT value FROM json_each(?))') : ANSWERS_JSON;
-    return this.scan(`SELECT ${RESPONSE_COLUMNS}, ${answers} AS answers FROM "Response" r`, options.questions ? [JSON.stringify(options.questions)] : [], filter, options.batchSize, toResponse);
+    const answers = options.questions
+      ? ANSWERS_JSON.replace('WHERE a.responseId = r.id', 'WHERE a.responseId = r.id AND a.questionId IN (SELECT value FROM json_each(?))')
+      : ANSWERS_JSON;
+    return this.scan(
+      `SELECT ${RESPONSE_COLUMNS}, ${answers} AS answers FROM "Response" r`,
+      options.questions ? [JSON.stringify(options.questions)] : [],
+      filter,
+      options.batchSize,
+      toResponse,
+    );
   }
 
-  scanForAnalysis(filter: ResponseFilter, options: { batchSize?: number; known?: readonly string[] } = {}): AsyncIterable<(AnalysisResponse | KnownResponse)[]> {
+  scanForAnalysis(
+    filter: ResponseFilter,
+    options: { batchSize?: number; known?: readonly string[] } = {},
+  ): AsyncIterable<(AnalysisResponse | KnownResponse)[]> {
     return this.scan(ANALYSIS_SCAN, [JSON.stringify(options.known ?? [])], filter, options.batchSize, toAnalysisResponse);
   }
 
-  private async *scan<T>(select: string, selectParams: unknown[], filter: ResponseFilter, batchSize = 2000, toRecord: (row: unknown[]) => T): AsyncIterable<T[]> {
+  private async *scan<T>(
+    select: string,
+    selectParams: unknown[],
+    filter: ResponseFilter,
+    batchSize = 2000,
+    toRecord: (row: unknown[]) => T,
+  ): AsyncIterable<T[]> {
     // A connection per scan: an open iterator keeps its connection busy until the scan ends.
     const db = new Database(this.file, { readonly: true, fileMustExist: true, timeout: this.busyTimeoutMs });
     try {
@@ -172,7 +191,11 @@ export class SqliteStore implements SurveyStore {
   }
 
   async readOutbox(conversation: string, afterSeq: number, limit: number): Promise<OutboxRow[]> {
-    const rows = this.sql('SELECT seq, activity FROM "OutboxEntry" WHERE conversation = ? AND seq > ? ORDER BY seq LIMIT ?').all(conversation, afterSeq, limit) as {
+    const rows = this.sql('SELECT seq, activity FROM "OutboxEntry" WHERE conversation = ? AND seq > ? ORDER BY seq LIMIT ?').all(
+      conversation,
+      afterSeq,
+      limit,
+    ) as {
       seq: number;
       activity: string;
     }[];
@@ -188,57 +211,69 @@ export class SqliteStore implements SurveyStore {
   }
 
   async commitTurn(c: TurnCommit): Promise<{ etag?: string }> {
-    return this.write(
-      (): { etag?: string } => {
-        // The delivery first: a duplicate fails before anything else is written.
-        if (c.delivery) {
-          const inserted = this.sql('INSERT INTO "Delivery" (key, reply, expiresAt) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING').run(c.delivery.key, c.delivery.reply, stamp(c.delivery.expiresAt));
-          if (inserted.changes === 0) throw new DuplicateDeliveryError((this.sql('SELECT reply FROM "Delivery" WHERE key = ?').get(c.delivery.key) as { reply: string }).reply);
-        }
-        let etag: string | undefined;
-        if (c.state && 'delete' in c.state) this.sql('DELETE FROM "BotState" WHERE key = ?').run(c.state.key);
-        else if (c.state) {
-          etag = crypto.randomUUID();
-          const { key, data, expiresAt } = c.state;
-          const json = storableJson(data);
-          if (c.state.etag === null) {
-            if (this.sql('INSERT INTO "BotState" (key, data, etag, expiresAt) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING').run(key, json, etag, stamp(expiresAt)).changes === 0) {
-              throw new EtagConflictError(key);
-            }
-          } else if (c.state.etag === undefined) {
-            this.sql('INSERT INTO "BotState" (key, data, etag, expiresAt) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET data = excluded.data, etag = excluded.etag, expiresAt = excluded.expiresAt').run(
+    return this.write((): { etag?: string } => {
+      // The delivery first: a duplicate fails before anything else is written.
+      if (c.delivery) {
+        const inserted = this.sql('INSERT INTO "Delivery" (key, reply, expiresAt) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING').run(
+          c.delivery.key,
+          c.delivery.reply,
+          stamp(c.delivery.expiresAt),
+        );
+        if (inserted.changes === 0)
+          throw new DuplicateDeliveryError((this.sql('SELECT reply FROM "Delivery" WHERE key = ?').get(c.delivery.key) as { reply: string }).reply);
+      }
+      let etag: string | undefined;
+      if (c.state && 'delete' in c.state) this.sql('DELETE FROM "BotState" WHERE key = ?').run(c.state.key);
+      else if (c.state) {
+        etag = crypto.randomUUID();
+        const { key, data, expiresAt } = c.state;
+        const json = storableJson(data);
+        if (c.state.etag === null) {
+          if (
+            this.sql('INSERT INTO "BotState" (key, data, etag, expiresAt) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING').run(
               key,
               json,
               etag,
               stamp(expiresAt),
-            );
-          } else if (this.sql('UPDATE "BotState" SET data = ?, etag = ?, expiresAt = ? WHERE key = ? AND etag = ?').run(json, etag, stamp(expiresAt), key, c.state.etag).changes === 0) {
-            // The row we read is gone (completed, withdrawn or purged meanwhile) or another turn won.
-            if (this.sql('SELECT 1 FROM "BotState" WHERE key = ?').get(key)) throw new EtagConflictError(key);
-            this.sql('INSERT INTO "BotState" (key, data, etag, expiresAt) VALUES (?, ?, ?, ?)').run(key, json, etag, stamp(expiresAt));
+            ).changes === 0
+          ) {
+            throw new EtagConflictError(key);
           }
+        } else if (c.state.etag === undefined) {
+          this.sql(
+            'INSERT INTO "BotState" (key, data, etag, expiresAt) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET data = excluded.data, etag = excluded.etag, expiresAt = excluded.expiresAt',
+          ).run(key, json, etag, stamp(expiresAt));
+        } else if (
+          this.sql('UPDATE "BotState" SET data = ?, etag = ?, expiresAt = ? WHERE key = ? AND etag = ?').run(json, etag, stamp(expiresAt), key, c.state.etag)
+            .changes === 0
+        ) {
+          // The row we read is gone (completed, withdrawn or purged meanwhile) or another turn won.
+          if (this.sql('SELECT 1 FROM "BotState" WHERE key = ?').get(key)) throw new EtagConflictError(key);
+          this.sql('INSERT INTO "BotState" (key, data, etag, expiresAt) VALUES (?, ?, ?, ?)').run(key, json, etag, stamp(expiresAt));
         }
-        this.applyOps(c.responses);
-        if (c.outbox && c.outbox.activities.length) {
-          let seq = (this.sql('SELECT MAX(COALESCE(MAX(seq), 0), ?) AS seq FROM "OutboxEntry" WHERE conversation = ?').get(c.outbox.seqFloor, c.outbox.conversation) as { seq: number }).seq;
-          const insert = this.sql('INSERT INTO "OutboxEntry" (conversation, seq, activity, expiresAt) VALUES (?, ?, ?, ?)');
-          for (const a of c.outbox.activities) insert.run(c.outbox.conversation, ++seq, storableJson(a), stamp(c.outbox.expiresAt));
-        }
-        return { etag };
-      },
-    );
+      }
+      this.applyOps(c.responses);
+      if (c.outbox && c.outbox.activities.length) {
+        let seq = (
+          this.sql('SELECT MAX(COALESCE(MAX(seq), 0), ?) AS seq FROM "OutboxEntry" WHERE conversation = ?').get(c.outbox.seqFloor, c.outbox.conversation) as {
+            seq: number;
+          }
+        ).seq;
+        const insert = this.sql('INSERT INTO "OutboxEntry" (conversation, seq, activity, expiresAt) VALUES (?, ?, ?, ?)');
+        for (const a of c.outbox.activities) insert.run(c.outbox.conversation, ++seq, storableJson(a), stamp(c.outbox.expiresAt));
+      }
+      return { etag };
+    });
   }
 
   async purgeExpired(now: Date): Promise<PurgeReport> {
-    return this.write(
-      () => {
-        const at = stamp(now);
-        const states = this.sql('DELETE FROM "BotState" WHERE expiresAt <= ?').run(at).changes;
-        const outbox = this.sql('DELETE FROM "OutboxEntry" WHERE expiresAt <= ?').run(at).changes;
-        const deliveries = this.sql('DELETE FROM "Delivery" WHERE expiresAt <= ?').run(at).changes;
-        return { states, channelData: outbox + deliveries };
-      },
-    );
+    return this.write(() => {
+      const at = stamp(now);
+      const states = this.sql('DELETE FROM "BotState" WHERE expiresAt <= ?').run(at).changes;
+      const outbox = this.sql('DELETE FROM "OutboxEntry" WHERE expiresAt <= ?').run(at).changes;
+      const deliveries = this.sql('DELETE FROM "Delivery" WHERE expiresAt <= ?').run(at).changes;
+      return { states, channelData: outbox + deliveries };
+    });
   }
 
   // --- internals -------------------------------------------------------------------------------
@@ -327,7 +362,8 @@ export class SqliteStore implements SurveyStore {
   }
 }
 
-const RESPONSE_COLUMNS = 'r.id, r.surveyId, r.surveyVersion, r.consentVersion, r.channel, r.period, r.language, r.status, r.languageSwitches, r.notUnderstoodCount, r.confirmations, r.confirmationsDeclined';
+const RESPONSE_COLUMNS =
+  'r.id, r.surveyId, r.surveyVersion, r.consentVersion, r.channel, r.period, r.language, r.status, r.languageSwitches, r.notUnderstoodCount, r.confirmations, r.confirmationsDeclined';
 const ANSWERS_JSON = `(SELECT json_group_array(json_array(a.questionId, a.iteration, a.value, a.language, a.fallback, a.notUnderstood)) FROM "Answer" a WHERE a.responseId = r.id)`;
 
 // Only what the analysis counts (no answer language); a known completed response without answers.
@@ -340,7 +376,17 @@ function toAnalysisResponse(row: unknown[]): AnalysisResponse | KnownResponse {
   const answers = JSON.parse(row[8] as string) as AnswerTuple[];
   // The value arrives as its JSON text; parsed in place, without a new object per answer.
   for (const a of answers) a[2] = parseValue(a[2] as string);
-  return { id, language: row[1] as string, channel: row[2] as string, period: row[3] as string, status: row[4] as ResponseStatus, languageSwitches: row[5] as number, confirmations: row[6] as number, confirmationsDeclined: row[7] as number, answers };
+  return {
+    id,
+    language: row[1] as string,
+    channel: row[2] as string,
+    period: row[3] as string,
+    status: row[4] as ResponseStatus,
+    languageSwitches: row[5] as number,
+    confirmations: row[6] as number,
+    confirmationsDeclined: row[7] as number,
+    answers,
+  };
 }
 
 function toResponse(row: unknown[]): StoredResponse {
@@ -358,7 +404,14 @@ function toResponse(row: unknown[]): StoredResponse {
     notUnderstoodCount: row[9] as number,
     confirmations: row[10] as number,
     confirmationsDeclined: row[11] as number,
-    answers: answers.map((a): StoredAnswer => ({ questionId: a[0], iteration: a[1], value: parseValue(a[2]), language: a[3], fallback: a[4] === 1, notUnderstood: a[5] })),
+    answers: answers.map((a): StoredAnswer => ({
+      questionId: a[0],
+      iteration: a[1],
+      value: parseValue(a[2]),
+      language: a[3],
+      fallback: a[4] === 1,
+      notUnderstood: a[5],
+    })),
   };
 }
 

@@ -90,14 +90,7 @@ export const textQuestion = z.strictObject({
   maxLength: z.number().int().positive().max(2000).default(500),
 });
 
-export const question = z.discriminatedUnion('type', [
-  singleQuestion,
-  multiQuestion,
-  yesNoQuestion,
-  scaleQuestion,
-  numberQuestion,
-  textQuestion,
-]);
+export const question = z.discriminatedUnion('type', [singleQuestion, multiQuestion, yesNoQuestion, scaleQuestion, numberQuestion, textQuestion]);
 export type Question = z.infer<typeof question>;
 export type QuestionType = Question['type'];
 

@@ -118,7 +118,10 @@ export function compileVocabulary(words: VocabularyWords, fold: CompiledFold): V
   const options = Object.fromEntries(Object.entries(words.options).map(([o, list]) => [o, folded(list)]));
   const negation = folded(words.negation ?? []).map((w) => w.split(' '));
   const spaced = words.spaced ?? true;
-  const and = words.and.map((w) => fold.letters(w).trim()).filter(Boolean).map(escapeRegExp);
+  const and = words.and
+    .map((w) => fold.letters(w).trim())
+    .filter(Boolean)
+    .map(escapeRegExp);
   const particles = new Set(folded(words.particles ?? []));
   const own = new Set(Object.values(options).flat());
   const hints = Object.fromEntries(Object.keys(options).map((o) => [o, folded(words.hints?.[o] ?? []).filter((w) => !own.has(w))]));
@@ -128,7 +131,20 @@ export function compileVocabulary(words: VocabularyWords, fold: CompiledFold): V
     .flatMap(([n, list]) => folded(list).map((w) => [w, Number(n)] as const))
     .sort((a, b) => b[0].length - a[0].length);
   const units = { month: folded(words.units?.month ?? []), year: folded(words.units?.year ?? []) };
-  return { options, skip: new Set(folded(words.skip)), and, negation, particles, hints, joinAfter, numbers, units, spaced, stems: spaced ? discriminatingStems(options, ignored) : {}, fold };
+  return {
+    options,
+    skip: new Set(folded(words.skip)),
+    and,
+    negation,
+    particles,
+    hints,
+    joinAfter,
+    numbers,
+    units,
+    spaced,
+    stems: spaced ? discriminatingStems(options, ignored) : {},
+    fold,
+  };
 }
 
 /**
@@ -159,11 +175,7 @@ const MAX_CHOICE_INPUT = 200;
 
 /** How sure a match of one choice is. */
 type Match =
-  | { kind: 'sure'; option: string }
-  | { kind: 'unsure'; option: string; negated: boolean }
-  | { kind: 'ambiguous' }
-  | { kind: 'none' }
-  | { kind: 'out_of_range' };
+  { kind: 'sure'; option: string } | { kind: 'unsure'; option: string; negated: boolean } | { kind: 'ambiguous' } | { kind: 'none' } | { kind: 'out_of_range' };
 
 /** Reads an integer written alone (possibly with a sign). */
 function asInteger(s: string): number | undefined {
@@ -275,12 +287,7 @@ const CLAUSE_END = /[,.;:!?\u060C\u061B\u061F\u06D4\u0964\u1361-\u1368]+/u;
 
 /** The message's folded words with {@link CLAUSE} between its clauses. */
 function clauseMarked(raw: string, vocab: Vocabulary): string {
-  return vocab.fold
-    .letters(raw)
-    .split(CLAUSE_END)
-    .map(vocab.fold)
-    .filter(Boolean)
-    .join(` ${CLAUSE} `);
+  return vocab.fold.letters(raw).split(CLAUSE_END).map(vocab.fold).filter(Boolean).join(` ${CLAUSE} `);
 }
 
 /** The same for unspaced scripts: a negation word just before the letters found (Thai ไม่). */
@@ -467,7 +474,10 @@ export function numberIn(input: string, vocab: Vocabulary): { n: number; unit?: 
   const words: number[] = [];
   let rest = ` ${vocab.spaced ? input : input.replace(/ /g, '')} `;
   const unitOf = (): 'month' | 'year' | undefined => {
-    const has = (list: readonly string[]) => list.some((u) => (vocab.spaced ? ` ${input} `.includes(` ${u} `) || input.split(' ').some((t) => t.startsWith(u) && t.length - u.length <= 2) : input.includes(u)));
+    const has = (list: readonly string[]) =>
+      list.some((u) =>
+        vocab.spaced ? ` ${input} `.includes(` ${u} `) || input.split(' ').some((t) => t.startsWith(u) && t.length - u.length <= 2) : input.includes(u),
+      );
     return has(vocab.units.year) ? 'year' : has(vocab.units.month) ? 'month' : undefined;
   };
   for (const [w, n] of vocab.numbers) {

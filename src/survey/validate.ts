@@ -48,7 +48,8 @@ export function validateSurvey(input: unknown): { survey?: SurveyDefinition; pro
     }
     if (q.type === 'single' && q.ranges) {
       const ranges = q.ranges;
-      for (const o of Object.keys(ranges)) if (!q.options.includes(o)) problems.push({ path: `${path}.ranges.${o}`, message: `"${o}" is not an option of this question` });
+      for (const o of Object.keys(ranges))
+        if (!q.options.includes(o)) problems.push({ path: `${path}.ranges.${o}`, message: `"${o}" is not an option of this question` });
       const entries = Object.entries(ranges);
       entries.forEach(([o, r], i) => {
         if (r.min !== undefined && r.max !== undefined && r.min > r.max) problems.push({ path: `${path}.ranges.${o}`, message: 'min is above max' });
@@ -64,7 +65,8 @@ export function validateSurvey(input: unknown): { survey?: SurveyDefinition; pro
         if (!q.options.includes(o)) problems.push({ path: `${path}.exclusive[${i}]`, message: `"${o}" is not an option of this question` });
       });
     }
-    if ((q.type === 'scale' || q.type === 'number') && q.min >= q.max) problems.push({ path: `${path}.max`, message: `max (${q.max}) must be greater than min (${q.min})` });
+    if ((q.type === 'scale' || q.type === 'number') && q.min >= q.max)
+      problems.push({ path: `${path}.max`, message: `max (${q.max}) must be greater than min (${q.min})` });
     if (q.type === 'number' && q.bands) {
       if (q.bands[0] !== q.min) problems.push({ path: `${path}.bands[0]`, message: `the first band must start at min (${q.min})` });
       q.bands.forEach((b, i) => {
@@ -135,7 +137,8 @@ function validateAnalysis(survey: SurveyDefinition, problems: Problem[]): void {
   if (a.giveWay) {
     for (const qi of a.quasiIdentifiers) {
       const mentions = a.giveWay.filter((c) => c === qi.column).length;
-      if (mentions !== qi.steps.length + 1) at('giveWay', `"${qi.column}" must be named ${qi.steps.length + 1} time(s), once per step and once for its suppression (named ${mentions})`);
+      if (mentions !== qi.steps.length + 1)
+        at('giveWay', `"${qi.column}" must be named ${qi.steps.length + 1} time(s), once per step and once for its suppression (named ${mentions})`);
     }
     a.giveWay.forEach((c, i) => columns.has(c) || at(`giveWay[${i}]`, `"${c}" is not a declared quasi-identifier column`));
   }
@@ -148,7 +151,10 @@ function validateAnalysis(survey: SurveyDefinition, problems: Problem[]): void {
   else a.baseline.anyOf.forEach((o, i) => optionsOf(base).includes(o) || at(`baseline.anyOf[${i}]`, `"${o}" is not an option of "${base.id}"`));
   const outcome = findQuestion(survey, a.outcome.question);
   if (!outcome?.block) at('outcome.question', `"${a.outcome.question}" is not a question of a repeat block`);
-  else a.outcome.success.forEach((o, i) => optionsOf(outcome.question).includes(o) || at(`outcome.success[${i}]`, `"${o}" is not an option of "${a.outcome.question}"`));
+  else
+    a.outcome.success.forEach(
+      (o, i) => optionsOf(outcome.question).includes(o) || at(`outcome.success[${i}]`, `"${o}" is not an option of "${a.outcome.question}"`),
+    );
   a.barriers.forEach((b, i) => {
     const slot = findQuestion(survey, b.question);
     if (!slot || slot.block) return void at(`barriers[${i}].question`, `"${b.question}" is not a top-level question`);
@@ -163,7 +169,17 @@ function validateAnalysis(survey: SurveyDefinition, problems: Problem[]): void {
 
 /** Every locale key a survey needs: question texts, scale end labels and option labels. */
 export function requiredTextKeys(survey: SurveyDefinition): string[] {
-  const keys = new Set<string>(['title', 'consent.purpose', 'consent.anonymity', 'consent.after', 'consent.ask', 'consent.declined', 'consent.default_organisation', 'thanks.done', 'thanks.where_help']);
+  const keys = new Set<string>([
+    'title',
+    'consent.purpose',
+    'consent.anonymity',
+    'consent.after',
+    'consent.ask',
+    'consent.declined',
+    'consent.default_organisation',
+    'thanks.done',
+    'thanks.where_help',
+  ]);
   for (const { question: q } of questionsOf(survey)) {
     keys.add(`questions.${q.id}.text`).add(`questions.${q.id}.simple`);
     if (q.type === 'scale') keys.add(`questions.${q.id}.min`).add(`questions.${q.id}.max`);

@@ -49,7 +49,14 @@ const ARABIC_OPTIONAL = /[\u0640\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E8\u0
 const APOSTROPHES = /[’‘ʼ`´]/g;
 // Latin letters that Unicode does not decompose into a base letter and a mark.
 const LATIN_SPELLED_OUT: ReadonlyArray<[RegExp, string]> = [
-  [/ø/g, 'o'], [/æ/g, 'ae'], [/œ/g, 'oe'], [/ł/g, 'l'], [/đ/g, 'd'], [/ŋ/g, 'n'], [/ŧ/g, 't'], [/ß/g, 'ss'],
+  [/ø/g, 'o'],
+  [/æ/g, 'ae'],
+  [/œ/g, 'oe'],
+  [/ł/g, 'l'],
+  [/đ/g, 'd'],
+  [/ŋ/g, 'n'],
+  [/ŧ/g, 't'],
+  [/ß/g, 'ss'],
 ];
 const MARK_ON_LATIN = /(\p{Script=Latin})\p{M}+/gu;
 // Sentence punctuation of the scripts we serve: Latin, Arabic ، ؛ ؟ ۔, Devanagari ।, Ethiopic
@@ -61,7 +68,11 @@ const PUNCTUATION = /[.!?,;:'"«»“”„‹›()[\]{}\u060C\u061B\u061F\u06D4
  * spaces. This is what is kept of free text: it changes nothing a reader can see.
  */
 export function sanitize(text: string): string {
-  return text.replace(INVISIBLE, '').replace(/[\t\r\n]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  return text
+    .replace(INVISIBLE, '')
+    .replace(/[\t\r\n]+/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
 }
 
 /**
@@ -106,7 +117,7 @@ export function createFold(rules: FoldRules): CompiledFold {
  */
 export const REDACTION_FOLD_RULES: FoldRules = {
   diacritics: false,
-  letters: { 'ی': 'ي', 'ى': 'ي', 'ک': 'ك', 'ہ': 'ه', 'ە': 'ه', 'ة': 'ه', 'ۀ': 'ه' },
+  letters: { ی: 'ي', ى: 'ي', ک: 'ك', ہ: 'ه', ە: 'ه', ة: 'ه', ۀ: 'ه' },
 };
 
 /**
@@ -117,7 +128,7 @@ export const REDACTION_FOLD_RULES: FoldRules = {
  */
 export const DETECTION_FOLD_RULES: FoldRules = {
   diacritics: true,
-  letters: { 'أ': 'ا', 'إ': 'ا', 'آ': 'ا', 'ٱ': 'ا', 'ё': 'е' },
+  letters: { أ: 'ا', إ: 'ا', آ: 'ا', ٱ: 'ا', ё: 'е' },
 };
 
 /**

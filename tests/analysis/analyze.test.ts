@@ -138,7 +138,9 @@ describe.each(['language', 'background', 'situation', 'channel'] as const)('anal
     const shown = letters.rows.filter((r) => !('suppressed' in r.mean));
     expect(shown.length).toBeGreaterThan(0);
     for (const row of shown) {
-      const values = completed().filter((r) => groupOf(r, by) === row.group && top(r, 'understood_letters') !== undefined).map((r) => Number(top(r, 'understood_letters')));
+      const values = completed()
+        .filter((r) => groupOf(r, by) === row.group && top(r, 'understood_letters') !== undefined)
+        .map((r) => Number(top(r, 'understood_letters')));
       const mean = row.mean as { mean: number; n: number };
       expect(mean.n).toBe(values.length);
       expect(mean.mean).toBeCloseTo(values.reduce((s, v) => s + v, 0) / values.length, 10);
@@ -152,7 +154,16 @@ describe.each(['language', 'background', 'situation', 'channel'] as const)('anal
       }
     }
     const hard = result.barriers.find((b) => b.question === 'barriers')!;
-    expect(hard.kind === 'multi' && hard.options.map((o) => o.option)).toEqual(['language_barrier', 'where_to_ask', 'forms', 'digital_login', 'landlords', 'waited', 'other', 'none']);
+    expect(hard.kind === 'multi' && hard.options.map((o) => o.option)).toEqual([
+      'language_barrier',
+      'where_to_ask',
+      'forms',
+      'digital_login',
+      'landlords',
+      'waited',
+      'other',
+      'none',
+    ]);
   });
 });
 
@@ -191,7 +202,16 @@ describe('comprehension per language', () => {
     }
     const nb = result.comprehension.find((c) => c.language === 'nb')!;
     expect(nb.funnel[0]).toEqual({ step: 'needed_help', reached: expect.objectContaining({ p: 1 }) });
-    expect(nb.funnel.map((f) => f.step)).toEqual(['needed_help', 'situation', 'children', 'background', 'age_band', 'municipality', 'what_helped', 'completed']);
+    expect(nb.funnel.map((f) => f.step)).toEqual([
+      'needed_help',
+      'situation',
+      'children',
+      'background',
+      'age_band',
+      'municipality',
+      'what_helped',
+      'completed',
+    ]);
     expect(nb.funnel[nb.funnel.length - 1].reached).toMatchObject({ x: population.filter((r) => r.language === 'nb' && r.status === 'completed').length });
   });
 
@@ -209,7 +229,11 @@ describe('comprehension per language', () => {
         checked++;
       }
       if (isPublished(c.fallbackResponses)) {
-        expect([c.language, c.fallbackResponses.x, c.fallbackResponses.n]).toEqual([c.language, mine.filter((r) => r.answers.some((a) => a.fallback)).length, mine.length]);
+        expect([c.language, c.fallbackResponses.x, c.fallbackResponses.n]).toEqual([
+          c.language,
+          mine.filter((r) => r.answers.some((a) => a.fallback)).length,
+          mine.length,
+        ]);
         checked++;
       }
     }

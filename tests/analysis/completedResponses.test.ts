@@ -55,7 +55,11 @@ test('an analysis over the kept responses equals a fresh one, and reads in full 
   await insertThroughStore(store, more);
   const going = population.find((r) => r.status === 'in_progress' && r.answers.length > 0)!;
   await store.applyResponses([
-    { kind: 'answer', answer: { responseId: going.id, questionId: 'children', iteration: '', value: 'yes', language: going.language, fallback: false }, drop: [] },
+    {
+      kind: 'answer',
+      answer: { responseId: going.id, questionId: 'children', iteration: '', value: 'yes', language: going.language, fallback: false },
+      drop: [],
+    },
     { kind: 'update', responseId: going.id, patch: { status: 'completed' } },
   ]);
   const [gone1, gone2] = completed();

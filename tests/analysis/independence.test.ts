@@ -3,7 +3,12 @@ import { chiSquare, fisher2x2, independenceTest } from '../../src/analysis/indep
 describe('tests of independence, against published examples', () => {
   it("gives Fisher's tea-tasting p-value, 0.4857 (Fisher 1935; Agresti 2002, §3.5.2)", () => {
     expect(fisher2x2(3, 1, 1, 3)).toBeCloseTo(0.4857, 4);
-    expect(independenceTest([[3, 1], [1, 3]])).toEqual({ method: 'fisher-exact', p: expect.closeTo(0.4857, 4) });
+    expect(
+      independenceTest([
+        [3, 1],
+        [1, 3],
+      ]),
+    ).toEqual({ method: 'fisher-exact', p: expect.closeTo(0.4857, 4) });
   });
 
   it('gives the two-sided p of an extreme 2×2 table', () => {
@@ -12,7 +17,10 @@ describe('tests of independence, against published examples', () => {
   });
 
   it('gives X² = 30.07 (df 2) for party identification by gender (Agresti 2002, Table 2.5)', () => {
-    const t = independenceTest([[762, 327, 468], [484, 239, 477]])!;
+    const t = independenceTest([
+      [762, 327, 468],
+      [484, 239, 477],
+    ])!;
     expect(t.method).toBe('chi-square');
     expect(t.statistic).toBeCloseTo(30.07, 2);
     expect(t.df).toBe(2);
@@ -20,26 +28,72 @@ describe('tests of independence, against published examples', () => {
   });
 
   it("gives about R's exact 0.7827 for the job-satisfaction table (Agresti 2002, Table 3.9) by Monte Carlo", () => {
-    const t = independenceTest([[1, 3, 10, 6], [2, 3, 10, 7], [1, 6, 14, 12], [0, 1, 9, 11]])!;
+    const t = independenceTest([
+      [1, 3, 10, 6],
+      [2, 3, 10, 7],
+      [1, 6, 14, 12],
+      [0, 1, 9, 11],
+    ])!;
     expect(t.method).toBe('fisher-monte-carlo');
     expect(Math.abs(t.p - 0.7827)).toBeLessThan(0.03); // about three standard errors of B = 2000
     // Seeded: the same table always gives the same p-value.
-    expect(independenceTest([[1, 3, 10, 6], [2, 3, 10, 7], [1, 6, 14, 12], [0, 1, 9, 11]])!.p).toBe(t.p);
+    expect(
+      independenceTest([
+        [1, 3, 10, 6],
+        [2, 3, 10, 7],
+        [1, 6, 14, 12],
+        [0, 1, 9, 11],
+      ])!.p,
+    ).toBe(t.p);
   });
 
   it('uses chi-square only when every expected count is at least 5', () => {
-    expect(independenceTest([[50, 50], [50, 50]])!.method).toBe('chi-square');
-    expect(independenceTest([[50, 4], [50, 6]])!.method).toBe('fisher-exact');
+    expect(
+      independenceTest([
+        [50, 50],
+        [50, 50],
+      ])!.method,
+    ).toBe('chi-square');
+    expect(
+      independenceTest([
+        [50, 4],
+        [50, 6],
+      ])!.method,
+    ).toBe('fisher-exact');
   });
 
   it('drops empty rows and columns and gives up below two of each', () => {
-    expect(independenceTest([[5, 0, 5], [0, 0, 0], [5, 0, 5]])).toEqual(independenceTest([[5, 5], [5, 5]]));
+    expect(
+      independenceTest([
+        [5, 0, 5],
+        [0, 0, 0],
+        [5, 0, 5],
+      ]),
+    ).toEqual(
+      independenceTest([
+        [5, 5],
+        [5, 5],
+      ]),
+    );
     expect(independenceTest([[5, 5]])).toBeUndefined();
-    expect(independenceTest([[5, 0], [7, 0]])).toBeUndefined();
+    expect(
+      independenceTest([
+        [5, 0],
+        [7, 0],
+      ]),
+    ).toBeUndefined();
   });
 
   it('computes Pearson X² without continuity correction', () => {
-    const t = chiSquare([[10, 20], [30, 40]], [30, 70], [40, 60], 100);
+    const t = chiSquare(
+      [
+        [10, 20],
+        [30, 40],
+      ],
+      [30, 70],
+      [40, 60],
+      100,
+    );
     // Expected 12, 18, 28, 42: X² = 4/12 + 4/18 + 4/28 + 4/42.
     expect(t.statistic).toBeCloseTo(4 / 12 + 4 / 18 + 4 / 28 + 4 / 42, 12);
   });
@@ -68,9 +122,24 @@ describe('Fisher–Freeman–Halton by Monte Carlo', () => {
   }
 
   it.each([
-    [[[3, 1, 0], [0, 2, 4]]],
-    [[[5, 2, 1], [1, 3, 6]]],
-    [[[2, 2, 2], [1, 3, 2]]],
+    [
+      [
+        [3, 1, 0],
+        [0, 2, 4],
+      ],
+    ],
+    [
+      [
+        [5, 2, 1],
+        [1, 3, 6],
+      ],
+    ],
+    [
+      [
+        [2, 2, 2],
+        [1, 3, 2],
+      ],
+    ],
   ])('agrees with exact enumeration for %j', (t) => {
     const mc = independenceTest(t)!;
     expect(mc.method).toBe('fisher-monte-carlo');

@@ -16,16 +16,19 @@ describe('Wilson score interval (Newcombe 1998a, Table I, method 3)', () => {
 
   it('stays inside [0, 1], contains p, and mirrors when the outcomes are swapped', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10_000 }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n))), ([x, n]) => {
-        const r = wilson(x, n);
-        expect(r.low).toBeGreaterThanOrEqual(0);
-        expect(r.high).toBeLessThanOrEqual(1);
-        expect(r.low).toBeLessThanOrEqual(x / n);
-        expect(x / n).toBeLessThanOrEqual(r.high);
-        const m = wilson(n - x, n);
-        expect(m.low).toBeCloseTo(1 - r.high, 10);
-        expect(m.high).toBeCloseTo(1 - r.low, 10);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 10_000 }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n))),
+        ([x, n]) => {
+          const r = wilson(x, n);
+          expect(r.low).toBeGreaterThanOrEqual(0);
+          expect(r.high).toBeLessThanOrEqual(1);
+          expect(r.low).toBeLessThanOrEqual(x / n);
+          expect(x / n).toBeLessThanOrEqual(r.high);
+          const m = wilson(n - x, n);
+          expect(m.low).toBeCloseTo(1 - r.high, 10);
+          expect(m.high).toBeCloseTo(1 - r.low, 10);
+        },
+      ),
     );
   });
 
@@ -70,7 +73,11 @@ describe("Newcombe's hybrid score interval for a difference (Newcombe 1998b, Tab
 describe('mean with a t interval', () => {
   it('matches a textbook example: 1..5 has mean 3 and 95% interval 3 ± 2.776 × √2.5/√5', () => {
     const values = [1, 2, 3, 4, 5];
-    const m = meanInterval(values.reduce((s, v) => s + v, 0), values.reduce((s, v) => s + v * v, 0), values.length)!;
+    const m = meanInterval(
+      values.reduce((s, v) => s + v, 0),
+      values.reduce((s, v) => s + v * v, 0),
+      values.length,
+    )!;
     expect(m.mean).toBe(3);
     expect(m.sd).toBeCloseTo(Math.sqrt(2.5), 12);
     expect(m.high - m.mean).toBeCloseTo(2.7764451 * Math.sqrt(2.5 / 5), 5);

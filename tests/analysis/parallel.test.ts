@@ -28,15 +28,19 @@ const run = (databaseUrl: string, by: string) => {
   return analyzeInParallel({ store, databaseUrl }, survey, { by, k: 5 }, 2);
 };
 
-(fs.existsSync(compiled) ? test : test.skip)('gives what one thread gives, on new threads and on kept ones after responses were added and withdrawn, and recovers from a failed job', async () => {
-  for (const by of ['language', 'background', 'language']) expect(await run(`file:${file}`, by)).toEqual(await analyze(store, survey, { by, k: 5 }));
-  // A job that fails (no such database) fails the analysis, and the next one works.
-  await expect(run(`file:${path.join(path.dirname(file), 'missing.db')}`, 'language')).rejects.toThrow();
-  expect(await run(`file:${file}`, 'channel')).toEqual(await analyze(store, survey, { by: 'channel', k: 5 }));
-  // The kept workers hold the completed responses they read: new, continued and withdrawn ones
-  // must all show in the next analysis.
-  await insertThroughStore(store, generatePopulation(survey, 300, { seed: 6 }));
-  const done = population.filter((r) => r.status === 'completed').slice(0, 20);
-  await store.applyResponses(done.map((r) => ({ kind: 'withdraw' as const, responseId: r.id })));
-  for (const by of ['language', 'situation']) expect(await run(`file:${file}`, by)).toEqual(await analyze(store, survey, { by, k: 5 }));
-}, 60000);
+(fs.existsSync(compiled) ? test : test.skip)(
+  'gives what one thread gives, on new threads and on kept ones after responses were added and withdrawn, and recovers from a failed job',
+  async () => {
+    for (const by of ['language', 'background', 'language']) expect(await run(`file:${file}`, by)).toEqual(await analyze(store, survey, { by, k: 5 }));
+    // A job that fails (no such database) fails the analysis, and the next one works.
+    await expect(run(`file:${path.join(path.dirname(file), 'missing.db')}`, 'language')).rejects.toThrow();
+    expect(await run(`file:${file}`, 'channel')).toEqual(await analyze(store, survey, { by: 'channel', k: 5 }));
+    // The kept workers hold the completed responses they read: new, continued and withdrawn ones
+    // must all show in the next analysis.
+    await insertThroughStore(store, generatePopulation(survey, 300, { seed: 6 }));
+    const done = population.filter((r) => r.status === 'completed').slice(0, 20);
+    await store.applyResponses(done.map((r) => ({ kind: 'withdraw' as const, responseId: r.id })));
+    for (const by of ['language', 'situation']) expect(await run(`file:${file}`, by)).toEqual(await analyze(store, survey, { by, k: 5 }));
+  },
+  60000,
+);

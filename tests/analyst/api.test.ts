@@ -12,7 +12,8 @@ describe('the analyst API over a generated population', () => {
     token = await s.token('reader');
   });
   afterAll(() => s.close());
-  const get = (path: string, headers: Record<string, string> = {}) => request(`${s.url}/api/analyst${path}`, { token, headers: { 'accept-language': 'en', ...headers } });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    request(`${s.url}/api/analyst${path}`, { token, headers: { 'accept-language': 'en', ...headers } });
 
   test('gives the analysis as the JSON contract of AnalystService.analyze, with k from the configuration', async () => {
     const r = await get('/analysis?by=language&area=rent_arrears');

@@ -42,7 +42,12 @@ describe('the analyst API', () => {
       expect(r.body).toEqual({ error: 'invalid_token', message: expect.any(String) });
     }
     // Only the known id has a name to put in the audit log.
-    expect((await auditRows()).slice(-1)[0]).toMatchObject({ tokenName: 'bergen-analyst', action: 'GET /api/analyst/analysis', outcome: 'denied', filters: {} });
+    expect((await auditRows()).slice(-1)[0]).toMatchObject({
+      tokenName: 'bergen-analyst',
+      action: 'GET /api/analyst/analysis',
+      outcome: 'denied',
+      filters: {},
+    });
   });
 
   test('stops a revoked token at once, also one it has just verified', async () => {
@@ -147,12 +152,23 @@ describe('the analyst API', () => {
     const first = await request(api('/audit?limit=2'), { token: admin });
     expect(first.status).toBe(200);
     expect(first.body.entries).toHaveLength(2);
-    expect(first.body.entries[0]).toEqual({ seq: expect.any(Number), hour: expect.stringMatching(/:00:00\.000Z$/), token: 'bergen-analyst', action: 'GET /api/analyst/analysis', filters: { by: 'shoe_size' }, outcome: 'bad_request' });
+    expect(first.body.entries[0]).toEqual({
+      seq: expect.any(Number),
+      hour: expect.stringMatching(/:00:00\.000Z$/),
+      token: 'bergen-analyst',
+      action: 'GET /api/analyst/analysis',
+      filters: { by: 'shoe_size' },
+      outcome: 'bad_request',
+    });
     const next = await request(api(`/audit?limit=2&before=${first.body.next}`), { token: admin });
     expect(next.body.entries[0].seq).toBeLessThan(first.body.entries[1].seq);
     // Reading the log is in the log too.
     expect(next.body.entries.length).toBe(2);
-    expect((await request(api('/audit?limit=1'), { token: admin })).body.entries[0]).toMatchObject({ token: 'ops-admin', action: 'GET /api/analyst/audit', filters: { limit: '2', before: String(first.body.next) } });
+    expect((await request(api('/audit?limit=1'), { token: admin })).body.entries[0]).toMatchObject({
+      token: 'ops-admin',
+      action: 'GET /api/analyst/audit',
+      filters: { limit: '2', before: String(first.body.next) },
+    });
     expect((await request(api('/audit?limit=0'), { token: admin })).status).toBe(400);
   });
 
@@ -191,7 +207,8 @@ describe('the dashboard session cookie', () => {
 
   test('needs this server as Origin for anything that changes state', async () => {
     const cookie = await login();
-    const add = (headers: Record<string, string>) => request(api('/tokens'), { method: 'POST', headers: { cookie, ...headers }, body: { name: `n${Math.random().toString(36).slice(2, 8)}` } });
+    const add = (headers: Record<string, string>) =>
+      request(api('/tokens'), { method: 'POST', headers: { cookie, ...headers }, body: { name: `n${Math.random().toString(36).slice(2, 8)}` } });
     expect((await add({})).body.error).toBe('cross_origin');
     expect((await add({ origin: 'https://evil.example' })).body.error).toBe('cross_origin');
     expect((await add({ origin: 'null' })).status).toBe(403);
@@ -319,7 +336,10 @@ test('an analyst database that cannot be reached gets 503 with Retry-After and a
     const r = await request(`${s.url}/api/analyst/session`, { token: `sba_${'A'.repeat(12)}.${'B'.repeat(43)}`, headers: { 'accept-language': 'en' } });
     expect(r.status).toBe(503);
     expect(r.headers.get('retry-after')).toBe('5');
-    expect(r.body).toEqual({ error: 'unavailable', message: 'The database cannot be reached right now, so nothing was read or changed. Try again in a moment; the survey itself carries on.' });
+    expect(r.body).toEqual({
+      error: 'unavailable',
+      message: 'The database cannot be reached right now, so nothing was read or changed. Try again in a moment; the survey itself carries on.',
+    });
     expect(s.logLines.join('\n')).toMatch(/analyst_database_unavailable/);
   } finally {
     await s.close();

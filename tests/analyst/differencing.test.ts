@@ -3,7 +3,15 @@ import { SelectionCell, SelectionFilter, selectionProblem } from '../../src/anal
 import { request, responsesLike, startAnalystServer } from './helpers';
 
 const K = 5;
-const cell = (over: Partial<SelectionCell>): SelectionCell => ({ surveyVersion: 1, status: 'completed', language: 'nb', channel: 'web', period: '2026-W01', count: 10, ...over });
+const cell = (over: Partial<SelectionCell>): SelectionCell => ({
+  surveyVersion: 1,
+  status: 'completed',
+  language: 'nb',
+  channel: 'web',
+  period: '2026-W01',
+  count: 10,
+  ...over,
+});
 
 describe('a filtered selection', () => {
   test('may hold no responses, or at least k, but nothing between', () => {
@@ -50,13 +58,16 @@ describe('a filtered selection', () => {
     const statuses = ['completed', 'in_progress'];
     const weeks = ['2026-W01', '2026-W02', '2026-W03', '2026-W04'];
     const universe: SelectionCell[] = [];
-    for (const language of languages) for (const channel of channels) for (const status of statuses) for (const period of weeks) universe.push(cell({ language, channel, status, period, count: 0 }));
+    for (const language of languages)
+      for (const channel of channels)
+        for (const status of statuses) for (const period of weeks) universe.push(cell({ language, channel, status, period, count: 0 }));
     const requests: SelectionFilter[] = [];
     for (const language of [undefined, ...languages])
       for (const channel of [undefined, ...channels])
         for (const status of [undefined, 'completed'])
           for (const fromPeriod of [undefined, ...weeks])
-            for (const toPeriod of [undefined, ...weeks]) if (!fromPeriod || !toPeriod || fromPeriod <= toPeriod) requests.push({ language, channel, status, fromPeriod, toPeriod });
+            for (const toPeriod of [undefined, ...weeks])
+              if (!fromPeriod || !toPeriod || fromPeriod <= toPeriod) requests.push({ language, channel, status, fromPeriod, toPeriod });
     const within = (outer: SelectionFilter, inner: SelectionFilter) =>
       (['language', 'channel', 'status'] as const).every((f) => outer[f] === undefined || outer[f] === inner[f]) &&
       (outer.fromPeriod === undefined || (inner.fromPeriod !== undefined && inner.fromPeriod >= outer.fromPeriod)) &&
@@ -66,7 +77,14 @@ describe('a filtered selection', () => {
         // Most cells empty, as in real data: small groups are the point.
         const cells = universe.map((c, i) => ({ ...c, count: counts[i] > 4 ? 0 : counts[i] }));
         const count = (f: SelectionFilter) =>
-          cells.filter((c) => (['language', 'channel', 'status'] as const).every((k) => f[k] === undefined || c[k] === f[k]) && (!f.fromPeriod || c.period >= f.fromPeriod) && (!f.toPeriod || c.period <= f.toPeriod)).reduce((s, c) => s + c.count, 0);
+          cells
+            .filter(
+              (c) =>
+                (['language', 'channel', 'status'] as const).every((k) => f[k] === undefined || c[k] === f[k]) &&
+                (!f.fromPeriod || c.period >= f.fromPeriod) &&
+                (!f.toPeriod || c.period <= f.toPeriod),
+            )
+            .reduce((s, c) => s + c.count, 0);
         const answered = requests.filter((f) => selectionProblem(cells, f, K) === undefined);
         for (const outer of answered) {
           for (const inner of answered) {
@@ -84,7 +102,10 @@ describe('a filtered selection', () => {
 describe('filtered exports over HTTP', () => {
   test('cannot be subtracted to reveal a small group: the second of two nested requests is refused, and audited', async () => {
     // Everyone answered in bokmål on the web in weeks 1–10, except three people in Polish in week 11.
-    const s = await startAnalystServer({ responses: 300, population: { languages: { nb: 1 }, weeks: Array.from({ length: 10 }, (_, i) => `2026-W${String(i + 1).padStart(2, '0')}`), unfinished: 0 } });
+    const s = await startAnalystServer({
+      responses: 300,
+      population: { languages: { nb: 1 }, weeks: Array.from({ length: 10 }, (_, i) => `2026-W${String(i + 1).padStart(2, '0')}`), unfinished: 0 },
+    });
     try {
       const few = responsesLike(s.population, 3, { language: 'pl', period: '2026-W11' });
       const { insertIntoSqlite } = await import('../helpers/population');

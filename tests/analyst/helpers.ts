@@ -92,7 +92,10 @@ export interface Reply {
 }
 
 /** One HTTP request; the body is parsed when it is JSON. */
-export async function request(url: string, init: { method?: string; token?: string; headers?: Record<string, string>; body?: unknown; raw?: string } = {}): Promise<Reply> {
+export async function request(
+  url: string,
+  init: { method?: string; token?: string; headers?: Record<string, string>; body?: unknown; raw?: string } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
   if (init.body !== undefined || init.raw !== undefined) headers['content-type'] ??= 'application/json';
@@ -109,7 +112,11 @@ export async function request(url: string, init: { method?: string; token?: stri
 }
 
 /** Completed responses like the population's, in one language, channel and week: a small group made on purpose. */
-export function responsesLike(population: readonly StoredResponse[], n: number, over: Partial<Pick<StoredResponse, 'language' | 'channel' | 'period' | 'status'>>): StoredResponse[] {
+export function responsesLike(
+  population: readonly StoredResponse[],
+  n: number,
+  over: Partial<Pick<StoredResponse, 'language' | 'channel' | 'period' | 'status'>>,
+): StoredResponse[] {
   const completed = population.filter((r) => r.status === 'completed');
   return Array.from({ length: n }, (_, i) => ({ ...completed[i % completed.length], id: crypto.randomUUID(), ...over }));
 }

@@ -22,7 +22,14 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  DETECTABLE_LANGUAGES, DetectorOptions, LanguageModel, ModelGuess, UND, createLanguageDetector, detectLanguage, modelCodeToTags,
+  DETECTABLE_LANGUAGES,
+  DetectorOptions,
+  LanguageModel,
+  ModelGuess,
+  UND,
+  createLanguageDetector,
+  detectLanguage,
+  modelCodeToTags,
 } from '../../src/language/detect';
 
 /** One labelled first message. */
@@ -38,12 +45,14 @@ export const LABELLED_SET_FILE = path.join(__dirname, '..', 'fixtures', 'languag
 /** Reads the labelled set, rejecting malformed lines so a typo cannot silently shrink it. */
 export function readLabelledSet(file: string = LABELLED_SET_FILE): LabelledText[] {
   const rows: LabelledText[] = [];
-  fs.readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-    if (line.trim() === '' || line.startsWith('#')) return;
-    const [tag, text, split] = line.split('\t');
-    if (!text || (split !== 'dev' && split !== 'test')) throw new Error(`${file}:${i + 1}: expected "tag<TAB>text<TAB>dev|test"`);
-    rows.push({ tag, text, split });
-  });
+  fs.readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (line.trim() === '' || line.startsWith('#')) return;
+      const [tag, text, split] = line.split('\t');
+      if (!text || (split !== 'dev' && split !== 'test')) throw new Error(`${file}:${i + 1}: expected "tag<TAB>text<TAB>dev|test"`);
+      rows.push({ tag, text, split });
+    });
   return rows;
 }
 
@@ -137,7 +146,7 @@ const importEsm = new Function('specifier', 'return import(specifier)') as (s: s
 async function importFrom(nodeModules: string, name: string): Promise<any> {
   const pkgDir = path.join(nodeModules, name);
   const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
-  const entry = typeof pkg.exports === 'object' ? pkg.exports['.']?.import ?? pkg.exports['.'] : pkg.main ?? 'index.js';
+  const entry = typeof pkg.exports === 'object' ? (pkg.exports['.']?.import ?? pkg.exports['.']) : (pkg.main ?? 'index.js');
   return importEsm(pathToFileURL(path.join(pkgDir, typeof entry === 'string' ? entry : entry.default)).href);
 }
 
@@ -162,29 +171,33 @@ function summedProbability(ranked: ReadonlyArray<[string, number]>): ModelGuess[
   return [{ code, score: ranked.filter(([c]) => key(c) === key(code)).reduce((sum, [, p]) => sum + p, 0) }];
 }
 
-const tinyldLoader = (entry: string): Loader => async (dir) => {
-  const { detectAll } = requireFrom(dir)(entry);
-  return {
-    fits: true,
-    note: 'CommonJS build with types, no native code, loads under Jest; has no Somali, nynorsk or Sámi',
-    model: {
-      knows: ['nb', 'nn', 'en', 'pl', 'lt', 'uk', 'ru'],
-      guesses: (text) => summedProbability((detectAll(text) as Array<{ lang: string; accuracy: number }>).map((g) => [g.lang, g.accuracy])),
-    },
+const tinyldLoader =
+  (entry: string): Loader =>
+  async (dir) => {
+    const { detectAll } = requireFrom(dir)(entry);
+    return {
+      fits: true,
+      note: 'CommonJS build with types, no native code, loads under Jest; has no Somali, nynorsk or Sámi',
+      model: {
+        knows: ['nb', 'nn', 'en', 'pl', 'lt', 'uk', 'ru'],
+        guesses: (text) => summedProbability((detectAll(text) as Array<{ lang: string; accuracy: number }>).map((g) => [g.lang, g.accuracy])),
+      },
+    };
   };
-};
 
-const francLoader = (name: string, knows: string[]): Loader => async (dir) => {
-  const franc = await importFrom(dir, name);
-  return {
-    fits: false,
-    note: 'ESM only: require() fails under Jest on Node 20 without changing the Jest config',
-    model: {
-      knows,
-      guesses: (text) => leadOverRival((franc.francAll(text, { minLength: 1 }) as Array<[string, number]>).filter(([code]) => code !== 'und')),
-    },
+const francLoader =
+  (name: string, knows: string[]): Loader =>
+  async (dir) => {
+    const franc = await importFrom(dir, name);
+    return {
+      fits: false,
+      note: 'ESM only: require() fails under Jest on Node 20 without changing the Jest config',
+      model: {
+        knows,
+        guesses: (text) => leadOverRival((franc.francAll(text, { minLength: 1 }) as Array<[string, number]>).filter(([code]) => code !== 'und')),
+      },
+    };
   };
-};
 
 const CANDIDATES: Record<string, Loader> = {
   tinyld: tinyldLoader('tinyld'),
@@ -304,7 +317,7 @@ function mainScript(text: string): string {
 function rawPredictor(model: LanguageModel): (text: string) => string {
   return (text) => {
     const best = model.guesses(text)[0];
-    return best ? modelCodeToTags(best.code)[0] ?? UND : UND;
+    return best ? (modelCodeToTags(best.code)[0] ?? UND) : UND;
   };
 }
 
@@ -316,7 +329,10 @@ async function main(argv: string[]): Promise<number> {
   const rows = readLabelledSet();
   const dev = rows.filter((r) => r.split === 'dev');
   const test = rows.filter((r) => r.split === 'test');
-  const { loaded, skipped } = await loadCandidates(dirs, rows.map((r) => r.text));
+  const { loaded, skipped } = await loadCandidates(
+    dirs,
+    rows.map((r) => r.text),
+  );
 
   const out: string[] = [];
   out.push(`${rows.length} labelled messages: ${dev.length} dev, ${test.length} test.`);
@@ -342,7 +358,11 @@ async function main(argv: string[]): Promise<number> {
     return evaluate(dev, (t) => full(t).tag).cost + evaluate(devScripted, (t) => noWords(t).tag).cost;
   };
   const tuned = new Map<string, Thresholds>();
-  for (const c of loaded) tuned.set(c.name, tuneOnDev((o) => devCost(c, o)));
+  for (const c of loaded)
+    tuned.set(
+      c.name,
+      tuneOnDev((o) => devCost(c, o)),
+    );
 
   out.push('\nAll messages: the detector alone ("raw") and inside src/language/detect.ts ("pipeline")');
   out.push(header);
@@ -366,7 +386,7 @@ async function main(argv: string[]): Promise<number> {
     run(`${c.name} letters+model ${thresholdsLabel(o)}`, (t) => noWords(t).tag, scripted);
   }
 
-  out.push('\nChoice: dev cost of both views above, at each candidate\'s tuned thresholds (lower is better)');
+  out.push("\nChoice: dev cost of both views above, at each candidate's tuned thresholds (lower is better)");
   const ranking = loaded.map((c) => ({ c, cost: devCost(c, tuned.get(c.name)!) })).sort((a, b) => a.cost - b.cost);
   for (const { c, cost } of ranking) {
     out.push(`  ${cost.toFixed(3)}  ${c.name.padEnd(15)} ${c.fits ? 'fits   ' : 'no fit '} ${c.note}`);
@@ -383,5 +403,13 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err) => { console.error(err); process.exitCode = 1; });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
 }

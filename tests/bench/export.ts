@@ -110,7 +110,10 @@ async function main(): Promise<void> {
   const changed = Math.round(N / 100);
   insertIntoSqlite(file, generatePopulation(survey, changed, { seed: 2027 }));
   const reader = new Database(file, { readonly: true });
-  const gone = reader.prepare(`SELECT id FROM "Response" WHERE status = 'completed' LIMIT ?`).pluck().all(changed / 10) as string[];
+  const gone = reader
+    .prepare(`SELECT id FROM "Response" WHERE status = 'completed' LIMIT ?`)
+    .pluck()
+    .all(changed / 10) as string[];
   reader.close();
   await store.applyResponses(gone.map((responseId) => ({ kind: 'withdraw' as const, responseId })));
   const withdrawn = gone.length;

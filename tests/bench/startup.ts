@@ -31,10 +31,13 @@ function healthy(port: number): Promise<boolean> {
 async function timeToServe(args: string[], env: Record<string, string>): Promise<number> {
   const port = await freePort();
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SURVEY_SECRET: TEST_SECRET, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SURVEY_SECRET: TEST_SECRET, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    for (const deadline = Date.now() + 30000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 30000; Date.now() < deadline;) {
       if (await healthy(port)) return Number(process.hrtime.bigint() - started) / 1e6;
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -68,7 +71,9 @@ async function main() {
   console.log('| bot | median | range | ratio |');
   console.log('| --- | --- | --- | --- |');
   for (const [name, ts] of times) {
-    console.log(`| ${name} | ${median(ts).toFixed(0)} ms | ${Math.min(...ts).toFixed(0)}–${Math.max(...ts).toFixed(0)} ms | ${(median(ts) / floor).toFixed(2)} |`);
+    console.log(
+      `| ${name} | ${median(ts).toFixed(0)} ms | ${Math.min(...ts).toFixed(0)}–${Math.max(...ts).toFixed(0)} ms | ${(median(ts) / floor).toFixed(2)} |`,
+    );
   }
 }
 

@@ -32,10 +32,19 @@ async function start(name: string, args: string[], env: Record<string, string>):
   const port = await freePort();
   // BENCH_PROFILE=dir: each bot writes a V8 CPU profile there on exit (node --cpu-prof).
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, ...args], { env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...profile, ...args], {
+    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 30000; Date.now() < deadline; ) {
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return { name, url, child };
+  for (const deadline = Date.now() + 30000; Date.now() < deadline;) {
+    if (
+      await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { name, url, child };
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
@@ -53,8 +62,12 @@ const STEP_BY_LINE: Map<string, string> = (() => {
   for (const item of texts.survey.items) {
     const questions = item.type === 'repeat' ? item.questions : [item];
     for (const q of questions) {
-      const areas = item.type === 'repeat' ? ((texts.survey.items.find((i) => i.type !== 'repeat' && i.id === item.forEach) as { options?: string[] })?.options ?? []) : [undefined];
-      for (const area of areas) m.set(texts.s('nb', `questions.${q.id}.text`, area ? { area: texts.optionLabel('nb', area) } : {}), area ? `${q.id}[${area}]` : q.id);
+      const areas =
+        item.type === 'repeat'
+          ? ((texts.survey.items.find((i) => i.type !== 'repeat' && i.id === item.forEach) as { options?: string[] })?.options ?? [])
+          : [undefined];
+      for (const area of areas)
+        m.set(texts.s('nb', `questions.${q.id}.text`, area ? { area: texts.optionLabel('nb', area) } : {}), area ? `${q.id}[${area}]` : q.id);
     }
   }
   return m;
@@ -73,13 +86,17 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 function post(url: string, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${url}/api/messages`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      `${url}/api/messages`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -149,7 +166,10 @@ async function main(): Promise<void> {
   if (process.env.BENCH_POSTGRES && !(await postgresReachable())) throw new Error('BENCH_POSTGRES is set, but no PostgreSQL server answers');
   if (process.env.BENCH_POSTGRES) {
     db = await freshDatabase('bench_turns');
-    targets.push({ target: await start('survey bot, PostgreSQL', [cli, 'start'], { DATA_DIR: tempDir('bench-turns-'), DATABASE_URL: db.url, SURVEY_SECRET: TEST_SECRET }), echo: false });
+    targets.push({
+      target: await start('survey bot, PostgreSQL', [cli, 'start'], { DATA_DIR: tempDir('bench-turns-'), DATABASE_URL: db.url, SURVEY_SECRET: TEST_SECRET }),
+      echo: false,
+    });
   }
   process.stdout.write(`${SURVEYS} surveys per bot, ${CONCURRENCY} conversations at once, POST /api/messages with expectReplies\n\n`);
   process.stdout.write('| bot | turns | turns/s | p50 | p99 | ratio |\n| --- | --- | --- | --- | --- | --- |\n');
@@ -159,7 +179,9 @@ async function main(): Promise<void> {
       const r = await drive(target, echo);
       const rate = r.turns / r.seconds;
       if (echo) base = rate;
-      process.stdout.write(`| ${target.name} | ${r.turns} | ${rate.toFixed(0)} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${(rate / base).toFixed(2)} |\n`);
+      process.stdout.write(
+        `| ${target.name} | ${r.turns} | ${rate.toFixed(0)} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${(rate / base).toFixed(2)} |\n`,
+      );
     }
   } finally {
     for (const { target } of targets) target.child.kill('SIGTERM');

@@ -44,7 +44,16 @@ const t = (lng: string, key: string, vars: Record<string, unknown> = {}) => loca
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 60000);
 
@@ -59,7 +68,9 @@ const t = (lng: string, key: string, vars: Record<string, unknown> = {}) => loca
     await context.addInitScript(() => {
       const seen: string[] = [];
       (window as { cspViolations: string[] }).cspViolations = seen;
-      document.addEventListener('securitypolicyviolation', (e: { violatedDirective: string; blockedURI: string }) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (e: { violatedDirective: string; blockedURI: string }) =>
+        seen.push(`${e.violatedDirective} ${e.blockedURI}`),
+      );
     });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -90,7 +101,10 @@ const t = (lng: string, key: string, vars: Record<string, unknown> = {}) => loca
     await page.waitForFunction(
       () => {
         const canvases = [...document.querySelectorAll('#app canvas')];
-        return canvases.length > 0 && canvases.every((c: unknown) => window.Chart.getChart(c)?.data.datasets.some((d: { data: unknown[] }) => d.data.some((v) => v !== null)));
+        return (
+          canvases.length > 0 &&
+          canvases.every((c: unknown) => window.Chart.getChart(c)?.data.datasets.some((d: { data: unknown[] }) => d.data.some((v) => v !== null)))
+        );
       },
       undefined,
       { timeout: WAIT_MS },
@@ -111,10 +125,14 @@ const t = (lng: string, key: string, vars: Record<string, unknown> = {}) => loca
 
     const result = await server.service.analyze({ by: 'language' });
     const figures = page.locator('#help-charts figure');
-    // Two charts per help area (share with Wilson bars, gap with Newcombe bars), one per barrier, and the funnel.
+    // Two charts per help area (share with Wilson bars, gap with Newcombe bars), one per barrier.
     expect(await figures.count()).toBe(2 * result.helpReceived.length);
     expect(await page.locator('#barrier-charts figure').count()).toBe(result.barriers.length);
-    expect(await page.locator('#funnel-charts figure').count()).toBe(1);
+    // The funnel, and the typed answers the bot asked to confirm.
+    expect(await page.locator('#funnel-charts figure').count()).toBe(2);
+    const confirmed = await page.evaluate(() => window.Chart.getChart(document.querySelectorAll('#funnel-charts canvas')[1]).data.datasets[1].data);
+    expect(confirmed).toEqual(result.comprehension.map((c) => ('suppressed' in c.confirmed ? null : c.confirmed.p * 100)));
+    expect(confirmed.some((v: number | null) => v !== null && v > 0)).toBe(true);
 
     // The first area's chart holds the published intervals of the analysis, as percentages.
     const area = result.helpReceived[0];
@@ -122,7 +140,9 @@ const t = (lng: string, key: string, vars: Record<string, unknown> = {}) => loca
       const chart = window.Chart.getChart(document.querySelector('#help-charts canvas'));
       return { labels: chart.data.labels, intervals: chart.data.datasets[0].data, estimates: chart.data.datasets[1].data };
     });
-    expect(drawn.intervals).toEqual(area.rows.map((r) => ('suppressed' in r.outcomes.yes ? null : [r.outcomes.yes.ci95[0] * 100, r.outcomes.yes.ci95[1] * 100])));
+    expect(drawn.intervals).toEqual(
+      area.rows.map((r) => ('suppressed' in r.outcomes.yes ? null : [r.outcomes.yes.ci95[0] * 100, r.outcomes.yes.ci95[1] * 100])),
+    );
     expect(drawn.estimates).toEqual(area.rows.map((r) => ('suppressed' in r.outcomes.yes ? null : r.outcomes.yes.p * 100)));
     expect(drawn.labels[0]).toBe(t('en', 'groups.baseline'));
 
@@ -144,7 +164,10 @@ const t = (lng: string, key: string, vars: Record<string, unknown> = {}) => loca
     expect(await suppressedCells.count()).toBeGreaterThan(0);
     expect(await suppressedCells.first().innerText()).toBe(`${t('en', 'suppressed_mark')} ${t('en', 'suppressed')}`);
     const hiddenGroup = area.rows.find((r) => r.n === null || 'suppressed' in r.outcomes.yes);
-    if (hiddenGroup) expect(drawn.labels).toContain(`${hiddenGroup.group === 'unknown' ? t('en', 'groups.unknown') : locales.byTag.get(hiddenGroup.group)?.endonym ?? hiddenGroup.group} ${t('en', 'suppressed_mark')}`);
+    if (hiddenGroup)
+      expect(drawn.labels).toContain(
+        `${hiddenGroup.group === 'unknown' ? t('en', 'groups.unknown') : (locales.byTag.get(hiddenGroup.group)?.endonym ?? hiddenGroup.group)} ${t('en', 'suppressed_mark')}`,
+      );
     await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-en-by-language.png'), fullPage: true });
 
     // Another comparison, then a CSV of the responses.
@@ -176,7 +199,9 @@ const t = (lng: string, key: string, vars: Record<string, unknown> = {}) => loca
     expect(await context.cookies()).toEqual([]);
     await context.close();
     const audit = await server.analysts.readAudit({ limit: 20 });
-    expect(audit.map((e) => `${e.action} ${e.outcome}`)).toEqual(expect.arrayContaining(['GET /api/analyst/export ok', 'GET /api/analyst/export refused', 'DELETE /api/analyst/session ok']));
+    expect(audit.map((e) => `${e.action} ${e.outcome}`)).toEqual(
+      expect.arrayContaining(['GET /api/analyst/export ok', 'GET /api/analyst/export refused', 'DELETE /api/analyst/session ok']),
+    );
   }, 90000);
 
   test('switches to bokmål, and shows an admin the tokens and the audit log', async () => {

@@ -147,7 +147,16 @@ const plans: Record<string, Record<string, Action>> = {
     // launch() gives every run a fresh temporary profile (--user-data-dir), so nothing carries over.
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 30000);
 
@@ -162,7 +171,9 @@ const plans: Record<string, Record<string, Action>> = {
     await context.addInitScript(() => {
       const seen: string[] = [];
       (window as unknown as { cspViolations: string[] }).cspViolations = seen;
-      document.addEventListener('securitypolicyviolation', (e: { violatedDirective: string; blockedURI: string }) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (e: { violatedDirective: string; blockedURI: string }) =>
+        seen.push(`${e.violatedDirective} ${e.blockedURI}`),
+      );
     });
     const page = await context.newPage();
     await page.goto(`${server.url}/`);
@@ -192,55 +203,62 @@ const plans: Record<string, Record<string, Action>> = {
   test.concurrent.each([
     ['nb', 'nb-NO'],
     ['ar', 'ar'],
-  ])('a whole survey by buttons and typing in %s (browser language %s)', async (lng, browserLocale) => {
-    const before = new Set((await server.bot.store.listResponses()).map((r) => r.id));
-    const { page, violations, close } = await openPage(browserLocale);
-    try {
-      // Greeted in the browser's language before typing anything.
-      const greeting = await act(page, lng, undefined);
-      expect(greeting).toContain(texts.t(lng, 'bot:language.confirm', { endonym: texts.meta(lng).endonym }));
-      await expectPageLanguage(page, lng);
-      await screenshot(page, `webchat-${lng}-1-greeting.png`);
+  ])(
+    'a whole survey by buttons and typing in %s (browser language %s)',
+    async (lng, browserLocale) => {
+      const before = new Set((await server.bot.store.listResponses()).map((r) => r.id));
+      const { page, violations, close } = await openPage(browserLocale);
+      try {
+        // Greeted in the browser's language before typing anything.
+        const greeting = await act(page, lng, undefined);
+        expect(greeting).toContain(texts.t(lng, 'bot:language.confirm', { endonym: texts.meta(lng).endonym }));
+        await expectPageLanguage(page, lng);
+        await screenshot(page, `webchat-${lng}-1-greeting.png`);
 
-      expect(await act(page, lng, { click: texts.t(lng, 'bot:language.confirm_yes') })).toContain(texts.s(lng, 'consent.ask'));
-      let reply = await act(page, lng, yes(lng));
-      const asked: string[] = [];
-      for (let step = askedStep(lng, reply); step; step = askedStep(lng, reply)) {
-        if (!(step in plans[lng])) throw new Error(`asked ${step}, which the ${lng} plan does not answer`);
-        asked.push(step);
-        if (asked.length === 3) {
-          await screenshot(page, `webchat-${lng}-2-question.png`);
-          if (lng === 'nb') {
-            // A reload continues the same conversation (token in sessionStorage, reconnect).
-            const shown = await page.locator(botBubbles).count();
-            await page.reload();
-            await page.waitForFunction(({ s, n }) => document.querySelectorAll(s).length >= n, { s: botBubbles, n: shown }, { timeout: TURN_TIMEOUT_MS });
-            expect(askedStep(lng, await lastBotText(page))).toBe(step);
+        expect(await act(page, lng, { click: texts.t(lng, 'bot:language.confirm_yes') })).toContain(texts.s(lng, 'consent.ask'));
+        let reply = await act(page, lng, yes(lng));
+        const asked: string[] = [];
+        for (let step = askedStep(lng, reply); step; step = askedStep(lng, reply)) {
+          if (!(step in plans[lng])) throw new Error(`asked ${step}, which the ${lng} plan does not answer`);
+          asked.push(step);
+          if (asked.length === 3) {
+            await screenshot(page, `webchat-${lng}-2-question.png`);
+            if (lng === 'nb') {
+              // A reload continues the same conversation (token in sessionStorage, reconnect).
+              const shown = await page.locator(botBubbles).count();
+              await page.reload();
+              await page.waitForFunction(({ s, n }) => document.querySelectorAll(s).length >= n, { s: botBubbles, n: shown }, { timeout: TURN_TIMEOUT_MS });
+              expect(askedStep(lng, await lastBotText(page))).toBe(step);
+            }
           }
+          reply = await act(page, lng, plans[lng][step]);
         }
-        reply = await act(page, lng, plans[lng][step]);
-      }
-      expect(asked.sort()).toEqual(Object.keys(plans[lng]).sort());
-      expect(reply).toContain(texts.s(lng, 'thanks.where_help'));
-      await expectPageLanguage(page, lng);
-      // Nothing wider than the phone: no sideways scrolling.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth as number)).toBeLessThanOrEqual(PHONE.width);
-      // The transcript scrolls (react-scroll-to-bottom's styles survived the CSP).
-      expect(await page.locator('.webchat__basic-transcript__scrollable').evaluate((e) => getComputedStyle(e).overflowY)).toBe('auto');
-      await screenshot(page, `webchat-${lng}-3-done.png`);
-      expect(await violations()).toEqual([]);
+        expect(asked.sort()).toEqual(Object.keys(plans[lng]).sort());
+        expect(reply).toContain(texts.s(lng, 'thanks.where_help'));
+        await expectPageLanguage(page, lng);
+        // Nothing wider than the phone: no sideways scrolling.
+        expect(await page.evaluate(() => document.documentElement.scrollWidth as number)).toBeLessThanOrEqual(PHONE.width);
+        // The transcript scrolls (react-scroll-to-bottom's styles survived the CSP).
+        expect(await page.locator('.webchat__basic-transcript__scrollable').evaluate((e) => getComputedStyle(e).overflowY)).toBe('auto');
+        await screenshot(page, `webchat-${lng}-3-done.png`);
+        expect(await violations()).toEqual([]);
 
-      const created = (await server.bot.store.listResponses()).filter((r) => !before.has(r.id) && r.language === lng);
-      expect(created).toHaveLength(1);
-      expect(created[0]).toMatchObject({ status: 'completed', channel: 'web', language: lng });
-      expect(created[0].answers).toHaveLength(asked.length);
-    } finally {
-      await close();
-    }
-  }, 60000);
+        const created = (await server.bot.store.listResponses()).filter((r) => !before.has(r.id) && r.language === lng);
+        expect(created).toHaveLength(1);
+        expect(created[0]).toMatchObject({ status: 'completed', channel: 'web', language: lng });
+        expect(created[0].answers).toHaveLength(asked.length);
+      } finally {
+        await close();
+      }
+    },
+    60000,
+  );
 
   test('a token the server refuses (tampered, from an old tab) is dropped and a new conversation starts', async () => {
-    const generated = (await (await fetch(`${server.url}/v3/directline/tokens/generate`, { method: 'POST' })).json()) as { token: string; conversationId: string };
+    const generated = (await (await fetch(`${server.url}/v3/directline/tokens/generate`, { method: 'POST' })).json()) as {
+      token: string;
+      conversationId: string;
+    };
     const forged = `${generated.token.slice(0, -4)}AAAA`;
     const context = await browser.newContext({ locale: 'nb-NO', viewport: PHONE });
     // Seeded once: init scripts run again on the reload the page does to start over.

@@ -346,7 +346,15 @@ describe('bad input', () => {
 
   test('Web Chat-style messages (empty attachments, odd locale, client ids) are accepted', async () => {
     const c = await newConversation();
-    const res = await post(c, { type: 'message', text: 'Norsk bokmål', attachments: [], locale: 'not a locale!', channelData: { clientActivityID: 'abc123' }, localTimestamp: '2030-01-01T00:00:00+01:00', entities: [{ type: 'ClientCapabilities' }] });
+    const res = await post(c, {
+      type: 'message',
+      text: 'Norsk bokmål',
+      attachments: [],
+      locale: 'not a locale!',
+      channelData: { clientActivityID: 'abc123' },
+      localTimestamp: '2030-01-01T00:00:00+01:00',
+      entities: [{ type: 'ClientCapabilities' }],
+    });
     expect(res.status).toBe(200);
     const echo = (await poll(c)).activities.find((a) => a.id === res.body.id)!;
     expect(echo.channelData).toMatchObject({ clientActivityID: 'abc123' });

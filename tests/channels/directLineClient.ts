@@ -100,10 +100,13 @@ export class DirectLineRespondent {
     const from = this.seen.length;
     const activity = { type: 'message', from: { id: 'ignored-by-the-server' }, text, ...extra } as Activity;
     const id = await firstValue<string>(this.directLine.postActivity(activity));
-    const echoAt = await waitFor(() => {
-      const i = this.seen.findIndex((a, n) => n >= from && a.id === id);
-      return i >= 0 ? i + 1 : undefined;
-    }, `the echo of "${text.slice(0, 20)}"`);
+    const echoAt = await waitFor(
+      () => {
+        const i = this.seen.findIndex((a, n) => n >= from && a.id === id);
+        return i >= 0 ? i + 1 : undefined;
+      },
+      `the echo of "${text.slice(0, 20)}"`,
+    );
     await waitFor(() => this.seen.slice(echoAt).some(isBot) && this.settled(), `replies to "${text.slice(0, 20)}"`);
     return this.seen.slice(echoAt).filter(isBot);
   }

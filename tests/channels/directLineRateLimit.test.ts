@@ -107,7 +107,10 @@ describe('client addresses', () => {
   const request = (address: string, forwardedFor?: string) => {
     const req = { socket: { remoteAddress: address }, header: (name: string) => (name === 'x-forwarded-for' ? forwardedFor : undefined) } as unknown as Request;
     const sent: { status?: number; headers: Record<string, string> } = { headers: {} };
-    const res = { setHeader: (k: string, v: string) => void (sent.headers[k] = v), send: (status: number) => void (sent.status = status) } as unknown as Response;
+    const res = {
+      setHeader: (k: string, v: string) => void (sent.headers[k] = v),
+      send: (status: number) => void (sent.status = status),
+    } as unknown as Response;
     return { req, res, sent };
   };
 

@@ -132,11 +132,13 @@ describe('carrier keywords', () => {
     const resumed = await phone.text(start);
     expect(resumed).toContain(texts.t(lng, 'bot:pause.resumed'));
     expect(askedStep(lng, resumed)).toBe('situation');
-    const mine = (await server.bot.store.listResponses()).find((r) => r.language === lng && r.answers.length === 1 && r.channel === 'sms' && r.status === 'in_progress');
+    const mine = (await server.bot.store.listResponses()).find(
+      (r) => r.language === lng && r.answers.length === 1 && r.channel === 'sms' && r.status === 'in_progress',
+    );
     expect(mine!.answers.map((a) => a.questionId)).toEqual(['needed_help']);
   });
 
-  test('HELP answers with contact information in the respondent\'s language and asks the question again', async () => {
+  test("HELP answers with contact information in the respondent's language and asks the question again", async () => {
     const phone = new SmsPhone(server);
     await phone.send('👋');
     await phone.send(texts.meta('so').endonym);
@@ -175,7 +177,10 @@ describe('a slow database', () => {
     // Every write takes 3 s, as on an overloaded disk or a distant database.
     const slow = slowStore(real, ['commitTurn', 'applyResponses'], 3000);
     const sent: { to: string; texts: string[] }[] = [];
-    const slowServer = await startTestServer({ ...SMS_ENV, DATA_DIR: dataDir }, { store: slow, twilio: { lateSender: (to) => async (texts) => void sent.push({ to, texts }) } });
+    const slowServer = await startTestServer(
+      { ...SMS_ENV, DATA_DIR: dataDir },
+      { store: slow, twilio: { lateSender: (to) => async (texts) => void sent.push({ to, texts }) } },
+    );
     try {
       const phone = new SmsPhone(slowServer);
       const started = Date.now();

@@ -40,7 +40,12 @@ describe.each(tags)('%s', (lng) => {
   });
 
   test('every question, as rendered for SMS, goes out in parts within budget, split only between lines', () => {
-    const answers = { needed_help: 'yes', situation: 'temporary', help_areas: allOptions.filter((o) => texts.survey.items.some((i) => i.type !== 'repeat' && i.id === 'help_areas' && optionsOf(i).includes(o))), background: 'born_abroad' };
+    const answers = {
+      needed_help: 'yes',
+      situation: 'temporary',
+      help_areas: allOptions.filter((o) => texts.survey.items.some((i) => i.type !== 'repeat' && i.id === 'help_areas' && optionsOf(i).includes(o))),
+      background: 'born_abroad',
+    };
     const steps = visibleSteps(survey, answers);
     expect(steps.length).toBeGreaterThan(20);
     for (const step of steps) {

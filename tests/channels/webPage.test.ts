@@ -76,7 +76,12 @@ describe('GET /', () => {
     expect(config.directLine).toBe('/v3/directline');
     expect(config.locales.map((l) => l.tag)).toEqual(texts.locales.list.map((l) => l.tag));
     for (const l of config.locales) {
-      expect(l).toMatchObject({ dir: texts.meta(l.tag).dir, endonym: texts.meta(l.tag).endonym, title: texts.t(l.tag, 'bot:web.title'), privacy: texts.t(l.tag, 'bot:web.privacy') });
+      expect(l).toMatchObject({
+        dir: texts.meta(l.tag).dir,
+        endonym: texts.meta(l.tag).endonym,
+        title: texts.t(l.tag, 'bot:web.title'),
+        privacy: texts.t(l.tag, 'bot:web.privacy'),
+      });
       // Web Chat's own UI strings are replaced only where the locale has its own translation.
       const own = ['web.placeholder', 'web.send', 'web.sendFailed'].filter((k) => !texts.fallsBack(l.tag, 'bot', k));
       expect(Object.values(l.webchat).sort()).toEqual(own.map((k) => texts.t(l.tag, `bot:${k}`)).sort());

@@ -62,7 +62,9 @@ test('three processes migrating one new database at once apply the migration onc
     [1, 2, 3].map(
       () =>
         new Promise<string>((resolve) => {
-          const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'survey-bot.js'), 'migrate'], { env: { PATH: process.env.PATH, DATA_DIR: dir } });
+          const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'survey-bot.js'), 'migrate'], {
+            env: { PATH: process.env.PATH, DATA_DIR: dir },
+          });
           let out = '';
           child.stdout.on('data', (d) => (out += d));
           child.on('close', (code) => resolve(`${code}:${out}`));

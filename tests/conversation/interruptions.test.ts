@@ -93,7 +93,7 @@ describe.each(LANGS)('interruptions in %s', (lng) => {
     expect((await h.store.listResponses())[0].answers).toHaveLength(1);
   });
 
-  test('help explains the commands in the respondent\'s language and asks the question again', async () => {
+  test("help explains the commands in the respondent's language and asks the question again", async () => {
     const h = await createHarness();
     const r = h.respondent();
     await startSurvey(r, lng);
@@ -102,7 +102,7 @@ describe.each(LANGS)('interruptions in %s', (lng) => {
     expect(askedStep(lng, reply)).toBe('needed_help');
   });
 
-  test('a wrong answer gets a re-prompt in the respondent\'s language and stores nothing', async () => {
+  test("a wrong answer gets a re-prompt in the respondent's language and stores nothing", async () => {
     const h = await createHarness();
     const r = h.respondent();
     await startSurvey(r, lng);
@@ -160,7 +160,7 @@ test('the progress line counts questions', async () => {
   expect(await r.text('2')).toContain(texts.t('en', 'bot:question.progress', { index: 2, total: 9 }));
 });
 
-test('two respondents on the same bot do not see each other\'s state', async () => {
+test("two respondents on the same bot do not see each other's state", async () => {
   const h = await createHarness();
   const a = h.respondent('a');
   const b = h.respondent('b');

@@ -44,7 +44,7 @@ describe('choosing the language', () => {
     expect(menu).not.toContain(confirmText('en'));
   });
 
-  test('the channel locale (a browser\'s language) is a hint to confirm', async () => {
+  test("the channel locale (a browser's language) is a hint to confirm", async () => {
     const h = await createHarness();
     const reply = await h.respondent().text({ type: ActivityTypes.Message, text: '👍', locale: 'ar-SA' });
     expect(reply).toContain(confirmText('ar'));
@@ -56,7 +56,12 @@ describe('choosing the language', () => {
     async function greetedIn(locale: string) {
       const h = await createHarness();
       const r = h.respondent();
-      const greeting = await r.text({ type: ActivityTypes.ConversationUpdate, membersAdded: [{ id: r.id, name: '' }], recipient: { id: 'bot', name: '' }, locale });
+      const greeting = await r.text({
+        type: ActivityTypes.ConversationUpdate,
+        membersAdded: [{ id: r.id, name: '' }],
+        recipient: { id: 'bot', name: '' },
+        locale,
+      });
       return { h, r, greeting };
     }
 
@@ -241,7 +246,7 @@ describe('comprehension', () => {
     expect(resp.answers).toEqual([]);
   });
 
-  test('a switch from nb to ar mid-survey keeps every answer and records each answer\'s language and the switch', async () => {
+  test("a switch from nb to ar mid-survey keeps every answer and records each answer's language and the switch", async () => {
     const h = await createHarness();
     const r = h.respondent();
     await startSurvey(r, 'nb');

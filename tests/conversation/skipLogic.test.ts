@@ -78,9 +78,24 @@ const cases: Case[] = [
   {
     name: "don't know about help, living in temporary housing",
     lng: 'nn',
-    plan: { needed_help: 'veit ikkje', situation: 'mellombels', temp_duration: '1', children: '2', background: '3', age_band: '2', municipality: 'Bergen', what_helped: 'hopp over' },
+    plan: {
+      needed_help: 'veit ikkje',
+      situation: 'mellombels',
+      temp_duration: '1',
+      children: '2',
+      background: '3',
+      age_band: '2',
+      municipality: 'Bergen',
+      what_helped: 'hopp over',
+    },
     asked: ['needed_help', 'situation', 'temp_duration', 'children', 'background', 'age_band', 'municipality', 'what_helped'],
-    stored: { needed_help: 'dont_know', situation: 'temporary', temp_duration: 'under_3m', background: 'born_norway_immigrant_parents', municipality: 'Bergen' },
+    stored: {
+      needed_help: 'dont_know',
+      situation: 'temporary',
+      temp_duration: 'under_3m',
+      background: 'born_norway_immigrant_parents',
+      municipality: 'Bergen',
+    },
   },
   {
     name: 'moving out of temporary housing asks its duration even when renting now',

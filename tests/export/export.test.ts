@@ -53,7 +53,9 @@ async function uniformStore(n: number): Promise<{ store: SurveyStore; responses:
       language: 'pl',
       channel: 'web',
       period: '2026-W10',
-      answers: r.answers.map((a) => (a.questionId in uniform && a.iteration === '' ? { ...a, value: uniform[a.questionId] } : { ...a, language: 'pl', fallback: false })),
+      answers: r.answers.map((a) =>
+        a.questionId in uniform && a.iteration === '' ? { ...a, value: uniform[a.questionId] } : { ...a, language: 'pl', fallback: false },
+      ),
     }));
   insertIntoSqlite(file, responses);
   return { store, responses };
@@ -97,7 +99,12 @@ describe('record-level export: round trips', () => {
   const fromDatabase = async () => {
     const stored = await store.listResponses({ status: 'completed' });
     const norm = (rs: StoredResponse[]) =>
-      [...rs].sort((a, b) => a.id.localeCompare(b.id)).map((r) => ({ ...r, answers: [...r.answers].sort((a, b) => `${a.questionId}\u0000${a.iteration}`.localeCompare(`${b.questionId}\u0000${b.iteration}`)) }));
+      [...rs]
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .map((r) => ({
+          ...r,
+          answers: [...r.answers].sort((a, b) => `${a.questionId}\u0000${a.iteration}`.localeCompare(`${b.questionId}\u0000${b.iteration}`)),
+        }));
     expect(norm(stored)).toEqual(norm(responses.filter((r) => r.status === 'completed')));
     return stored;
   };
@@ -141,7 +148,9 @@ describe('record-level export: round trips', () => {
     expect(doc.survey).toEqual({ id: 'housing-help', version: 1 });
     expect(doc.k).toBe(5);
     expect(doc.disclosure).toMatchObject({ k: 5, records: 40, withheldRecords: 0 });
-    const stringified = doc.records.map((r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? '' : String(v)])));
+    const stringified = doc.records.map((r: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? '' : String(v)])),
+    );
     expect(sorted(stringified)).toEqual(sorted(responses.map(expectedRow)));
     expect(doc.codebook.columns.map((c: { name: string }) => c.name)).toEqual(Object.keys(doc.records[0]));
   });
@@ -150,7 +159,11 @@ describe('record-level export: round trips', () => {
     const { out } = await exportTo(store, { format: 'csv', labels: 'ar' });
     const rows = parse(out.text(), { columns: true }) as Record<string, string>[];
     const situation = new Set(rows.map((r) => r.situation));
-    const arabic = new Set(optionsOf(survey.items.find((i) => i.type !== 'repeat' && i.id === 'situation') as never).map((o) => locales.i18n.t(`housing-help:options.${o}.label`, { lng: 'ar' })));
+    const arabic = new Set(
+      optionsOf(survey.items.find((i) => i.type !== 'repeat' && i.id === 'situation') as never).map((o) =>
+        locales.i18n.t(`housing-help:options.${o}.label`, { lng: 'ar' }),
+      ),
+    );
     for (const s of situation) expect(arabic.has(s)).toBe(true);
   });
 
@@ -162,7 +175,7 @@ describe('record-level export: round trips', () => {
   it('shuffles rows and holds no response id', async () => {
     const seeded = (seed: number) => {
       let x = seed;
-      return () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      return () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     };
     const a = (await exportTo(store, { format: 'csv', random: seeded(1) })).out.text();
     const b = (await exportTo(store, { format: 'csv', random: seeded(2) })).out.text();
@@ -198,7 +211,9 @@ describe('free text', () => {
     const population = generatePopulation(survey, 30, { seed: 9, unfinished: 0 }).map((r, i) => ({
       ...r,
       language: 'nb',
-      answers: r.answers.filter((a) => a.questionId !== 'what_helped').concat({ questionId: 'what_helped', iteration: '', value: `svar nummer ${i}: ring 912 34 567`, language: 'nb', fallback: false, notUnderstood: 0 }),
+      answers: r.answers
+        .filter((a) => a.questionId !== 'what_helped')
+        .concat({ questionId: 'what_helped', iteration: '', value: `svar nummer ${i}: ring 912 34 567`, language: 'nb', fallback: false, notUnderstood: 0 }),
     }));
     insertIntoSqlite(file, population);
     const plain = await exportTo(store, { format: 'csv' });
@@ -343,7 +358,11 @@ describe('disclosure control on a generated population of 1,200 responses', () =
     // As the export did before: languages_shown ungeneralised, years in Norway unmasked.
     const naive = rows.map((r) => ({
       ...r,
-      cells: { ...r.cells, languages_shown: [...new Set(r.original.answers.map((a) => a.language))].sort().join(';'), years_in_norway: originalQi(r.original, 'years_in_norway') },
+      cells: {
+        ...r.cells,
+        languages_shown: [...new Set(r.original.answers.map((a) => a.language))].sort().join(';'),
+        years_in_norway: originalQi(r.original, 'years_in_norway'),
+      },
     }));
     const found = leaks(naive, names);
     expect(found.some((l) => l.startsWith('languages_shown determines language'))).toBe(true);
@@ -393,7 +412,7 @@ describe('disclosure control on a generated population of 1,200 responses', () =
   });
 });
 
-describe('what disclosure control did, in the analyst\'s language', () => {
+describe("what disclosure control did, in the analyst's language", () => {
   it('names every generalisation step of the definition, and "suppressed", in every analyst language', () => {
     const names = [...survey.analysis!.quasiIdentifiers.flatMap((q) => q.steps.map((s) => s.name)), 'suppressed'];
     for (const lng of ['en', 'nb']) {
@@ -420,7 +439,11 @@ describe('the codebook', () => {
     for (const o of helpGot.options!) expect(Object.keys(o.labels)).toEqual(tags);
     const years = cb.columns.find((c) => c.name === 'years_in_norway')!;
     expect(years.askedWhen).toBe(`background is born_abroad (“${locales.i18n.t('housing-help:options.born_abroad.label', { lng: 'en' })}”)`);
-    expect(service().codebook('nb').columns.find((c) => c.name === 'years_in_norway')!.askedWhen).toBe(`background er born_abroad («${locales.i18n.t('housing-help:options.born_abroad.label', { lng: 'nb' })}»)`);
+    expect(
+      service()
+        .codebook('nb')
+        .columns.find((c) => c.name === 'years_in_norway')!.askedWhen,
+    ).toBe(`background er born_abroad («${locales.i18n.t('housing-help:options.born_abroad.label', { lng: 'nb' })}»)`);
     expect(years.type).toBe('number, stored as a band (0-1, 2-4, 5-9, 10+)');
     expect(cb.columns.find((c) => c.name === 'language')!.description).toBe(locales.i18n.t('analyst:codebook.columns.language', { lng: 'en' }));
     expect(cb.columns.some((c) => c.name === 'what_helped')).toBe(false);
@@ -446,10 +469,18 @@ describe('the codebook', () => {
   });
 
   it('names the reviewer of a reviewed question text and option label, per locale, in the codebook and its table', () => {
-    const review = (key: string) => ({ status: 'reviewed' as const, by: 'Somali Review Org', date: '2026-12-02', text: textHash(locales.i18n.getResource('so', 'housing-help', key)) });
+    const review = (key: string) => ({
+      status: 'reviewed' as const,
+      by: 'Somali Review Org',
+      date: '2026-12-02',
+      text: textHash(locales.i18n.getResource('so', 'housing-help', key)),
+    });
     const reviewed = {
       ...locales,
-      provenance: new Map(locales.provenance).set('so', { 'housing-help:questions.interpreter.text': review('questions.interpreter.text'), 'housing-help:options.yes.label': review('options.yes.label') }),
+      provenance: new Map(locales.provenance).set('so', {
+        'housing-help:questions.interpreter.text': review('questions.interpreter.text'),
+        'housing-help:options.yes.label': review('options.yes.label'),
+      }),
     };
     const cb = new AnalystService({ store: undefined as never, survey, locales: reviewed }, 5).codebook('en');
     const interpreter = cb.columns.find((c) => c.name === 'interpreter')!;
@@ -468,7 +499,11 @@ describe('the codebook', () => {
   });
 
   it('is written in nb or en, from locales/, and as CSV with a label column per locale', async () => {
-    expect(service().codebook('nb').columns.find((c) => c.name === 'period')!.description).toBe(locales.i18n.t('analyst:codebook.columns.period', { lng: 'nb' }));
+    expect(
+      service()
+        .codebook('nb')
+        .columns.find((c) => c.name === 'period')!.description,
+    ).toBe(locales.i18n.t('analyst:codebook.columns.period', { lng: 'nb' }));
     const out = sink();
     await service().writeCodebook('csv', 'en', out.stream);
     const rows = parse(out.text()) as string[][];

@@ -42,7 +42,9 @@ export async function spawnBot(env: Record<string, string>, options: { port?: nu
   };
   child.stdout!.on('data', collect([lines]));
   child.stderr!.on('data', collect([lines, stderr]));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const alive = () => child.exitCode === null && child.signalCode === null;
   const signal = async (s: NodeJS.Signals) => {
     if (alive()) child.kill(s);
@@ -50,9 +52,15 @@ export async function spawnBot(env: Record<string, string>, options: { port?: nu
   };
   const url = `http://127.0.0.1:${port}`;
   const bot: FaultBot = { url, port, child, lines, stderr, alive, exited, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
-  for (const deadline = Date.now() + (options.timeoutMs ?? 30000); Date.now() < deadline; ) {
+  for (const deadline = Date.now() + (options.timeoutMs ?? 30000); Date.now() < deadline;) {
     if (!alive()) throw new Error(`bot exited at start-up: ${lines.join('\n')}`);
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return bot;
+    if (
+      await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return bot;
     await sleep(50);
   }
   await bot.kill();

@@ -47,7 +47,11 @@ export async function request(url: string, init: RequestInit & { timeoutMs?: num
  * Retries while the server is not there (refused, reset mid-request: a killed process), as a
  * client that keeps its message and sends it again. HTTP answers, 5xx included, are returned.
  */
-export async function untilAnswered(send: () => Promise<Outcome>, onRetry: () => void = () => undefined, deadlineMs = 120000): Promise<Exclude<Outcome, { error: Error }>> {
+export async function untilAnswered(
+  send: () => Promise<Outcome>,
+  onRetry: () => void = () => undefined,
+  deadlineMs = 120000,
+): Promise<Exclude<Outcome, { error: Error }>> {
   const deadline = Date.now() + deadlineMs;
   for (let attempt = 0; ; attempt++) {
     const out = await send();
@@ -95,7 +99,12 @@ export class DirectLineChat {
     if (generated.status !== 200) throw new Error(`tokens/generate answered ${generated.status}: ${generated.text}`);
     const { token, conversationId } = generated.body as { token: string; conversationId: string };
     const started = await untilAnswered(
-      () => request(`${baseUrl}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(locale ? { locale } : {}) }),
+      () =>
+        request(`${baseUrl}/v3/directline/conversations`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(locale ? { locale } : {}),
+        }),
       options.onRetry,
     );
     count(options.statuses, started.status);
@@ -110,7 +119,9 @@ export class DirectLineChat {
 
   /** Everything new in the stream, the bot's activities only. */
   async poll(): Promise<Reply[]> {
-    const res = await send(this.options, () => request(`${this.activities}?watermark=${this.watermark}`, { headers: { authorization: `Bearer ${this.token}` } }));
+    const res = await send(this.options, () =>
+      request(`${this.activities}?watermark=${this.watermark}`, { headers: { authorization: `Bearer ${this.token}` } }),
+    );
     count(this.options.statuses, res.status);
     if (res.status !== 200) throw new Error(`poll answered ${res.status}: ${res.text}`);
     this.watermark = res.body.watermark;
@@ -140,7 +151,9 @@ export class DirectLineChat {
   /** Posts a message (until a server takes it, unless `once`), without reading the replies. */
   async post(text: string, clientActivityID: string): Promise<{ status: number; body: any }> {
     const body = JSON.stringify({ type: 'message', text, ...(this.locale ? { locale: this.locale } : {}), channelData: { clientActivityID } });
-    const res = await send(this.options, () => request(this.activities, { method: 'POST', headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' }, body }));
+    const res = await send(this.options, () =>
+      request(this.activities, { method: 'POST', headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' }, body }),
+    );
     count(this.options.statuses, res.status);
     return res;
   }
@@ -175,7 +188,9 @@ export class ApiChat {
   /** Posts one activity, resending the same one (same id) until a server answers. */
   async send(activity: Record<string, unknown>): Promise<{ status: number; replies: Reply[]; body: any; text: string }> {
     const body = JSON.stringify(activity);
-    const res = await send(this.options, () => request(`${this.baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }));
+    const res = await send(this.options, () =>
+      request(`${this.baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }),
+    );
     count(this.options.statuses, res.status);
     return { status: res.status, replies: res.status === 200 ? ((res.body?.activities ?? []) as Reply[]) : [], body: res.body, text: res.text };
   }

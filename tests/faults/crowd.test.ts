@@ -26,7 +26,8 @@ async function respondent(bot: FaultBot, i: number, statuses: Map<number, number
     const text = joined(replies);
     if (!text) out.problems.push(`no reply after ${after}`);
     for (const line of foreignLines(lng, text)) out.problems.push(`not ${lng} after ${after}: ${line}`);
-    for (const r of replies) if (r.locale && r.locale !== lng && after !== 'greeting' && after !== 'language') out.problems.push(`locale ${r.locale} after ${after}`);
+    for (const r of replies)
+      if (r.locale && r.locale !== lng && after !== 'greeting' && after !== 'language') out.problems.push(`locale ${r.locale} after ${after}`);
   };
   const timed = async (text: string) => {
     const t0 = Date.now();
@@ -89,7 +90,8 @@ test(`${RESPONDENTS} respondents complete the survey at once over Direct Line, a
       problems.push(`respondent ${i}: ${mine.length} responses stored`);
       continue;
     }
-    if (mine[0].status !== 'completed' || mine[0].language !== o.answerer.lng) problems.push(`respondent ${i}: stored as ${mine[0].status} in ${mine[0].language}`);
+    if (mine[0].status !== 'completed' || mine[0].language !== o.answerer.lng)
+      problems.push(`respondent ${i}: stored as ${mine[0].status} in ${mine[0].language}`);
     for (const p of o.answerer.compare(mine[0].answers)) problems.push(`respondent ${i}: ${p}`);
   }
 

@@ -31,7 +31,13 @@ import { histogram, report, seconds } from './report';
 /** Fast enough for a test, and below SMS_REPLY_DEADLINE_MS (1.5 s), so a lock ends in 503 (see the last test). */
 const BUSY_TIMEOUT_MS = 300;
 
-const BASE_ENV = { SURVEY_SECRET: TEST_SECRET, ...SMS_ENV, DIRECTLINE_TOKENS_PER_MINUTE: '0', DIRECTLINE_CONVERSATIONS_PER_MINUTE: '0', SQLITE_BUSY_TIMEOUT_MS: String(BUSY_TIMEOUT_MS) };
+const BASE_ENV = {
+  SURVEY_SECRET: TEST_SECRET,
+  ...SMS_ENV,
+  DIRECTLINE_TOKENS_PER_MINUTE: '0',
+  DIRECTLINE_CONVERSATIONS_PER_MINUTE: '0',
+  SQLITE_BUSY_TIMEOUT_MS: String(BUSY_TIMEOUT_MS),
+};
 
 interface Respondents {
   api: { chat: ApiChat; lng: string };
@@ -157,7 +163,9 @@ async function survives(bot: FaultBot, outage: Outage, langs: [string, string, s
   }
   expect(bot.alive()).toBe(true);
   expect(bot.child.pid).toBe(pid);
-  const turnErrors = bot.lines.filter((l) => l.includes('"turn_error"')).map((l) => JSON.parse(l) as { error: { name: string; code?: string; cause?: { name: string; code?: string } } });
+  const turnErrors = bot.lines
+    .filter((l) => l.includes('"turn_error"'))
+    .map((l) => JSON.parse(l) as { error: { name: string; code?: string; cause?: { name: string; code?: string } } });
   expect(turnErrors.length).toBeGreaterThan(0);
   expect(notLogLines(bot.lines)).toEqual([]);
   for (const secret of [r.api.chat.userId, r.sms.phone.number, r.web.chat.conversationId]) expect(bot.lines.join('\n')).not.toContain(secret);
@@ -231,7 +239,9 @@ describe('SQLite', () => {
     try {
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', dataDir], { stdio: 'pipe' });
     } catch {
-      console.warn('[faults] cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): the full-disk case is skipped; the read-only case covers a disk that refuses writes');
+      console.warn(
+        '[faults] cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): the full-disk case is skipped; the read-only case covers a disk that refuses writes',
+      );
       return;
     }
     const bot = await spawnBot({ ...BASE_ENV, DATA_DIR: dataDir });
@@ -320,7 +330,7 @@ describe('SQLite locked for longer than the default busy timeout (5 s), against 
     );
   }
 
-  test('without a send API, every webhook answers 503 within Twilio\'s 15 s timeout while the process keeps serving, and each redelivery counts once', async () => {
+  test("without a send API, every webhook answers 503 within Twilio's 15 s timeout while the process keeps serving, and each redelivery counts once", async () => {
     const dataDir = tempDir('faults-lockwait-');
     const bot = await spawnBot({ SURVEY_SECRET: TEST_SECRET, ...SMS_ENV, DATA_DIR: dataDir });
     const server = { url: bot.url } as TestServer;
@@ -346,7 +356,12 @@ describe('SQLite locked for longer than the default busy timeout (5 s), against 
       const health = fetch(`${bot.url}/healthz`).then((r) => ({ status: r.status, at: Date.now() - started }));
       const [answers, healthz] = await Promise.all([sms, health]);
       lock!.release();
-      report('unavailable-sqlite-locked-default-timeout', { webhooks: answers.length, statuses: answers.map((a) => a.status), answeredAfterSeconds: finished.map(seconds), healthzAfterSeconds: seconds(healthz.at) });
+      report('unavailable-sqlite-locked-default-timeout', {
+        webhooks: answers.length,
+        statuses: answers.map((a) => a.status),
+        answeredAfterSeconds: finished.map(seconds),
+        healthzAfterSeconds: seconds(healthz.at),
+      });
       for (const a of answers) {
         expect(a.status).toBe(503);
         expect(Number(a.retryAfter)).toBeGreaterThan(0);
@@ -376,7 +391,10 @@ describe('SQLite locked for longer than the default busy timeout (5 s), against 
   test('with a send API, the webhook answers by the deadline and the respondent is then told in their language to send the message again', async () => {
     const dataDir = tempDir('faults-lockwait-late-');
     const sent: { to: string; texts: string[] }[] = [];
-    const server = await startTestServer({ SURVEY_SECRET: TEST_SECRET, ...SMS_ENV, DATA_DIR: dataDir }, { twilio: { lateSender: (to) => async (t) => void sent.push({ to, texts: t }) } });
+    const server = await startTestServer(
+      { SURVEY_SECRET: TEST_SECRET, ...SMS_ENV, DATA_DIR: dataDir },
+      { twilio: { lateSender: (to) => async (t) => void sent.push({ to, texts: t }) } },
+    );
     let lock: { release(): void } | undefined;
     try {
       const [phone] = await phonesAtSituation(server, 1, 'ti');

@@ -58,8 +58,36 @@ const sqlAndMarkup = fc.constantFrom(
   '𝟙',
   '½',
 );
-const controls = fc.string({ unit: fc.integer({ min: 0, max: 0x9f }).filter((c) => c < 0x20 || c >= 0x7f).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 12 });
-const bidi = fc.string({ unit: fc.constantFrom('\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c', '\u200b', '\u200c', '\u200d', '\ufeff'), minLength: 1, maxLength: 8 });
+const controls = fc.string({
+  unit: fc
+    .integer({ min: 0, max: 0x9f })
+    .filter((c) => c < 0x20 || c >= 0x7f)
+    .map((c) => String.fromCharCode(c)),
+  minLength: 1,
+  maxLength: 12,
+});
+const bidi = fc.string({
+  unit: fc.constantFrom(
+    '\u202a',
+    '\u202b',
+    '\u202c',
+    '\u202d',
+    '\u202e',
+    '\u2066',
+    '\u2067',
+    '\u2068',
+    '\u2069',
+    '\u200e',
+    '\u200f',
+    '\u061c',
+    '\u200b',
+    '\u200c',
+    '\u200d',
+    '\ufeff',
+  ),
+  minLength: 1,
+  maxLength: 8,
+});
 const emoji = fc.constantFrom('😀', '👨‍👩‍👧‍👦', '🇳🇴', '👍🏽', '🏳️‍🌈', '❤️', '🧑🏿‍🦱', '🫠', '\u{E0067}\u{E0062}');
 const loneSurrogates = fc.constantFrom('\ud800', '\udfff', '\udbff\u0041', 'a\ud800b', '\udc00\ud800', '😀'.slice(0, 1));
 const anyText = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 30 }), fc.string({ maxLength: 30 }));
@@ -82,13 +110,37 @@ interface RawRequest {
 }
 
 const rawBody: fc.Arbitrary<RawRequest> = fc.oneof(
-  fc.constantFrom('', 'not json', '{', '}', '[]', 'null', 'true', '"a string"', '12', '{"type":', '{"type":"message","text":', '\u0000', '{"type":"message","text":"\\ud800"}').map((body) => ({ body, kind: 'not JSON or not an object' })),
+  fc
+    .constantFrom(
+      '',
+      'not json',
+      '{',
+      '}',
+      '[]',
+      'null',
+      'true',
+      '"a string"',
+      '12',
+      '{"type":',
+      '{"type":"message","text":',
+      '\u0000',
+      '{"type":"message","text":"\\ud800"}',
+    )
+    .map((body) => ({ body, kind: 'not JSON or not an object' })),
   fc.json({ maxDepth: 4 }).map((body) => ({ body, kind: 'random JSON' })),
   fc.integer({ min: 1000, max: 200000 }).map((n) => ({ body: `${'['.repeat(n)}${']'.repeat(n)}`, kind: 'deeply nested' })),
   fc.integer({ min: 1000, max: 20000 }).map((n) => ({ body: `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`, kind: 'deeply nested' })),
   fc.uint8Array({ minLength: 1, maxLength: 300 }).map((body) => ({ body, kind: 'bytes, not UTF-8' })),
   fc.integer({ min: 300_000, max: 3_000_000 }).map((n) => ({ body: JSON.stringify({ type: 'message', text: 'x'.repeat(n) }), kind: 'oversized' })),
-  fc.record({ type: fc.oneof(fc.constant('message'), fc.string()), text: fc.anything(), locale: fc.anything(), channelData: fc.anything(), attachments: fc.anything() }).map((o) => ({ body: JSON.stringify(o), kind: 'odd fields' })),
+  fc
+    .record({
+      type: fc.oneof(fc.constant('message'), fc.string()),
+      text: fc.anything(),
+      locale: fc.anything(),
+      channelData: fc.anything(),
+      attachments: fc.anything(),
+    })
+    .map((o) => ({ body: JSON.stringify(o), kind: 'odd fields' })),
 );
 const contentType = fc.constantFrom(
   'application/json',
@@ -109,7 +161,17 @@ const hostileRequest: fc.Arbitrary<RawRequest> = fc.tuple(rawBody, contentType, 
 
 /** Form bodies for the SMS webhook, signed correctly, with parameters of every wrong shape. */
 const hostileForm = fc.oneof(
-  fc.constantFrom('Body=a&Body=b', 'Body[]=x', 'Body[a]=1&From=%2B4790000000&MessageSid=SMx', '__proto__[polluted]=1', 'constructor[prototype][polluted]=1', 'From=&Body=&MessageSid=', 'MessageSid=' + 'S'.repeat(100), '%%%', '&&&=&=='),
+  fc.constantFrom(
+    'Body=a&Body=b',
+    'Body[]=x',
+    'Body[a]=1&From=%2B4790000000&MessageSid=SMx',
+    '__proto__[polluted]=1',
+    'constructor[prototype][polluted]=1',
+    'From=&Body=&MessageSid=',
+    'MessageSid=' + 'S'.repeat(100),
+    '%%%',
+    '&&&=&==',
+  ),
   fc.array(fc.tuple(fc.string({ maxLength: 20 }), fc.string({ maxLength: 40 })), { maxLength: 30 }).map((pairs) => new URLSearchParams(pairs).toString()),
   fc.integer({ min: 100, max: 5000 }).map((n) => Array.from({ length: n }, (_, i) => `p${i}=${i}`).join('&')),
 );
@@ -172,11 +234,20 @@ async function respondent(bot: FaultBot, channel: Channel, lng: string): Promise
     async say(text) {
       const params = phone.params(text);
       const body = new URLSearchParams(params).toString();
-      const res = await request(`${bot.url}/sms/twilio`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(body) }, body });
+      const res = await request(`${bot.url}/sms/twilio`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(body) },
+        body,
+      });
       if ('error' in res) throw res.error;
       return { status: res.status, replies: messagesOf(res.text).join('\n'), locales: [] };
     },
-    raw: (r) => post(`${bot.url}/sms/twilio`, r, typeof r.body === 'string' && r.contentType === 'application/x-www-form-urlencoded' ? { 'x-twilio-signature': sign(r.body) } : {}),
+    raw: (r) =>
+      post(
+        `${bot.url}/sms/twilio`,
+        r,
+        typeof r.body === 'string' && r.contentType === 'application/x-www-form-urlencoded' ? { 'x-twilio-signature': sign(r.body) } : {},
+      ),
   };
 }
 
@@ -195,7 +266,9 @@ function post(url: string, r: RawRequest, headers: Record<string, string>): Prom
 
 /** Ends of the road for a respondent: after these the next message starts another conversation. */
 function ended(lng: string, reply: string): boolean {
-  return [texts.s(lng, 'thanks.done'), texts.t(lng, 'bot:delete.done'), texts.t(lng, 'bot:language.menu'), texts.t(lng, 'bot:sms.stopped')].some((t) => reply.includes(t));
+  return [texts.s(lng, 'thanks.done'), texts.t(lng, 'bot:delete.done'), texts.t(lng, 'bot:language.menu'), texts.t(lng, 'bot:sms.stopped')].some((t) =>
+    reply.includes(t),
+  );
 }
 
 async function runChannel(bot: FaultBot, channel: Channel, messages: string[], bodies: RawRequest[], tally: Tally): Promise<void> {
@@ -242,7 +315,8 @@ async function runChannel(bot: FaultBot, channel: Channel, messages: string[], b
           continue;
         }
         tally.statuses.set(res.status, (tally.statuses.get(res.status) ?? 0) + 1);
-        if (res.status >= 500) tally.failures.push(`${channel}: ${res.status} for ${item.b.kind} (${item.b.contentType}, ${item.b.encoding}): ${res.text.slice(0, 120)}`);
+        if (res.status >= 500)
+          tally.failures.push(`${channel}: ${res.status} for ${item.b.kind} (${item.b.contentType}, ${item.b.encoding}): ${res.text.slice(0, 120)}`);
         if (/at .*\.(js|ts):\d+/.test(res.text)) tally.failures.push(`${channel}: a stack trace answered ${item.b.kind}`);
         // A body that got through as a message is a turn like any other: answered in the language.
         if (res.status === 200 && channel === 'api') {
@@ -263,7 +337,13 @@ function hash(s: string): number {
 
 let bot: FaultBot;
 beforeAll(async () => {
-  bot = await spawnBot({ DATA_DIR: tempDir('faults-hostile-'), SURVEY_SECRET: TEST_SECRET, ...SMS_ENV, DIRECTLINE_TOKENS_PER_MINUTE: '0', DIRECTLINE_CONVERSATIONS_PER_MINUTE: '0' });
+  bot = await spawnBot({
+    DATA_DIR: tempDir('faults-hostile-'),
+    SURVEY_SECRET: TEST_SECRET,
+    ...SMS_ENV,
+    DIRECTLINE_TOKENS_PER_MINUTE: '0',
+    DIRECTLINE_CONVERSATIONS_PER_MINUTE: '0',
+  });
 });
 afterAll(() => bot?.stop());
 
@@ -276,12 +356,20 @@ test('the language check is not vacuous: a line in another language, or any text
 
 test('a body that says it is gzip and is not gets 415, on every route, and the process lives (it used to crash)', async () => {
   for (const path of ['/api/messages', '/v3/directline/tokens/generate', '/sms/twilio']) {
-    const res = await request(`${bot.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: 'not gzip' });
+    const res = await request(`${bot.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: 'not gzip',
+    });
     expect('error' in res ? res.error.message : res.status).toBe(415);
   }
   // A real gzip body is refused too: the size limit would only see it compressed.
   const bomb = require('node:zlib').gzipSync(Buffer.alloc(50 * 1024 * 1024));
-  const res = await request(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: bomb });
+  const res = await request(`${bot.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    body: bomb,
+  });
   expect('error' in res ? res.error.message : res.status).toBe(415);
   expect(bot.alive()).toBe(true);
 });
@@ -295,7 +383,16 @@ test(`${3 * (MESSAGES_PER_CHANNEL + BODIES_PER_CHANNEL)} hostile inputs on three
       const tally: Tally = { sent: 0, statuses: new Map(), latencies: [], slowest: { ms: 0, channel, length: 0 }, failures: [], respondents: 0 };
       tallies.set(channel, tally);
       const messages = fc.sample(hostileText, { numRuns: MESSAGES_PER_CHANNEL, seed: SEED + i });
-      const bodies = channel === 'sms' ? fc.sample(fc.oneof(hostileRequest, hostileForm.map((body) => ({ body, contentType: 'application/x-www-form-urlencoded', kind: 'signed form' }))), { numRuns: BODIES_PER_CHANNEL, seed: SEED + 10 + i }) : fc.sample(hostileRequest, { numRuns: BODIES_PER_CHANNEL, seed: SEED + 10 + i });
+      const bodies =
+        channel === 'sms'
+          ? fc.sample(
+              fc.oneof(
+                hostileRequest,
+                hostileForm.map((body) => ({ body, contentType: 'application/x-www-form-urlencoded', kind: 'signed form' })),
+              ),
+              { numRuns: BODIES_PER_CHANNEL, seed: SEED + 10 + i },
+            )
+          : fc.sample(hostileRequest, { numRuns: BODIES_PER_CHANNEL, seed: SEED + 10 + i });
       return runChannel(bot, channel, messages, bodies, tally);
     }),
   );

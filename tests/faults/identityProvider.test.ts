@@ -122,7 +122,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await bot?.stop();
   await idp?.stop();
-  report('identity-provider', { requests: seq, statuses: histogram(statuses), linesPrinted: bot?.lines.length, nonLogLines: bot ? notLogLines(bot.lines).length : undefined });
+  report('identity-provider', {
+    requests: seq,
+    statuses: histogram(statuses),
+    linesPrinted: bot?.lines.length,
+    nonLogLines: bot ? notLogLines(bot.lines).length : undefined,
+  });
 });
 
 /** A 503 that says nothing about why, and one log line naming the error's class. */

@@ -32,7 +32,13 @@ type Say = (text: string) => Promise<Reply[]>;
 async function converse(url: () => string, i: number, statuses: Map<number, number>): Promise<Conversation> {
   const random = prng(5000 + i);
   const lng = LANGUAGES[i % LANGUAGES.length];
-  const conv: Conversation = { channel: i % 2 === 0 ? 'directline' : 'api', answerer: new Answerer(lng, random, tagWord(random)), retries: 0, resent: 0, problems: [] };
+  const conv: Conversation = {
+    channel: i % 2 === 0 ? 'directline' : 'api',
+    answerer: new Answerer(lng, random, tagWord(random)),
+    retries: 0,
+    resent: 0,
+    problems: [],
+  };
   const onRetry = () => void conv.retries++;
   let say: Say;
   let first: Reply[];
@@ -48,7 +54,8 @@ async function converse(url: () => string, i: number, statuses: Map<number, numb
         // The answer was lost on the way back: the same message again.
         conv.resent++;
         const again = await chat.post(text, id);
-        if (again.status !== 200 || again.body?.id !== res.body?.id) conv.problems.push(`the resent message got ${again.status} ${JSON.stringify(again.body)}, not the first answer`);
+        if (again.status !== 200 || again.body?.id !== res.body?.id)
+          conv.problems.push(`the resent message got ${again.status} ${JSON.stringify(again.body)}, not the first answer`);
       }
       return chat.poll();
     };
@@ -63,7 +70,8 @@ async function converse(url: () => string, i: number, statuses: Map<number, numb
         // The answer was lost on the way back: the same activity again, and the same replies.
         conv.resent++;
         const again = await chat.send(activity);
-        if (JSON.stringify(again.replies.map((r) => r.text)) !== JSON.stringify(res.replies.map((r) => r.text))) conv.problems.push('the resent activity got other replies than the first');
+        if (JSON.stringify(again.replies.map((r) => r.text)) !== JSON.stringify(res.replies.map((r) => r.text)))
+          conv.problems.push('the resent activity got other replies than the first');
       }
       return res.replies;
     };
@@ -96,7 +104,10 @@ async function converse(url: () => string, i: number, statuses: Map<number, numb
 
 /** Turns this process answered from a delivery record (a message it, or a killed process, had handled), from its /metrics. */
 async function duplicateTurns(bot: FaultBot): Promise<number> {
-  const text = await fetch(`${bot.url}/metrics`).then((r) => r.text(), () => '');
+  const text = await fetch(`${bot.url}/metrics`).then(
+    (r) => r.text(),
+    () => '',
+  );
   return [...text.matchAll(/^survey_turns_total\{[^}]*outcome="duplicate"[^}]*\} (\d+)/gm)].reduce((s, m) => s + Number(m[1]), 0);
 }
 

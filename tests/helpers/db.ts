@@ -19,7 +19,9 @@ export function tableNames(dataDir: string): string[] {
 /** Every value in every column of every row of every table, as text. */
 export function storedCells(dataDir: string): string[] {
   return withDb(dataDir, (db) =>
-    tableNames(dataDir).flatMap((t) => (db.prepare(`SELECT * FROM "${t}"`).all() as Record<string, unknown>[]).flatMap((row) => Object.values(row).map(String))),
+    tableNames(dataDir).flatMap((t) =>
+      (db.prepare(`SELECT * FROM "${t}"`).all() as Record<string, unknown>[]).flatMap((row) => Object.values(row).map(String)),
+    ),
   );
 }
 

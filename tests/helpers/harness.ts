@@ -23,7 +23,10 @@ export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
 
 /** The production detector, limited to the locales present. */
 export const detect = (text: string) => {
-  const { tag } = detectLanguage(text, texts.locales.list.map((l) => l.tag));
+  const { tag } = detectLanguage(
+    text,
+    texts.locales.list.map((l) => l.tag),
+  );
   return tag === UND ? undefined : tag;
 };
 
@@ -62,7 +65,14 @@ export async function createHarness(opts: { store?: SurveyStore; texts?: Texts }
   const sessions = state.createProperty<Session>('session');
   const dialogState = state.createProperty<DialogState>('dialogState');
   const responses = new ResponseRecorder(store);
-  const bot = new SurveyBot(state, store, sessions, dialogState, new MainDialog({ texts: t, responses, sessions, logger, now: () => new Date(), detectLanguage: detect }), t);
+  const bot = new SurveyBot(
+    state,
+    store,
+    sessions,
+    dialogState,
+    new MainDialog({ texts: t, responses, sessions, logger, now: () => new Date(), detectLanguage: detect }),
+    t,
+  );
   const adapter = new TestAdapter(async (context) => bot.run(context));
   // TestAdapter stamps "en-us" on every activity; real SMS and Direct Line messages carry no
   // locale unless the channel knows one, and tests that want a hint pass it explicitly.
@@ -137,7 +147,12 @@ export async function startSurvey(r: Respondent, lng: string, opener = 'hei'): P
  * Answers a whole survey from a plan (step key → what the respondent types). Returns the steps
  * in the order they were asked. Fails if a step is asked that the plan has no answer for.
  */
-export async function answerSurvey(r: Respondent, lng: string, plan: Record<string, string>, firstQuestion: string): Promise<{ asked: string[]; last: string }> {
+export async function answerSurvey(
+  r: Respondent,
+  lng: string,
+  plan: Record<string, string>,
+  firstQuestion: string,
+): Promise<{ asked: string[]; last: string }> {
   const asked: string[] = [];
   let reply = firstQuestion;
   for (let guard = 0; guard < 60; guard++) {
@@ -163,7 +178,13 @@ export async function createDialogClient(store?: SurveyStore): Promise<{ client:
   // DialogTestClient keeps its dialog stack in the state it is given; RespondentState offers what
   // it uses of ConversationState (createProperty, load, saveChanges). Without the bot around it,
   // the recorder writes each change at once.
-  const client = new DialogTestClient('test', dialog, undefined, [new AutoSaveStateMiddleware(state as unknown as ConversationState)], state as unknown as ConversationState);
+  const client = new DialogTestClient(
+    'test',
+    dialog,
+    undefined,
+    [new AutoSaveStateMiddleware(state as unknown as ConversationState)],
+    state as unknown as ConversationState,
+  );
   // See createHarness on "en-us"; DialogTestClient builds its TestAdapter privately.
   (client as unknown as { _testAdapter: TestAdapter })._testAdapter.locale = '';
   const say = async (text: string) => {

@@ -28,7 +28,23 @@ function pick(random: () => number, weights: Weights): string {
 
 /** Language shares of a plausible survey among people in difficult housing situations. */
 export const LANGUAGE_WEIGHTS: Weights = {
-  nb: 40, en: 6, pl: 10, lt: 3, uk: 7, ru: 3, ar: 8, so: 6, ti: 5, fa: 3, prs: 3, ps: 1, ur: 2, ckb: 1, th: 1, nn: 1, se: 0.5,
+  nb: 40,
+  en: 6,
+  pl: 10,
+  lt: 3,
+  uk: 7,
+  ru: 3,
+  ar: 8,
+  so: 6,
+  ti: 5,
+  fa: 3,
+  prs: 3,
+  ps: 1,
+  ur: 2,
+  ckb: 1,
+  th: 1,
+  nn: 1,
+  se: 0.5,
 };
 
 export interface PopulationOptions {
@@ -52,7 +68,9 @@ export function generatePopulation(def: SurveyDefinition, n: number, options: Po
   for (let i = 0; i < n; i++) {
     const language = pick(random, languages);
     const norwegian = language === 'nb' || language === 'nn' || language === 'se';
-    const background = norwegian ? pick(random, { born_norway: 80, born_norway_immigrant_parents: 8, born_abroad: 12 }) : pick(random, { born_abroad: 88, born_norway_immigrant_parents: 10, born_norway: 2 });
+    const background = norwegian
+      ? pick(random, { born_norway: 80, born_norway_immigrant_parents: 8, born_abroad: 12 })
+      : pick(random, { born_abroad: 88, born_norway_immigrant_parents: 10, born_norway: 2 });
     const immigrant = background !== 'born_norway';
     const answers: Answers = {};
     const meta: Record<string, { language: string; fallback: boolean; notUnderstood: number }> = {};
@@ -153,13 +171,28 @@ export function insertIntoSqlite(file: string, responses: readonly StoredRespons
     const response = db.prepare(
       'INSERT INTO "Response" (id, surveyId, surveyVersion, consentVersion, channel, period, language, status, languageSwitches, notUnderstoodCount, confirmations, confirmationsDeclined) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    const answer = db.prepare('INSERT INTO "Answer" (responseId, questionId, iteration, value, language, fallback, notUnderstood) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const answer = db.prepare(
+      'INSERT INTO "Answer" (responseId, questionId, iteration, value, language, fallback, notUnderstood) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     const complete = db.prepare('UPDATE "Response" SET status = ? WHERE id = ?');
     db.transaction(() => {
       for (const r of responses) {
         // In progress until its answers are in, as the bot writes it: a completed response takes
         // no more answers (migration completed_responses_final).
-        response.run(r.id, r.surveyId, r.surveyVersion, r.consentVersion, r.channel, r.period, r.language, 'in_progress', r.languageSwitches, r.notUnderstoodCount, r.confirmations, r.confirmationsDeclined);
+        response.run(
+          r.id,
+          r.surveyId,
+          r.surveyVersion,
+          r.consentVersion,
+          r.channel,
+          r.period,
+          r.language,
+          'in_progress',
+          r.languageSwitches,
+          r.notUnderstoodCount,
+          r.confirmations,
+          r.confirmationsDeclined,
+        );
         for (const a of r.answers) answer.run(r.id, a.questionId, a.iteration, JSON.stringify(a.value), a.language, a.fallback ? 1 : 0, a.notUnderstood);
         if (r.status !== 'in_progress') complete.run(r.status, r.id);
       }
@@ -173,15 +206,40 @@ export function insertIntoSqlite(file: string, responses: readonly StoredRespons
 export async function insertThroughStore(store: SurveyStore, responses: readonly StoredResponse[]): Promise<void> {
   for (const r of responses) {
     await store.applyResponses([
-      { kind: 'start', response: { id: r.id, surveyId: r.surveyId, surveyVersion: r.surveyVersion, consentVersion: r.consentVersion, channel: r.channel, period: r.period, language: r.language } },
+      {
+        kind: 'start',
+        response: {
+          id: r.id,
+          surveyId: r.surveyId,
+          surveyVersion: r.surveyVersion,
+          consentVersion: r.consentVersion,
+          channel: r.channel,
+          period: r.period,
+          language: r.language,
+        },
+      },
       ...r.answers.map((a) => ({ kind: 'answer' as const, answer: { responseId: r.id, ...a }, drop: [] })),
-      { kind: 'update', responseId: r.id, patch: { status: r.status, languageSwitches: r.languageSwitches, notUnderstoodCount: r.notUnderstoodCount, confirmations: r.confirmations, confirmationsDeclined: r.confirmationsDeclined } },
+      {
+        kind: 'update',
+        responseId: r.id,
+        patch: {
+          status: r.status,
+          languageSwitches: r.languageSwitches,
+          notUnderstoodCount: r.notUnderstoodCount,
+          confirmations: r.confirmations,
+          confirmationsDeclined: r.confirmationsDeclined,
+        },
+      },
     ]);
   }
 }
 
 /** A migrated SQLite store in a fresh temporary file, holding a generated population. */
-export async function populatedSqliteStore(def: SurveyDefinition, n: number, options: PopulationOptions = {}): Promise<{ store: SurveyStore; file: string; population: StoredResponse[] }> {
+export async function populatedSqliteStore(
+  def: SurveyDefinition,
+  n: number,
+  options: PopulationOptions = {},
+): Promise<{ store: SurveyStore; file: string; population: StoredResponse[] }> {
   const { SqliteStore } = await import('../../src/store/sqliteStore');
   const fs = await import('node:fs');
   const os = await import('node:os');

@@ -41,9 +41,15 @@ export async function startBotProcess(env: Record<string, string>, port?: number
   };
   const url = `http://127.0.0.1:${p}`;
   const proc: BotProcess = { url, child, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
-  for (const deadline = Date.now() + 20000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 20000; Date.now() < deadline;) {
     if (child.exitCode !== null) throw new Error(`bot exited with ${child.exitCode}: ${stderr}`);
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return proc;
+    if (
+      await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return proc;
     await new Promise((r) => setTimeout(r, 100));
   }
   await proc.kill();

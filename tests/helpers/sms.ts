@@ -11,7 +11,12 @@ export const nextSid = () => `SM${String(++sid).padStart(32, '0')}`;
 /** Decodes the <Message> bodies of a TwiML answer. */
 export function messagesOf(twiml: string): string[] {
   return [...twiml.matchAll(/<Message>([\s\S]*?)<\/Message>/g)].map((m) =>
-    m[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&'),
+    m[1]
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&'),
   );
 }
 

@@ -15,7 +15,11 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const texts_ = (activities: Partial<Activity>[]) => activities.map((a) => a.text).filter(Boolean).join('\n');
+const texts_ = (activities: Partial<Activity>[]) =>
+  activities
+    .map((a) => a.text)
+    .filter(Boolean)
+    .join('\n');
 
 /** A respondent in bokmål at the first question (needed_help). */
 async function atFirstQuestion(): Promise<HttpRespondent> {
@@ -72,7 +76,8 @@ describe('Direct Line', () => {
     const c = started.body as { conversationId: string; token: string };
     const url = `${server.url}${DL}/conversations/${c.conversationId}/activities`;
     const poll = async () => (await call('GET', url, c.token)).body.activities as (Activity & { from: { role: string } })[];
-    const post = (text: string, clientActivityID?: string) => call('POST', url, c.token, { type: 'message', text, channelData: clientActivityID ? { clientActivityID } : undefined });
+    const post = (text: string, clientActivityID?: string) =>
+      call('POST', url, c.token, { type: 'message', text, channelData: clientActivityID ? { clientActivityID } : undefined });
     await post(texts.meta('nb').endonym);
     await post(texts.optionLabel('nb', 'yes'));
     return { poll, post };

@@ -34,7 +34,10 @@ test.each(Object.keys(plans))('a whole survey over POST /api/messages with expec
   for (let step = askedStep(lng, reply); step; step = askedStep(lng, reply)) {
     asked.push(step);
     last = await r.say(plans[lng][step]);
-    reply = last.map((a) => a.text).filter(Boolean).join('\n');
+    reply = last
+      .map((a) => a.text)
+      .filter(Boolean)
+      .join('\n');
   }
   expect(asked.sort()).toEqual(Object.keys(plans[lng]).sort());
   expect(reply).toContain(texts.s(lng, 'thanks.where_help'));
@@ -58,7 +61,7 @@ describe('bad input', () => {
     await r.say('ja');
     return r;
   }
-  test('an unknown option is re-prompted in the respondent\'s language', async () => {
+  test("an unknown option is re-prompted in the respondent's language", async () => {
     const r = await atFirstQuestion();
     const reply = await r.text('kanskje i morgen');
     expect(reply).toContain(texts.t('nb', 'bot:reprompt.no_match'));

@@ -17,7 +17,8 @@ test('GET /metrics counts turns, latency and SMS outcomes in Prometheus format, 
     await r.say('hei');
     await r.say(texts.meta('nb').endonym);
     const activity = r.activity({ text: texts.optionLabel('nb', 'yes') });
-    for (let i = 0; i < 2; i++) await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    for (let i = 0; i < 2; i++)
+      await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
     const res = await fetch(`${server.url}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -93,7 +94,12 @@ test('SIGTERM: the process stops taking connections, finishes the turn in flight
     bot.child.kill('SIGTERM');
     await new Promise((res) => setTimeout(res, 300));
     // No new connection is accepted meanwhile.
-    expect(await fetch(`${bot.url}/healthz`).then(() => 'answered', () => 'refused')).toBe('refused');
+    expect(
+      await fetch(`${bot.url}/healthz`).then(
+        () => 'answered',
+        () => 'refused',
+      ),
+    ).toBe('refused');
     expect(bot.child.exitCode).toBeNull();
     lock.release();
     expect(await inFlight).toContain(texts.s('nb', 'consent.ask'));

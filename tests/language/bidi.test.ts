@@ -51,7 +51,21 @@ function keysOf(obj: unknown, prefix = ''): string[] {
 
 describe.each(rtl)('%s', (lng) => {
   const t = latinOrganisation;
-  const vars = { organisation: 'Oslo kommune', endonym: 'Norsk bokmål', area: 'Bostøtte', option: 'BankID', index: 17, total: 18, min: 0, max: 80, skip: '-', back: 'back', language: 'language', stop: 'stop', delete: 'delete' };
+  const vars = {
+    organisation: 'Oslo kommune',
+    endonym: 'Norsk bokmål',
+    area: 'Bostøtte',
+    option: 'BankID',
+    index: 17,
+    total: 18,
+    min: 0,
+    max: 80,
+    skip: '-',
+    back: 'back',
+    language: 'language',
+    stop: 'stop',
+    delete: 'delete',
+  };
 
   test.each(['bot', texts.survey.id])('no line of a %s string starts left to right, and each still fits the SMS budget', (ns) => {
     const json = JSON.parse(fs.readFileSync(path.join(localesDir, lng, `${ns}.json`), 'utf8'));
@@ -65,7 +79,12 @@ describe.each(rtl)('%s', (lng) => {
   });
 
   test('no line of a rendered question starts left to right (option "NAV", the Latin scale labels)', () => {
-    const steps = visibleSteps(t.survey, { needed_help: 'yes', situation: 'temporary', help_areas: ['rent_arrears', 'buy_home', 'housing_allowance'], background: 'born_abroad' });
+    const steps = visibleSteps(t.survey, {
+      needed_help: 'yes',
+      situation: 'temporary',
+      help_areas: ['rent_arrears', 'buy_home', 'housing_allowance'],
+      background: 'born_abroad',
+    });
     const wrong: string[] = [];
     for (const step of steps) {
       const text = renderQuestion(t, lng, step, { index: 1, total: 18 }).activity.text ?? '';

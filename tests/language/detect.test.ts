@@ -75,12 +75,9 @@ describe('detectLanguage', () => {
       expect(tagOf('ممنون')).toBe('fa');
     });
 
-    test.each([['سلام'], ['السلام عليكم'], ['السلام علیکم']])(
-      'does not guess for the greeting %s, which every Muslim respondent may write',
-      (text) => {
-        expect(tagOf(text)).toBe(UND);
-      },
-    );
+    test.each([['سلام'], ['السلام عليكم'], ['السلام علیکم']])('does not guess for the greeting %s, which every Muslim respondent may write', (text) => {
+      expect(tagOf(text)).toBe(UND);
+    });
   });
 
   describe('Latin script', () => {
@@ -88,12 +85,9 @@ describe('detectLanguage', () => {
       expect(tagOf('tak')).toBe('pl');
     });
 
-    test.each([['hei'], ['Hei!'], ['hi'], ['hello'], ['ok'], ['salam'], ['Salam alaikum'], ['?']])(
-      'does not guess for %s alone',
-      (text) => {
-        expect(tagOf(text)).toBe(UND);
-      },
-    );
+    test.each([['hei'], ['Hei!'], ['hi'], ['hello'], ['ok'], ['salam'], ['Salam alaikum'], ['?']])('does not guess for %s alone', (text) => {
+      expect(tagOf(text)).toBe(UND);
+    });
 
     test.each([
       ['bokmål', 'Hei, jeg trenger hjelp med bolig', 'nb'],
@@ -172,7 +166,11 @@ describe('word lists are data beside the locales', () => {
     fs.writeFileSync(path.join(dir, 'eo', 'meta.json'), JSON.stringify({ order: 99, script: 'Latn' }));
     fs.writeFileSync(
       path.join(dir, 'eo', 'detect.json'),
-      JSON.stringify({ model: { codes: ['eo', 'epo'] }, words: { Latn: { 3: ['saluton dankon bezonas helpon loĝejo'] } }, letters: [{ chars: 'ĉĝĥĵŝŭ', weight: 2 }] }),
+      JSON.stringify({
+        model: { codes: ['eo', 'epo'] },
+        words: { Latn: { 3: ['saluton dankon bezonas helpon loĝejo'] } },
+        letters: [{ chars: 'ĉĝĥĵŝŭ', weight: 2 }],
+      }),
     );
     const data = loadDetectorData(dir);
     expect(data.tags).toContain('eo');
@@ -210,7 +208,10 @@ describe('labelled first messages (tests/fixtures/language-detection.tsv)', () =
   // dev rows only): 97.8% of the held-out rows right, 99.4% of its non-"und" guesses right. The
   // floors leave 5 and 2.5 points for changes to word lists or the model.
   test('gets at least 92% of the held-out messages right, and at least 97% of its guesses', () => {
-    const result = evaluate(rows.filter((r) => r.split === 'test'), (t) => detectLanguage(t).tag);
+    const result = evaluate(
+      rows.filter((r) => r.split === 'test'),
+      (t) => detectLanguage(t).tag,
+    );
     expect(result.accuracy).toBeGreaterThanOrEqual(0.92);
     expect(result.guessPrecision).toBeGreaterThanOrEqual(0.97);
   });

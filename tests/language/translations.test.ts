@@ -32,7 +32,12 @@ function sink(): { stream: Writable; text: () => string } {
 /** What an exported file returns as, with some strings changed and some confirmed. */
 function returned(lng: string, changes: Record<string, string>, confirmed: string[] = []): ReviewFile {
   const units = reviewUnits(locales, survey, lng);
-  return { lng, units: units.filter((u) => u.id in changes || confirmed.includes(u.id)).map((u) => ({ id: u.id, en: u.en, text: changes[u.id] ?? u.text, confirmed: confirmed.includes(u.id) })) };
+  return {
+    lng,
+    units: units
+      .filter((u) => u.id in changes || confirmed.includes(u.id))
+      .map((u) => ({ id: u.id, en: u.en, text: changes[u.id] ?? u.text, confirmed: confirmed.includes(u.id) })),
+  };
 }
 
 describe('export', () => {
@@ -74,8 +79,14 @@ describe('export', () => {
   });
 
   test('a confirmation is read from XLIFF 1.2 approved="yes", XLIFF 2.0 state="reviewed" and the CSV column', async () => {
-    const x12 = (await exportTranslations(units, 'so', 'xliff', '1.2')).replace('<trans-unit id="greeting" approved="no">', '<trans-unit id="greeting" approved="yes">');
-    const x20 = (await exportTranslations(units, 'so', 'xliff', '2.0')).replace(/(<unit id="greeting">[\s\S]*?<segment) state="translated">/, '$1 state="reviewed">');
+    const x12 = (await exportTranslations(units, 'so', 'xliff', '1.2')).replace(
+      '<trans-unit id="greeting" approved="no">',
+      '<trans-unit id="greeting" approved="yes">',
+    );
+    const x20 = (await exportTranslations(units, 'so', 'xliff', '2.0')).replace(
+      /(<unit id="greeting">[\s\S]*?<segment) state="translated">/,
+      '$1 state="reviewed">',
+    );
     const rows = parseCsvRows(await exportTranslations(units, 'so', 'csv'));
     rows.find((r) => r[1] === 'bot:greeting')![8] = 'yes';
     const csv = rows.map((r) => r.map((f) => `"${f.replace(/"/g, '""')}"`).join(';')).join('\r\n');
@@ -100,7 +111,10 @@ describe('import', () => {
     const dir = lab();
     const mine = loadLocales(dir);
     const newText = 'Markii aad turjumaan u baahnayd, ma lagu weydiiyay inaad turjumaan rabto?';
-    const result = importTranslations(mine, survey, returned('so', { 'housing-help:questions.interpreter.text': newText }, ['bot:greeting']), { reviewer: 'Somali Welfare Association Oslo', date: today });
+    const result = importTranslations(mine, survey, returned('so', { 'housing-help:questions.interpreter.text': newText }, ['bot:greeting']), {
+      reviewer: 'Somali Welfare Association Oslo',
+      date: today,
+    });
     expect(result.problems).toEqual([]);
     expect(result).toMatchObject({ written: true, changed: ['housing-help:questions.interpreter.text'], confirmed: ['bot:greeting'] });
     const after = loadLocales(dir);
@@ -143,7 +157,8 @@ describe('import', () => {
     const dir = lab();
     const before = fs.readFileSync(path.join(dir, 'so', 'housing-help.json'), 'utf8');
     const file = returned('so', {});
-    for (const [id, text] of Object.entries(changes)) file.units.push({ id, en: reviewUnits(locales, survey, 'so').find((u) => u.id === id)?.en ?? '', text, confirmed: false });
+    for (const [id, text] of Object.entries(changes))
+      file.units.push({ id, en: reviewUnits(locales, survey, 'so').find((u) => u.id === id)?.en ?? '', text, confirmed: false });
     const result = importTranslations(loadLocales(dir), survey, file, { reviewer: 'Reviewers', date: today });
     expect(result.written).toBe(false);
     expect(result.problems.map((p) => p.message).join('\n')).toContain(message);
@@ -161,7 +176,8 @@ describe('import', () => {
       'housing-help:options.no.synonyms': 'mayo | haa',
     };
     const file = returned('so', {});
-    for (const [id, text] of Object.entries(changes)) file.units.push({ id, en: reviewUnits(locales, survey, 'so').find((u) => u.id === id)?.en ?? '', text, confirmed: false });
+    for (const [id, text] of Object.entries(changes))
+      file.units.push({ id, en: reviewUnits(locales, survey, 'so').find((u) => u.id === id)?.en ?? '', text, confirmed: false });
     const result = importTranslations(loadLocales(dir), survey, file, { reviewer: 'Reviewers', date: today });
     expect(result.written).toBe(false);
     const all = result.problems.map((p) => `${p.id}: ${p.message}`).join('\n');
@@ -172,7 +188,9 @@ describe('import', () => {
   test('refuses a file exported before the English source changed', () => {
     const file = returned('so', {}, ['bot:greeting']);
     file.units[0].en = 'Hello! An older greeting.';
-    expect(importTranslations(loadLocales(lab()), survey, file, { reviewer: 'Reviewers', date: today }).problems[0].message).toContain('English source has changed');
+    expect(importTranslations(loadLocales(lab()), survey, file, { reviewer: 'Reviewers', date: today }).problems[0].message).toContain(
+      'English source has changed',
+    );
   });
 });
 
@@ -193,7 +211,10 @@ describe('survey-bot translations', () => {
     expect(err.text()).toBe('');
     expect(code).toBe(0);
     expect(out.text()).toBe('0 changed and 1 confirmed string(s) in ur marked reviewed by Urdu Forum Norway on 2026-12-01.\n');
-    expect(stringProvenance(loadLocales(dir), 'ur', 'housing-help', 'questions.understood_letters.simple')).toMatchObject({ status: 'reviewed', by: 'Urdu Forum Norway' });
+    expect(stringProvenance(loadLocales(dir), 'ur', 'housing-help', 'questions.understood_letters.simple')).toMatchObject({
+      status: 'reviewed',
+      by: 'Urdu Forum Norway',
+    });
   });
 
   test('import without --reviewer is a usage error', async () => {

@@ -76,7 +76,8 @@ describe.each(tags)('%s', (lng) => {
     const wrong: string[] = [];
     for (const q of questions) {
       const vocab = words.vocabulary(lng, q);
-      for (const [option, list] of Object.entries(vocab.options)) for (const w of list) if (!storedAs(recognize(q, w, vocab), option)) wrong.push(`${q.id}: "${w}"`);
+      for (const [option, list] of Object.entries(vocab.options))
+        for (const w of list) if (!storedAs(recognize(q, w, vocab), option)) wrong.push(`${q.id}: "${w}"`);
     }
     expect(wrong).toEqual([]);
   });

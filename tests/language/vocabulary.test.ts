@@ -48,7 +48,8 @@ function vocabularies(lng: string) {
 }
 
 /** Whether a recognition is exactly `option`, alone (a multiple choice answers with a list). */
-const isOption = (r: ReturnType<typeof recognize>, option: string) => r.ok && (Array.isArray(r.value) ? r.value.length === 1 && r.value[0] === option : r.value === option);
+const isOption = (r: ReturnType<typeof recognize>, option: string) =>
+  r.ok && (Array.isArray(r.value) ? r.value.length === 1 && r.value[0] === option : r.value === option);
 const shown = (r: ReturnType<typeof recognize>) => (r.ok ? JSON.stringify(r.value) : r.reason);
 
 const contains = (phrase: string, part: string) => phrase !== part && ` ${phrase} `.includes(` ${part} `);
@@ -162,9 +163,20 @@ describe('keywords as people type them', () => {
 
   // Tigrinya imperatives agree with the person addressed: masculine, feminine, plural (also polite).
   test.each([
-    ['ተመለስ', 'back'], ['ተመለሲ', 'back'], ['ተመለሱ', 'back'], ['ndhrit', 'back'], ['temelesi', 'back'],
-    ['ኣዕርፍ', 'stop'], ['ኣዕርፊ', 'stop'], ['ኣዕርፉ', 'stop'], ['erefti', 'stop'],
-    ['ደምስስ', 'delete'], ['ደምስሲ', 'delete'], ['ደምስሱ', 'delete'], ['ሰርዚ', 'delete'], ['demsisu', 'delete'],
+    ['ተመለስ', 'back'],
+    ['ተመለሲ', 'back'],
+    ['ተመለሱ', 'back'],
+    ['ndhrit', 'back'],
+    ['temelesi', 'back'],
+    ['ኣዕርፍ', 'stop'],
+    ['ኣዕርፊ', 'stop'],
+    ['ኣዕርፉ', 'stop'],
+    ['erefti', 'stop'],
+    ['ደምስስ', 'delete'],
+    ['ደምስሲ', 'delete'],
+    ['ደምስሱ', 'delete'],
+    ['ሰርዚ', 'delete'],
+    ['demsisu', 'delete'],
   ])('ti: "%s" is %s', (typed, command) => {
     expect(words.command('ti', typed)).toBe(command);
   });

@@ -31,7 +31,26 @@ test('no identifier survives in any table once conversations end and the TTL pas
     so: 'Magacaygu waa Hodan Warsame, waxaan deggenahay Bjerkeveien 12, 1470 Lørenskog, lambarkaygu waa 061 234 5678',
     pl: 'Nazywam się Jolanta Wiśniewska, mieszkam Granittveien 44, 5045 Bergen, dzwoń 512 345 678',
   };
-  const typed = ['Kvistad', 'Zebraveien', '17B', '601 234 567', '601234567', '0790 123 456', '0790123456', 'Hodan', 'Warsame', 'Bjerkeveien', 'Lørenskog', '061 234 5678', '0612345678', 'Jolanta', 'Wiśniewska', 'Granittveien', '512 345 678', '512345678'];
+  const typed = [
+    'Kvistad',
+    'Zebraveien',
+    '17B',
+    '601 234 567',
+    '601234567',
+    '0790 123 456',
+    '0790123456',
+    'Hodan',
+    'Warsame',
+    'Bjerkeveien',
+    'Lørenskog',
+    '061 234 5678',
+    '0612345678',
+    'Jolanta',
+    'Wiśniewska',
+    'Granittveien',
+    '512 345 678',
+    '512345678',
+  ];
 
   // A completed survey on the Bot Framework channel.
   const web = new HttpRespondent(server.url, 'user-Q8Kd2mVxP1', 'emulator');
@@ -41,7 +60,7 @@ test('no identifier survives in any table once conversations end and the TTL pas
   // Answer whatever is asked from the plan, so the free text is reached whatever the path.
   const plan: Record<string, string> = { ...NB_PLAN, what_helped: personal.nb };
   const asked: string[] = [];
-  for (let step = askedStep('nb', await web.text(texts.optionLabel('nb', 'yes'))); step; ) {
+  for (let step = askedStep('nb', await web.text(texts.optionLabel('nb', 'yes'))); step;) {
     if (!(step in plan)) throw new Error(`The plan has no answer for ${step}`);
     asked.push(step);
     step = askedStep('nb', await web.text(plan[step]));
@@ -57,7 +76,7 @@ test('no identifier survives in any table once conversations end and the TTL pas
     const plPlan: Record<string, string> = { years_in_norway: '7', municipality: 'Bergen', what_helped: personal.pl };
     await dl.text(texts.t('pl', 'bot:language.confirm_yes'));
     const plAsked: string[] = [];
-    for (let step = askedStep('pl', await dl.text(texts.optionLabel('pl', 'yes'))); step; ) {
+    for (let step = askedStep('pl', await dl.text(texts.optionLabel('pl', 'yes'))); step;) {
       if (plAsked.filter((s) => s === step).length > 1) throw new Error(`${step} asked again: its answer was not understood`);
       plAsked.push(step);
       step = askedStep('pl', await dl.text(plPlan[step] ?? '1'));
@@ -108,7 +127,9 @@ test('no identifier survives in any table once conversations end and the TTL pas
 
 test('answer tables hold a coarse period and no exact time', async () => {
   const db = new Database(path.join(server.dataDir, 'survey.db'), { readonly: true });
-  const columns = ['Response', 'Answer'].flatMap((t) => (db.prepare(`PRAGMA table_info("${t}")`).all() as { name: string; type: string }[]).map((c) => `${t}.${c.name}:${c.type}`));
+  const columns = ['Response', 'Answer'].flatMap((t) =>
+    (db.prepare(`PRAGMA table_info("${t}")`).all() as { name: string; type: string }[]).map((c) => `${t}.${c.name}:${c.type}`),
+  );
   const periods = (db.prepare('SELECT DISTINCT period FROM Response').all() as { period: string }[]).map((r) => r.period);
   db.close();
   expect(columns.filter((c) => /DATETIME|TIMESTAMP/i.test(c))).toEqual([]);

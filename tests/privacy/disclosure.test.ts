@@ -49,7 +49,7 @@ function alternativeFilling(published: (number | null)[][], truth: number[][], t
 
   type Box = { lo: number[][]; hi: number[][] };
   const narrow = (box: Box): boolean => {
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const { cells, coef } of allLines) {
         // Σ coef·x = 0, so coef_m·x_m = -Σ_{n≠m} coef_n·x_n.
@@ -102,7 +102,10 @@ function alternativeFilling(published: (number | null)[][], truth: number[][], t
 
   const [ti, tj] = target;
   const t = truth[ti][tj];
-  for (const [lo, hi] of [[t + 1, bound], [0, t - 1]]) {
+  for (const [lo, hi] of [
+    [t + 1, bound],
+    [0, t - 1],
+  ]) {
     if (lo > hi) continue;
     const box: Box = {
       lo: published.map((row) => row.map((v) => v ?? 0)),
@@ -132,7 +135,17 @@ describe('the brute-force attacker used by property (c)', () => {
   });
 
   it('recovers the bridge between two hidden rectangles, though every line has two hidden cells', () => {
-    const pattern: [number, number][] = [[0, 0], [0, 1], [1, 0], [1, 1], [2, 2], [2, 3], [3, 2], [3, 3], [0, 2]];
+    const pattern: [number, number][] = [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+      [2, 2],
+      [2, 3],
+      [3, 2],
+      [3, 3],
+      [0, 2],
+    ];
     const published = hide(pattern);
     expect(alternativeFilling(published, truth, [0, 2], 500)).toBeUndefined();
     expect(alternativeFilling(published, truth, [0, 0], 500)).toBeDefined();
@@ -141,8 +154,16 @@ describe('the brute-force attacker used by property (c)', () => {
 
 describe('protectTable: examples', () => {
   it('publishes a table without small cells unchanged, with its totals', () => {
-    const t = protectTable(table([[10, 20], [30, 40]]));
-    expect(t.cells.map((row) => row.map((c) => c.value))).toEqual([[10, 20], [30, 40]]);
+    const t = protectTable(
+      table([
+        [10, 20],
+        [30, 40],
+      ]),
+    );
+    expect(t.cells.map((row) => row.map((c) => c.value))).toEqual([
+      [10, 20],
+      [30, 40],
+    ]);
     expect(t.rowTotals.map((c) => c.value)).toEqual([30, 70]);
     expect(t.columnTotals.map((c) => c.value)).toEqual([40, 60]);
     expect(t.grandTotal).toEqual({ value: 100, status: 'published' });
@@ -150,7 +171,13 @@ describe('protectTable: examples', () => {
   });
 
   it('hides a small cell together with the cheapest rectangle of complementary cells', () => {
-    const t = protectTable(table([[3, 10, 20], [12, 8, 30], [15, 25, 9]]));
+    const t = protectTable(
+      table([
+        [3, 10, 20],
+        [12, 8, 30],
+        [15, 25, 9],
+      ]),
+    );
     expect(t.cells.map((row) => row.map((c) => c.status))).toEqual([
       ['primary', 'secondary', 'published'],
       ['secondary', 'secondary', 'published'],
@@ -161,7 +188,12 @@ describe('protectTable: examples', () => {
   });
 
   it('never uses a zero as a complement, even when it would be cheapest', () => {
-    const t = protectTable(table([[3, 0, 40], [20, 6, 50]]));
+    const t = protectTable(
+      table([
+        [3, 0, 40],
+        [20, 6, 50],
+      ]),
+    );
     expect(t.cells[0][1]).toEqual({ value: 0, status: 'published' });
     expect(t.cells.map((row) => row.map((c) => c.status))).toEqual([
       ['primary', 'published', 'secondary'],
@@ -171,7 +203,12 @@ describe('protectTable: examples', () => {
 
   it('hides a column total when the column has no other non-zero cell to pair with', () => {
     // Column 1 is 3 + 0, so its total is small too; column 2 must give up a cell and its total.
-    const t = protectTable(table([[3, 8], [0, 9]]));
+    const t = protectTable(
+      table([
+        [3, 8],
+        [0, 9],
+      ]),
+    );
     expect(t.cells[0][0].status).toBe('primary');
     expect(t.columnTotals[0].status).toBe('primary');
     expect(t.cells[0][1].status).toBe('secondary');
@@ -182,7 +219,12 @@ describe('protectTable: examples', () => {
   });
 
   it('hides a small row total as a primary cell', () => {
-    const t = protectTable(table([[2, 1], [30, 40]]));
+    const t = protectTable(
+      table([
+        [2, 1],
+        [30, 40],
+      ]),
+    );
     expect(t.rowTotals[0].status).toBe('primary');
     expect(t.cells[0].every((c) => c.status === 'primary')).toBe(true);
   });
@@ -207,12 +249,28 @@ describe('protectTable: examples', () => {
   });
 
   it('suppresses nothing when k is 1', () => {
-    const t = protectTable(table([[1, 2], [3, 0]]), 1);
-    expect(grid(t).flat().every((c) => c.status === 'published')).toBe(true);
+    const t = protectTable(
+      table([
+        [1, 2],
+        [3, 0],
+      ]),
+      1,
+    );
+    expect(
+      grid(t)
+        .flat()
+        .every((c) => c.status === 'published'),
+    ).toBe(true);
   });
 
   it('uses a larger k when given one', () => {
-    const t = protectTable(table([[7, 20], [30, 40]]), 10);
+    const t = protectTable(
+      table([
+        [7, 20],
+        [30, 40],
+      ]),
+      10,
+    );
     expect(t.cells[0][0].status).toBe('primary');
   });
 
@@ -224,7 +282,14 @@ describe('protectTable: examples', () => {
   });
 
   it('keeps the labels', () => {
-    const t = protectTable({ rowLabels: ['pl', 'ar'], columnLabels: ['yes', 'no'], counts: [[10, 10], [10, 10]] });
+    const t = protectTable({
+      rowLabels: ['pl', 'ar'],
+      columnLabels: ['yes', 'no'],
+      counts: [
+        [10, 10],
+        [10, 10],
+      ],
+    });
     expect(t.rowLabels).toEqual(['pl', 'ar']);
     expect(t.columnLabels).toEqual(['yes', 'no']);
   });

@@ -10,11 +10,23 @@ const declared = survey.analysis!.quasiIdentifiers;
 const names = declared.map((q) => q.column);
 
 type Rec = Partial<Record<string, QiValue>>;
-const base: Rec = { municipality: 'Oslo', period: '2026-W10', age_band: 'age_36_50', years_in_norway: null, children: 'no', channel: 'web', language: 'nb', background: 'born_norway' };
+const base: Rec = {
+  municipality: 'Oslo',
+  period: '2026-W10',
+  age_band: 'age_36_50',
+  years_in_norway: null,
+  children: 'no',
+  channel: 'web',
+  language: 'nb',
+  background: 'born_norway',
+};
 const times = <T>(n: number, value: T): T[] => Array.from({ length: n }, () => value);
 
 /** The survey's own declared hierarchies over these records, as the export builds them. */
-function run(records: Rec[], options: { k?: number; suppressionLimit?: number; qis?: QuasiIdentifierSpec[]; dependencies?: Dependency[]; order?: number[] } = {}) {
+function run(
+  records: Rec[],
+  options: { k?: number; suppressionLimit?: number; qis?: QuasiIdentifierSpec[]; dependencies?: Dependency[]; order?: number[] } = {},
+) {
   const qis = options.qis ?? declared;
   const k = options.k ?? 5;
   const columns = qis.map((q) => records.map((r) => ({ ...base, ...r })[q.column] ?? null));
@@ -27,7 +39,11 @@ function run(records: Rec[], options: { k?: number; suppressionLimit?: number; q
     dependencies: options.dependencies,
     order: options.order,
   });
-  const value = (r: number, column: string) => result.value(r, qis.findIndex((q) => q.column === column));
+  const value = (r: number, column: string) =>
+    result.value(
+      r,
+      qis.findIndex((q) => q.column === column),
+    );
   const values = records.map((_, r) => qis.map((_q, a) => result.value(r, a)));
   const attribute = (column: string) => result.report.attributes.find((a) => a.attribute === column)!;
   return { ...result, values, value, attribute, column: (c: string) => records.map((_, r) => value(r, c)) };
@@ -36,13 +52,20 @@ function run(records: Rec[], options: { k?: number; suppressionLimit?: number; q
 describe('kAnonymise with the hierarchies the survey declares', () => {
   it('leaves data that is already k-anonymous as it is', () => {
     const r = run([...times(5, {}), ...times(5, { language: 'pl', background: 'born_abroad' })]);
-    expect(r.values.map((v) => v.join())).toEqual(r.values.map((_, i) => names.map((n) => ({ ...base, ...(i < 5 ? {} : { language: 'pl', background: 'born_abroad' }) })[n] ?? '').join()));
+    expect(r.values.map((v) => v.join())).toEqual(
+      r.values.map((_, i) => names.map((n) => ({ ...base, ...(i < 5 ? {} : { language: 'pl', background: 'born_abroad' }) })[n] ?? '').join()),
+    );
     expect(r.report).toMatchObject({ k: 5, records: 10, withheldRecords: 0, groups: 2, smallestGroup: 5 });
     expect(r.report.attributes.every((a) => a.steps.length === 0 && a.recordsAffected === 0)).toBe(true);
   });
 
   it('gives municipalities up to their county first, as the survey declares', () => {
-    const r = run([...times(3, { municipality: 'Bærum' }), ...times(2, { municipality: 'Asker' }), ...times(3, { municipality: 'Lillestrøm' }), ...times(2, { municipality: 'Lørenskog' })]);
+    const r = run([
+      ...times(3, { municipality: 'Bærum' }),
+      ...times(2, { municipality: 'Asker' }),
+      ...times(3, { municipality: 'Lillestrøm' }),
+      ...times(2, { municipality: 'Lørenskog' }),
+    ]);
     expect(r.column('municipality')).toEqual(times(10, 'Akershus'));
     expect(r.attribute('municipality')).toMatchObject({ level: 'county', steps: [{ from: 'municipality', to: 'county', recordsAffected: 10 }] });
     expect(r.column('language')).toEqual(times(10, 'nb'));
@@ -51,7 +74,14 @@ describe('kAnonymise with the hierarchies the survey declares', () => {
   it('keeps language and background while earlier attributes can still give way, even when they hold more distinct values', () => {
     // Nine languages, two in groups of three: the old most-distinct-first rule coarsened language first.
     const langs = ['nb', 'pl', 'ar', 'so', 'ti', 'uk', 'fa', 'lt', 'ru'];
-    const records = langs.flatMap((language, i) => times(6, { language, background: language === 'nb' ? 'born_norway' : 'born_abroad', age_band: i % 2 ? 'age_18_25' : 'age_26_35', children: i % 3 ? 'yes' : 'no' }));
+    const records = langs.flatMap((language, i) =>
+      times(6, {
+        language,
+        background: language === 'nb' ? 'born_norway' : 'born_abroad',
+        age_band: i % 2 ? 'age_18_25' : 'age_26_35',
+        children: i % 3 ? 'yes' : 'no',
+      }),
+    );
     const r = run(records);
     expect(r.column('language')).toEqual(records.map((x) => x.language));
     expect(r.column('background')).toEqual(records.map((x) => x.background));
@@ -65,7 +95,13 @@ describe('kAnonymise with the hierarchies the survey declares', () => {
   });
 
   it('folds rare languages into "other" before suppressing the language', () => {
-    const records = [...times(6, { language: 'nb' }), ...times(6, { language: 'pl' }), ...times(2, { language: 'ti' }), ...times(2, { language: 'so' }), { language: 'ar' }];
+    const records = [
+      ...times(6, { language: 'nb' }),
+      ...times(6, { language: 'pl' }),
+      ...times(2, { language: 'ti' }),
+      ...times(2, { language: 'so' }),
+      { language: 'ar' },
+    ];
     // Everything else is uniform, so language is the only attribute whose step can help.
     const r = run(records);
     expect(r.column('language')).toEqual([...times(6, 'nb'), ...times(6, 'pl'), ...times(5, 'other')]);
@@ -82,7 +118,9 @@ describe('kAnonymise with the hierarchies the survey declares', () => {
   });
 
   it('withholds a lone record instead of coarsening everyone, within the suppression limit', () => {
-    const r = run([...times(40, {}), { language: 'ti', background: 'born_abroad', age_band: 'age_67', municipality: 'Alta', children: 'yes' }], { suppressionLimit: 0.05 });
+    const r = run([...times(40, {}), { language: 'ti', background: 'born_abroad', age_band: 'age_67', municipality: 'Alta', children: 'yes' }], {
+      suppressionLimit: 0.05,
+    });
     expect(r.published.filter((p) => !p)).toHaveLength(1);
     expect(r.published[40]).toBe(false);
     expect(r.report).toMatchObject({ withheldRecords: 1, withholdingAllowed: 2, groups: 1, smallestGroup: 40 });
@@ -121,7 +159,10 @@ describe('kAnonymise with the hierarchies the survey declares', () => {
     const records = [
       ...times(2, { language: 'th', background: 'born_abroad' }),
       ...times(2, { language: 'ps', background: 'born_abroad' }),
-      ...['pl', 'ar', 'so'].flatMap((language) => [...times(2, { language, background: 'born_abroad' }), ...times(2, { language, background: 'born_norway_immigrant_parents' })]),
+      ...['pl', 'ar', 'so'].flatMap((language) => [
+        ...times(2, { language, background: 'born_abroad' }),
+        ...times(2, { language, background: 'born_norway_immigrant_parents' }),
+      ]),
     ];
     const r = run(records, { k: 4, order });
     expect(r.column('language')).toEqual(records.map((x) => (x.language === 'th' || x.language === 'ps' ? 'other' : x.language)));
@@ -146,7 +187,9 @@ describe('kAnonymise with the hierarchies the survey declares', () => {
     [{ k: 0 }, /k must be a positive integer/],
     [{ suppressionLimit: 2 }, /suppressionLimit is a share between 0 and 1/],
   ])('rejects %p with a message that says what to fix', (options, message) => {
-    expect(() => kAnonymise({ names: ['a'], hierarchies: [{ levels: ['a', 'suppressed'], generalise: (v) => v }], columns: [['x']], ...options })).toThrow(message);
+    expect(() => kAnonymise({ names: ['a'], hierarchies: [{ levels: ['a', 'suppressed'], generalise: (v) => v }], columns: [['x']], ...options })).toThrow(
+      message,
+    );
   });
 });
 

@@ -30,7 +30,8 @@ const ITEM = /\[\[(\w+):(.*?)\]\]/g;
 // Words of two letters or more and numbers of two digits or more: what could identify.
 const tokens = (s: string) => s.match(/[\p{L}\p{M}]{2,}|\p{N}{2,}/gu) ?? [];
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const occurrences = (hay: string, token: string) => (hay.match(new RegExp(`(?<![\\p{L}\\p{M}\\p{N}])${escape(token)}(?![\\p{L}\\p{M}\\p{N}])`, 'gu')) ?? []).length;
+const occurrences = (hay: string, token: string) =>
+  (hay.match(new RegExp(`(?<![\\p{L}\\p{M}\\p{N}])${escape(token)}(?![\\p{L}\\p{M}\\p{N}])`, 'gu')) ?? []).length;
 
 const clean = rows('redaction-clean.tsv');
 const personal = rows('redaction-personal.tsv').map((r) => {
@@ -65,7 +66,9 @@ describe('the personal corpus: answers with names, addresses, numbers and links'
   it('replaces every item: none of its words or numbers is left', () => {
     const leaks = personal.flatMap((r) => {
       const out = redactText(r.input).text;
-      return r.items.filter((i) => tokens(i.text).some((t) => occurrences(out, t) > occurrences(r.context, t))).map((i) => `${r.lang}: ${i.kind} in "${r.input}" => "${out}"`);
+      return r.items
+        .filter((i) => tokens(i.text).some((t) => occurrences(out, t) > occurrences(r.context, t)))
+        .map((i) => `${r.lang}: ${i.kind} in "${r.input}" => "${out}"`);
     });
     expect(leaks).toEqual([]);
   });

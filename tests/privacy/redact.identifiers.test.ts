@@ -101,9 +101,12 @@ describe('links and handles', () => {
     expect(redact(typed)).toBe(stored);
   });
 
-  it.each(['Jeg fant skjemaet på nav.no', 'se https://www.husbanken.no/ for mer', 'f.eks. bostøtte, m.fl.'])('keeps the bare domain or abbreviation in "%s"', (text) => {
-    expect(redact(text)).toBe(text);
-  });
+  it.each(['Jeg fant skjemaet på nav.no', 'se https://www.husbanken.no/ for mer', 'f.eks. bostøtte, m.fl.'])(
+    'keeps the bare domain or abbreviation in "%s"',
+    (text) => {
+      expect(redact(text)).toBe(text);
+    },
+  );
 
   it('keeps an e-mail address whole as <EMAIL>, not as a handle', () => {
     expect(redact('skriv til kari@nav.no')).toBe('skriv til <EMAIL>');
@@ -130,7 +133,10 @@ describe('documents, plates and accounts', () => {
     expect(redact(typed)).toBe(stored);
   });
 
-  it.each(['Jeg er 45 år', 'NOK 120000 i gjeld', 'kl 1400 på NAV', 'i år 2023 og EU 2020', 'leiligheten er 45 m2', 'Kontonummeret står på brevet'])('keeps "%s"', (text) => {
-    expect(redact(text)).toBe(text);
-  });
+  it.each(['Jeg er 45 år', 'NOK 120000 i gjeld', 'kl 1400 på NAV', 'i år 2023 og EU 2020', 'leiligheten er 45 m2', 'Kontonummeret står på brevet'])(
+    'keeps "%s"',
+    (text) => {
+      expect(redact(text)).toBe(text);
+    },
+  );
 });

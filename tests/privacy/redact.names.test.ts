@@ -26,7 +26,14 @@ const LANGUAGES: Record<string, Language> = {
       ['Mvh Abdi Hassan', 'Mvh <NAME>'],
       ['Med vennlig hilsen\nFatima Ali', 'Med vennlig hilsen\n<NAME>'],
     ],
-    kept: ['Jeg er alene med 3 barn', 'Jeg er Eritreisk og har bodd her i 6 år', 'Dette er Bergen kommune sitt ansvar', 'Hilsen en sliten mor', 'jeg heter ikke det samme som i passet', 'mvh'],
+    kept: [
+      'Jeg er alene med 3 barn',
+      'Jeg er Eritreisk og har bodd her i 6 år',
+      'Dette er Bergen kommune sitt ansvar',
+      'Hilsen en sliten mor',
+      'jeg heter ikke det samme som i passet',
+      'mvh',
+    ],
   },
   nn: {
     introductions: [['Eg heiter Sigrid Aasen og treng bustad', 'Eg heiter <NAME> og treng bustad']],
@@ -46,7 +53,13 @@ const LANGUAGES: Record<string, Language> = {
       ["I'm called Robel", "I'm called <NAME>"],
     ],
     signatures: [['Thank you. Best regards, Meron Tesfay', 'Thank you. Best regards, <NAME>']],
-    kept: ['I am Somali and I have 3 children', 'This is the third time I apply', 'my name is not important', 'my name was spelled wrong in the letter', 'Kind regards'],
+    kept: [
+      'I am Somali and I have 3 children',
+      'This is the third time I apply',
+      'my name is not important',
+      'my name was spelled wrong in the letter',
+      'Kind regards',
+    ],
   },
   pl: {
     introductions: [
@@ -186,7 +199,11 @@ describe('where a name stops', () => {
     ['at a line break', 'jeg heter kari\nog trenger hjelp', 'jeg heter <NAME>\nog trenger hjelp'],
     ['at a conjunction', 'my name is abdi and i need help', 'my name is <NAME> and i need help'],
     ['at the first lower-case word after a capitalised name', 'My name is Abdi need a flat', 'My name is <NAME> need a flat'],
-    ['after three words, so a sentence typed without stop words is not eaten whole', 'jeg heter kari anne lise trenger hjelp', 'jeg heter <NAME> trenger hjelp'],
+    [
+      'after three words, so a sentence typed without stop words is not eaten whole',
+      'jeg heter kari anne lise trenger hjelp',
+      'jeg heter <NAME> trenger hjelp',
+    ],
     ['at the Persian copula است', 'نام من علی است و ۲ بچه دارم', 'نام من <NAME> است و ۲ بچه دارم'],
     ['at a Thai polite particle glued to the name', 'ดิฉันชื่อนภาค่ะ อยู่ออสโล', 'ดิฉันชื่อ<NAME>ค่ะ อยู่ออสโล'],
   ])('%s', (_where, typed, stored) => {
@@ -201,7 +218,9 @@ describe('where a name stops', () => {
   it('takes a signature only when the message ends with it', () => {
     expect(redact('Hilsen Kari')).toBe('Hilsen <NAME>');
     expect(redact('Hilsen Kari 🙏')).toBe('Hilsen <NAME> 🙏');
-    expect(redact('Hilsen Kari og barna, vi venter fortsatt på svar fra kommunen i Bergen')).toBe('Hilsen Kari og barna, vi venter fortsatt på svar fra kommunen i Bergen');
+    expect(redact('Hilsen Kari og barna, vi venter fortsatt på svar fra kommunen i Bergen')).toBe(
+      'Hilsen Kari og barna, vi venter fortsatt på svar fra kommunen i Bergen',
+    );
   });
 
   it('counts a name once, as kind name', () => {

@@ -66,7 +66,7 @@ describe('redactText', () => {
 describe('phone regions', () => {
   afterEach(() => configureRedaction({}));
 
-  it('tries Norway first, then every locale\'s meta.json regions', () => {
+  it("tries Norway first, then every locale's meta.json regions", () => {
     const { phoneRegions } = loadLexicon();
     expect(phoneRegions[0]).toBe('NO');
     expect(phoneRegions).toEqual(expect.arrayContaining(['PL', 'LT', 'UA', 'RU', 'SE', 'DK', 'SO', 'ER', 'ET', 'AF', 'IR', 'PK', 'IQ', 'SY', 'TH', 'GB']));

@@ -283,11 +283,16 @@ describe('redact: placeholders and shape', () => {
 
   it('keeps calendar dates written day first (property)', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1950-01-01'), max: new Date('2049-12-31'), noInvalidDate: true }), fc.constantFrom('.', '/', '-'), fc.boolean(), (d, sep, shortYear) => {
-        const year = String(d.getUTCFullYear());
-        const text = `Vedtak ${[d.getUTCDate(), d.getUTCMonth() + 1].map((n) => String(n).padStart(2, '0')).join(sep)}${sep}${shortYear ? year.slice(2) : year}.`;
-        expect(redact(text)).toBe(text);
-      }),
+      fc.property(
+        fc.date({ min: new Date('1950-01-01'), max: new Date('2049-12-31'), noInvalidDate: true }),
+        fc.constantFrom('.', '/', '-'),
+        fc.boolean(),
+        (d, sep, shortYear) => {
+          const year = String(d.getUTCFullYear());
+          const text = `Vedtak ${[d.getUTCDate(), d.getUTCMonth() + 1].map((n) => String(n).padStart(2, '0')).join(sep)}${sep}${shortYear ? year.slice(2) : year}.`;
+          expect(redact(text)).toBe(text);
+        },
+      ),
     );
   });
 

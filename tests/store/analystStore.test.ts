@@ -68,7 +68,13 @@ export function analystStoreContract(name: string, fresh: () => Promise<AnalystS
 
     test('reads the audit log newest first, in pages', async () => {
       for (let i = 0; i < 5; i++) {
-        await store!.appendAudit({ hour: hour(i), tokenName: `t${i}`, action: 'GET /api/analyst/export', filters: { format: 'csv', language: 'pl' }, outcome: i === 2 ? 'refused' : 'ok' });
+        await store!.appendAudit({
+          hour: hour(i),
+          tokenName: `t${i}`,
+          action: 'GET /api/analyst/export',
+          filters: { format: 'csv', language: 'pl' },
+          outcome: i === 2 ? 'refused' : 'ok',
+        });
       }
       const first = await store!.readAudit({ limit: 2 });
       expect(first.map((e) => e.tokenName)).toEqual(['t4', 't3']);

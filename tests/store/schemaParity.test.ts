@@ -20,11 +20,23 @@ import { freshDatabase, postgresReachable, POSTGRES_SKIP_MESSAGE } from '../help
 
 /** The DDL Prisma derives from a schema, from nothing (no database needed, works offline). */
 function ddlOf(provider: Provider): string {
-  return execFileSync(process.execPath, [path.join(projectRoot, 'node_modules', 'prisma', 'build', 'index.js'), 'migrate', 'diff', '--from-empty', '--to-schema-datamodel', schemaFile(provider), '--script'], {
-    cwd: projectRoot,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return execFileSync(
+    process.execPath,
+    [
+      path.join(projectRoot, 'node_modules', 'prisma', 'build', 'index.js'),
+      'migrate',
+      'diff',
+      '--from-empty',
+      '--to-schema-datamodel',
+      schemaFile(provider),
+      '--script',
+    ],
+    {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
 }
 
 test.each(['sqlite', 'postgres'] as const)('prisma/%s/schema.prisma is exactly what prisma/models.prisma gives (npm run prisma:schemas)', (provider) => {
@@ -37,7 +49,12 @@ test('the two schemas hold the same models, fields and keys, PostgreSQL-only typ
     models(p)
       .split('\n')
       .filter((l) => /^\s+\w+\s+\S+/.test(l) || /^model /.test(l))
-      .map((l) => l.trim().replace(/\s+/g, ' ').replace(/^(\w+) (Json|ResponseStatus)(\??)( |$)/, '$1 String$3$4'));
+      .map((l) =>
+        l
+          .trim()
+          .replace(/\s+/g, ' ')
+          .replace(/^(\w+) (Json|ResponseStatus)(\??)( |$)/, '$1 String$3$4'),
+      );
   expect(shape('postgres')).toEqual(shape('sqlite'));
 });
 
@@ -45,7 +62,11 @@ test('the two schemas hold the same models, fields and keys, PostgreSQL-only typ
 function sqliteShape(file: string) {
   const db = new Database(file, { readonly: true });
   try {
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != '_prisma_migrations' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != '_prisma_migrations' ORDER BY name").all() as {
+        name: string;
+      }[]
+    ).map((t) => t.name);
     return Object.fromEntries(
       tables.map((t) => [
         t,
@@ -55,7 +76,11 @@ function sqliteShape(file: string) {
             .sort((a, b) => a.name.localeCompare(b.name)),
           indexes: (db.prepare(`PRAGMA index_list("${t}")`).all() as { name: string; unique: number; origin: string }[])
             .filter((i) => i.origin === 'c')
-            .map((i) => ({ name: i.name, unique: i.unique, columns: (db.prepare(`PRAGMA index_info("${i.name}")`).all() as { name: string }[]).map((c) => c.name) }))
+            .map((i) => ({
+              name: i.name,
+              unique: i.unique,
+              columns: (db.prepare(`PRAGMA index_info("${i.name}")`).all() as { name: string }[]).map((c) => c.name),
+            }))
             .sort((a, b) => a.name.localeCompare(b.name)),
           foreignKeys: db.prepare(`PRAGMA foreign_key_list("${t}")`).all(),
         },
@@ -86,11 +111,15 @@ async function postgresShape(url: string) {
     const columns = await client.query(
       `SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default FROM information_schema.columns WHERE table_schema = 'public' AND table_name != '_prisma_migrations' ORDER BY table_name, column_name`,
     );
-    const indexes = await client.query(`SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename != '_prisma_migrations' ORDER BY tablename, indexname`);
+    const indexes = await client.query(
+      `SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename != '_prisma_migrations' ORDER BY tablename, indexname`,
+    );
     const constraints = await client.query(
       `SELECT conrelid::regclass::text AS tbl, conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text NOT IN ('_prisma_migrations', '"_prisma_migrations"') ORDER BY 1, 2`,
     );
-    const enums = await client.query(`SELECT t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder) AS labels FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname ORDER BY 1`);
+    const enums = await client.query(
+      `SELECT t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder) AS labels FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname ORDER BY 1`,
+    );
     return { columns: columns.rows, indexes: indexes.rows, constraints: constraints.rows, enums: enums.rows };
   } finally {
     await client.end();

@@ -2,7 +2,16 @@ import pg from 'pg';
 import path from 'node:path';
 import { PgStore, PURGE_LOCK } from '../../src/store/pgStore';
 import { SqliteStore } from '../../src/store/sqliteStore';
-import { AnalysisResponse, DuplicateDeliveryError, EtagConflictError, KnownResponse, NewResponse, ResponseFilter, StoredResponse, SurveyStore } from '../../src/store/store';
+import {
+  AnalysisResponse,
+  DuplicateDeliveryError,
+  EtagConflictError,
+  KnownResponse,
+  NewResponse,
+  ResponseFilter,
+  StoredResponse,
+  SurveyStore,
+} from '../../src/store/store';
 import { readMigrations } from '../../src/store/migrator';
 import { migrationsDir } from '../../src/paths';
 import { tempDir } from '../helpers/harness';
@@ -133,9 +142,21 @@ describe.each(backends)('the $name store', (backend) => {
   });
 
   it('removes the answers an answer made obsolete in the same change, and undoes an answer', async () => {
-    await store.applyResponses([{ kind: 'start', response: response('r2') }, answer('r2', 'needed_help', 'yes'), answer('r2', 'help_areas', ['find_home']), answer('r2', 'help_got', 'yes', 'find_home')]);
     await store.applyResponses([
-      { kind: 'answer', answer: { responseId: 'r2', questionId: 'needed_help', iteration: '', value: 'no', language: 'nb', fallback: false }, drop: [{ questionId: 'help_areas', iteration: '' }, { questionId: 'help_got', iteration: 'find_home' }] },
+      { kind: 'start', response: response('r2') },
+      answer('r2', 'needed_help', 'yes'),
+      answer('r2', 'help_areas', ['find_home']),
+      answer('r2', 'help_got', 'yes', 'find_home'),
+    ]);
+    await store.applyResponses([
+      {
+        kind: 'answer',
+        answer: { responseId: 'r2', questionId: 'needed_help', iteration: '', value: 'no', language: 'nb', fallback: false },
+        drop: [
+          { questionId: 'help_areas', iteration: '' },
+          { questionId: 'help_got', iteration: 'find_home' },
+        ],
+      },
     ]);
     expect((await store.getResponse('r2'))!.answers.map((a) => [a.questionId, a.value])).toEqual([['needed_help', 'no']]);
     await store.applyResponses([{ kind: 'undo', responseId: 'r2', steps: [{ questionId: 'needed_help', iteration: '' }] }]);
@@ -144,7 +165,10 @@ describe.each(backends)('the $name store', (backend) => {
 
   it('completes, counts and withdraws responses', async () => {
     await store.applyResponses([{ kind: 'start', response: response('keep') }, { kind: 'start', response: response('gone') }, answer('gone', 'q', 'v')]);
-    await store.applyResponses([{ kind: 'update', responseId: 'keep', patch: { status: 'completed', languageSwitches: 2, notUnderstoodCount: 3 } }, { kind: 'withdraw', responseId: 'gone' }]);
+    await store.applyResponses([
+      { kind: 'update', responseId: 'keep', patch: { status: 'completed', languageSwitches: 2, notUnderstoodCount: 3 } },
+      { kind: 'withdraw', responseId: 'gone' },
+    ]);
     expect(await store.getResponse('gone')).toBeUndefined();
     expect(await store.getResponse('keep')).toMatchObject({ status: 'completed', languageSwitches: 2, notUnderstoodCount: 3 });
   });
@@ -153,7 +177,10 @@ describe.each(backends)('the $name store', (backend) => {
     const ids = Array.from({ length: 30 }, (_, i) => `${'0123456789abcdef'[i % 16]}${String(i).padStart(3, '0')}`);
     await store.applyResponses(
       ids.flatMap((id, i) => [
-        { kind: 'start' as const, response: response(id, { language: i % 5 ? 'nb' : 'ar', channel: i % 2 ? 'sms' : 'web', period: `2026-W${String(10 + (i % 3)).padStart(2, '0')}` }) },
+        {
+          kind: 'start' as const,
+          response: response(id, { language: i % 5 ? 'nb' : 'ar', channel: i % 2 ? 'sms' : 'web', period: `2026-W${String(10 + (i % 3)).padStart(2, '0')}` }),
+        },
         answer(id, 'needed_help', 'yes'),
         answer(id, 'help_areas', ['find_home']),
         ...(i % 3 === 0 ? [{ kind: 'update' as const, responseId: id, patch: { status: 'completed' as const } }] : []),
@@ -166,8 +193,18 @@ describe.each(backends)('the $name store', (backend) => {
     };
     const batches = await scan({}, { batchSize: 12 });
     expect(batches.map((b) => b.length)).toEqual([12, 12, 6]);
-    expect(batches.flat().map((r) => r.id).sort()).toEqual([...ids].sort());
-    expect(batches.flat()[0].answers.map((a) => a.questionId).sort()).toEqual(['help_areas', 'needed_help']);
+    expect(
+      batches
+        .flat()
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([...ids].sort());
+    expect(
+      batches
+        .flat()[0]
+        .answers.map((a) => a.questionId)
+        .sort(),
+    ).toEqual(['help_areas', 'needed_help']);
     expect((await scan({ status: 'completed' })).flat()).toHaveLength(10);
     expect((await scan({ language: 'ar' })).flat()).toHaveLength(6);
     expect((await scan({ channel: 'sms' })).flat()).toHaveLength(15);
@@ -180,7 +217,11 @@ describe.each(backends)('the $name store', (backend) => {
   });
 
   it('refuses every change to a completed response, from any writer, and still lets it be withdrawn', async () => {
-    await store.applyResponses([{ kind: 'start', response: response('final') }, answer('final', 'needed_help', 'yes'), { kind: 'update', responseId: 'final', patch: { status: 'completed' } }]);
+    await store.applyResponses([
+      { kind: 'start', response: response('final') },
+      answer('final', 'needed_help', 'yes'),
+      { kind: 'update', responseId: 'final', patch: { status: 'completed' } },
+    ]);
     const before = await store.getResponse('final');
     for (const op of [
       answer('final', 'children', 'no'),
@@ -189,10 +230,17 @@ describe.each(backends)('the $name store', (backend) => {
       { kind: 'update' as const, responseId: 'final', patch: { languageSwitches: 4 } },
       { kind: 'update' as const, responseId: 'final', patch: { status: 'in_progress' as const } },
     ]) {
-      const refusal = (write: Promise<unknown>) => write.then(() => 'written', (err: Error) => err.message);
+      const refusal = (write: Promise<unknown>) =>
+        write.then(
+          () => 'written',
+          (err: Error) => err.message,
+        );
       expect([op, await refusal(store.applyResponses([op]))]).toEqual([op, expect.stringMatching(/a completed response is final/)]);
       // Nor in a turn, whose other writes go with it.
-      expect([op, await refusal(store.commitTurn({ state: { key: 'turn', data: {}, etag: null, expiresAt: hour(1) }, responses: [op] }))]).toEqual([op, expect.stringMatching(/a completed response is final/)]);
+      expect([op, await refusal(store.commitTurn({ state: { key: 'turn', data: {}, etag: null, expiresAt: hour(1) }, responses: [op] }))]).toEqual([
+        op,
+        expect.stringMatching(/a completed response is final/),
+      ]);
       expect(await store.readState('turn')).toBeUndefined();
     }
     expect(await store.getResponse('final')).toEqual(before);
@@ -206,7 +254,11 @@ describe.each(backends)('the $name store', (backend) => {
       answer('done', 'needed_help', 'yes'),
       answer('done', 'help_areas', ['find_home', 'keep_home']),
       answer('done', 'help_got', 'yes_all', 'find_home'),
-      { kind: 'answer', answer: { responseId: 'done', questionId: 'age_band', iteration: '', value: 3, language: 'en', fallback: true, notUnderstood: 2 }, drop: [] },
+      {
+        kind: 'answer',
+        answer: { responseId: 'done', questionId: 'age_band', iteration: '', value: 3, language: 'en', fallback: true, notUnderstood: 2 },
+        drop: [],
+      },
       { kind: 'update', responseId: 'done', patch: { status: 'completed', languageSwitches: 1 } },
       { kind: 'start', response: response('going') },
       answer('going', 'needed_help', 'no'),
@@ -266,13 +318,19 @@ describe.each(backends)('the $name store', (backend) => {
 
   it('handles one delivery key once: a duplicate gets the stored reply and writes nothing, even when copies race', async () => {
     await store.commitTurn({ responses: [{ kind: 'start', response: response('first') }], delivery: { key: 'msg', reply: '["hello"]', expiresAt: hour(5) } });
-    const dup = store.commitTurn({ responses: [{ kind: 'start', response: response('second') }], delivery: { key: 'msg', reply: '["other"]', expiresAt: hour(5) } });
+    const dup = store.commitTurn({
+      responses: [{ kind: 'start', response: response('second') }],
+      delivery: { key: 'msg', reply: '["other"]', expiresAt: hour(5) },
+    });
     await expect(dup).rejects.toThrow(DuplicateDeliveryError);
     await expect(dup).rejects.toMatchObject({ reply: '["hello"]' });
     expect(await store.getResponse('second')).toBeUndefined();
     const other = await ctx.another();
     const racers = Array.from({ length: 6 }, (_, i) =>
-      (i % 2 ? other : store).commitTurn({ responses: [{ kind: 'start', response: response(`race-${i}`) }], delivery: { key: 'race', reply: String(i), expiresAt: hour(5) } }),
+      (i % 2 ? other : store).commitTurn({
+        responses: [{ kind: 'start', response: response(`race-${i}`) }],
+        delivery: { key: 'race', reply: String(i), expiresAt: hour(5) },
+      }),
     );
     const results = await Promise.allSettled(racers);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
@@ -292,7 +350,11 @@ describe.each(backends)('the $name store', (backend) => {
     expect(await store.readOutbox('a', 1, 1)).toEqual([{ seq: 2, activity: { n: 2 } }]);
     expect(await store.readOutbox('b', 0, 10)).toEqual([{ seq: 1, activity: { n: 1 } }]);
     const other = await ctx.another();
-    await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? other : store).commitTurn({ responses: [], outbox: { conversation: 'busy', activities: [{ i }, { i }], expiresAt: hour(3), seqFloor: 0 } })));
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        (i % 2 ? other : store).commitTurn({ responses: [], outbox: { conversation: 'busy', activities: [{ i }, { i }], expiresAt: hour(3), seqFloor: 0 } }),
+      ),
+    );
     const rows = await store.readOutbox('busy', 0, 100);
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     // Each writer's rows stay together: a turn's replies are contiguous.
@@ -323,7 +385,12 @@ describe.each(backends)('the $name store', (backend) => {
   });
 
   it('purges each expired row once when several processes purge at once; on PostgreSQL one purges and the others skip', async () => {
-    for (let i = 0; i < 20; i++) await store.commitTurn({ state: { key: `exp-${i}`, data: {}, etag: null, expiresAt: hour(1) }, responses: [], delivery: { key: `exp-${i}`, reply: 'x', expiresAt: hour(1) } });
+    for (let i = 0; i < 20; i++)
+      await store.commitTurn({
+        state: { key: `exp-${i}`, data: {}, etag: null, expiresAt: hour(1) },
+        responses: [],
+        delivery: { key: `exp-${i}`, reply: 'x', expiresAt: hour(1) },
+      });
     const others = [await ctx.another(), await ctx.another()];
     const reports = await Promise.all([store, ...others].map((s) => s.purgeExpired(hour(5))));
     const done = reports.filter((r) => r !== undefined);
@@ -347,8 +414,18 @@ describe.each(backends)('the $name store', (backend) => {
   });
 
   it('purges what has expired and nothing else', async () => {
-    await store.commitTurn({ state: { key: 'old', data: {}, etag: null, expiresAt: hour(1) }, responses: [], delivery: { key: 'old', reply: 'x', expiresAt: hour(1) }, outbox: { conversation: 'o', activities: [{}], expiresAt: hour(1), seqFloor: 0 } });
-    await store.commitTurn({ state: { key: 'new', data: {}, etag: null, expiresAt: hour(9) }, responses: [], delivery: { key: 'new', reply: 'x', expiresAt: hour(9) }, outbox: { conversation: 'n', activities: [{}], expiresAt: hour(9), seqFloor: 0 } });
+    await store.commitTurn({
+      state: { key: 'old', data: {}, etag: null, expiresAt: hour(1) },
+      responses: [],
+      delivery: { key: 'old', reply: 'x', expiresAt: hour(1) },
+      outbox: { conversation: 'o', activities: [{}], expiresAt: hour(1), seqFloor: 0 },
+    });
+    await store.commitTurn({
+      state: { key: 'new', data: {}, etag: null, expiresAt: hour(9) },
+      responses: [],
+      delivery: { key: 'new', reply: 'x', expiresAt: hour(9) },
+      outbox: { conversation: 'n', activities: [{}], expiresAt: hour(9), seqFloor: 0 },
+    });
     expect(await store.purgeExpired(hour(5))).toEqual({ states: 1, channelData: 2 });
     expect(await store.readState('old')).toBeUndefined();
     expect(await store.readState('new')).toBeDefined();

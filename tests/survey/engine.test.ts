@@ -10,11 +10,16 @@ describe('skip logic of housing-help v1', () => {
   const cases: [string, Answers, string, boolean][] = [
     ['asks what help was needed only after a yes', { needed_help: 'yes' }, 'help_areas', true],
     ['skips what help was needed after a no', { needed_help: 'no' }, 'help_areas', false],
-    ['skips what help was needed after don\'t know', { needed_help: 'dont_know' }, 'help_areas', false],
+    ["skips what help was needed after don't know", { needed_help: 'dont_know' }, 'help_areas', false],
     ['asks about barriers after a yes', { needed_help: 'yes' }, 'barriers', true],
     ['skips the interpreter question after a no', { needed_help: 'no' }, 'interpreter', false],
     ['asks time in temporary housing when living there', { needed_help: 'no', situation: 'temporary' }, 'temp_duration', true],
-    ['asks time in temporary housing when moving out of it was needed', { needed_help: 'yes', situation: 'rent_private', help_areas: ['temp_to_permanent'] }, 'temp_duration', true],
+    [
+      'asks time in temporary housing when moving out of it was needed',
+      { needed_help: 'yes', situation: 'rent_private', help_areas: ['temp_to_permanent'] },
+      'temp_duration',
+      true,
+    ],
     ['skips time in temporary housing for owners', { needed_help: 'no', situation: 'owner' }, 'temp_duration', false],
     ['asks years in Norway of those born abroad', { background: 'born_abroad' }, 'years_in_norway', true],
     ['skips years in Norway of those born in Norway', { background: 'born_norway' }, 'years_in_norway', false],

@@ -55,13 +55,33 @@ describe('labels and synonyms', () => {
   });
 
   test('an option next to a negation word is a reading to confirm, marked as negated', () => {
-    const words = vocab({ ...Object.fromEntries(Object.entries({ owner: ['Jeg eier boligen', 'eier'], rent_private: ['Jeg leier av en privat utleier', 'leier privat'], temporary: ['Midlertidig', 'hospits'], other: ['Annet'] })) }, { negation: ['ikke', 'uten'] });
+    const words = vocab(
+      {
+        ...Object.fromEntries(
+          Object.entries({
+            owner: ['Jeg eier boligen', 'eier'],
+            rent_private: ['Jeg leier av en privat utleier', 'leier privat'],
+            temporary: ['Midlertidig', 'hospits'],
+            other: ['Annet'],
+          }),
+        ),
+      },
+      { negation: ['ikke', 'uten'] },
+    );
     expect(recognize(single, 'ikke hospits', words)).toEqual({ ok: false, reason: 'confirm', value: 'temporary', negated: true });
     expect(recognize(single, 'hospits uten', words)).toEqual({ ok: false, reason: 'confirm', value: 'temporary', negated: true });
   });
 
   test('an option the respondent negated gives way to one they did not', () => {
-    const words = vocab({ owner: ['Jeg eier boligen', 'eier'], rent_private: ['Jeg leier av en privat utleier', 'leier privat'], temporary: ['Midlertidig', 'hospits'], other: ['Annet'] }, { negation: ['ikke'] });
+    const words = vocab(
+      {
+        owner: ['Jeg eier boligen', 'eier'],
+        rent_private: ['Jeg leier av en privat utleier', 'leier privat'],
+        temporary: ['Midlertidig', 'hospits'],
+        other: ['Annet'],
+      },
+      { negation: ['ikke'] },
+    );
     expect(recognize(single, 'eier ikke, leier privat', words)).toEqual({ ok: false, reason: 'confirm', value: 'rent_private', negated: false });
   });
 
@@ -110,7 +130,7 @@ describe('labels and synonyms', () => {
     expect(createFold(LATIN)('ที่ Språk')).toBe('ที่ sprak');
   });
 
-  test('answers yes/no questions with the locale\'s words', () => {
+  test("answers yes/no questions with the locale's words", () => {
     const words = vocab({ yes: ['Tak', 'tak', 'no jasne'], no: ['Nie'], dont_know: ['Nie wiem'] });
     expect(recognize(yesNo, 'tak', words)).toEqual({ ok: true, value: 'yes' });
     expect(recognize(yesNo, 'Nie wiem', words)).toEqual({ ok: true, value: 'dont_know' });
@@ -118,7 +138,7 @@ describe('labels and synonyms', () => {
   });
 
   test('treats Arabic yeh as Persian yeh where the locale declares it', () => {
-    const persian: FoldRules = { diacritics: false, letters: { 'ي': 'ی', 'ك': 'ک' } };
+    const persian: FoldRules = { diacritics: false, letters: { ي: 'ی', ك: 'ک' } };
     const words = vocab({ yes: ['بلی'], no: ['نه'], dont_know: ['نمی‌دانم'] }, {}, persian);
     expect(recognize(yesNo, 'بلي', words)).toEqual({ ok: true, value: 'yes' }); // Arabic yeh U+064A
     expect(recognize(yesNo, 'نمیدانم', words)).toEqual({ ok: true, value: 'dont_know' }); // typed without ZWNJ
@@ -152,8 +172,18 @@ describe('multiple choice', () => {
   });
 
   test('a part that names two options is read as both, to confirm, in a question that takes several', () => {
-    const overlapping = vocab({ language_barrier: ['Språk', 'skjema på norsk'], forms: ['Skjemaene var for vanskelige', 'skjema'], waited: ['Ventet for lenge'], none: ['Ingenting'] });
-    expect(recognize(multi, '3, skjema norsk språk', overlapping)).toEqual({ ok: false, reason: 'confirm', value: ['language_barrier', 'forms', 'waited'], negated: false });
+    const overlapping = vocab({
+      language_barrier: ['Språk', 'skjema på norsk'],
+      forms: ['Skjemaene var for vanskelige', 'skjema'],
+      waited: ['Ventet for lenge'],
+      none: ['Ingenting'],
+    });
+    expect(recognize(multi, '3, skjema norsk språk', overlapping)).toEqual({
+      ok: false,
+      reason: 'confirm',
+      value: ['language_barrier', 'forms', 'waited'],
+      negated: false,
+    });
   });
 
   test('an option found in a sentence with a part that is none is a reading to confirm', () => {

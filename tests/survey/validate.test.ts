@@ -51,5 +51,7 @@ test('bounds and bands are checked', () => {
   const years = bad.items.find((i: { id: string }) => i.id === 'years_in_norway');
   years.bands = [1, 5, 3, 90];
   const problems = validateSurvey(bad).problems.map((p) => p.message);
-  expect(problems).toEqual(expect.arrayContaining(['the first band must start at min (0)', 'bands must be strictly ascending', 'band start 90 is above max (80)']));
+  expect(problems).toEqual(
+    expect.arrayContaining(['the first band must start at min (0)', 'bands must be strictly ascending', 'band start 90 is above max (80)']),
+  );
 });

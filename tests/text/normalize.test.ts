@@ -48,14 +48,14 @@ describe('what a locale declares', () => {
   });
 
   test('a letter pair can name the zero-width non-joiner that invisible-character removal drops', () => {
-    const sorani = createFold({ diacritics: false, letters: { 'ه\u200c': 'ە', 'ل': 'ڵ' } });
+    const sorani = createFold({ diacritics: false, letters: { 'ه\u200c': 'ە', ل: 'ڵ' } });
     expect(sorani('به\u200cڵێ')).toBe(sorani('بەڵێ'));
     expect(sorani('بەلێ')).toBe(sorani('بەڵێ'));
   });
 
   test('letter pairs apply only to the locale that declares them: Pashto keeps ي and ی apart', () => {
-    const persian = createFold({ diacritics: false, letters: { 'ي': 'ی' } });
-    const pashto = createFold({ diacritics: false, letters: { 'ك': 'ک' } });
+    const persian = createFold({ diacritics: false, letters: { ي: 'ی' } });
+    const pashto = createFold({ diacritics: false, letters: { ك: 'ک' } });
     expect(persian('بلي')).toBe(persian('بلی'));
     expect(pashto('ي')).not.toBe(pashto('ی'));
   });

@@ -13,7 +13,26 @@
 
   var config = JSON.parse(document.getElementById('dashboard-config').textContent);
   var LANG_KEY = 'analyst.lang';
-  var PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22', '#393b79', '#ad494a', '#637939', '#7b4173', '#843c39', '#3182bd', '#31a354', '#756bb1'];
+  var PALETTE = [
+    '#1f77b4',
+    '#d62728',
+    '#2ca02c',
+    '#9467bd',
+    '#ff7f0e',
+    '#8c564b',
+    '#e377c2',
+    '#17becf',
+    '#7f7f7f',
+    '#bcbd22',
+    '#393b79',
+    '#ad494a',
+    '#637939',
+    '#7b4173',
+    '#843c39',
+    '#3182bd',
+    '#31a354',
+    '#756bb1',
+  ];
   var state = { lng: initialLanguage(), me: null, result: null, charts: [], auditNext: null };
 
   function $(id) {
@@ -100,7 +119,10 @@
   function testText(t) {
     if (!t) return text('tests.none');
     var p = t.p < 0.001 ? 'p < 0.001' : 'p = ' + t.p.toFixed(3);
-    return tr('help.test', { groups: t.groups, test: tr('tests.' + t.method, { statistic: t.statistic !== undefined ? t.statistic.toFixed(1) : '', df: t.df, replicates: t.replicates, p: p }) });
+    return tr('help.test', {
+      groups: t.groups,
+      test: tr('tests.' + t.method, { statistic: t.statistic !== undefined ? t.statistic.toFixed(1) : '', df: t.df, replicates: t.replicates, p: p }),
+    });
   }
   var SUPPRESSED = { suppressed: true };
   function cellOfShare(p) {
@@ -118,7 +140,13 @@
     Object.keys(options.headers || {}).forEach(function (h) {
       headers[h] = options.headers[h];
     });
-    return fetch(config.api + path, { method: options.method || 'GET', headers: headers, body: options.body, credentials: 'same-origin', cache: 'no-store' }).catch(function () {
+    return fetch(config.api + path, {
+      method: options.method || 'GET',
+      headers: headers,
+      body: options.body,
+      credentials: 'same-origin',
+      cache: 'no-store',
+    }).catch(function () {
       throw new Error(text('errors.network'));
     });
   }
@@ -160,23 +188,52 @@
     sw.setAttribute('aria-label', text('switch_language_label'));
     sw.setAttribute('lang', state.lng === 'nb' ? 'en' : 'nb');
     if (state.me) $('whoami').textContent = tr('signed_in', { name: state.me.name, role: text('roles.' + state.me.role) });
-    fillSelect($('by'), config.dimensions.map(function (d) {
-      return [d, text('dimensions.' + d)];
-    }));
-    fillSelect($('area'), [['', text('filters.all_areas')]].concat(config.areas.map(function (a) {
-      return [a, optionLabel(a)];
-    })));
-    fillSelect($('dl-language'), [['', text('downloads.any')]].concat(config.languages.map(function (l) {
-      return [l.tag, l.endonym];
-    })));
-    fillSelect($('dl-channel'), [['', text('downloads.any')]].concat(config.channels.map(function (c) {
-      return [c, text('channels.' + c)];
-    })));
-    fillSelect($('dl-status'), [['completed', text('downloads.status_completed')], ['all', text('downloads.status_all')]]);
-    fillSelect($('dl-labels'), [['', text('downloads.labels_codes')]].concat(config.languages.map(function (l) {
-      return [l.tag, l.endonym];
-    })));
-    fillSelect($('new-role'), [['analyst', text('roles.analyst')], ['admin', text('roles.admin')]]);
+    fillSelect(
+      $('by'),
+      config.dimensions.map(function (d) {
+        return [d, text('dimensions.' + d)];
+      }),
+    );
+    fillSelect(
+      $('area'),
+      [['', text('filters.all_areas')]].concat(
+        config.areas.map(function (a) {
+          return [a, optionLabel(a)];
+        }),
+      ),
+    );
+    fillSelect(
+      $('dl-language'),
+      [['', text('downloads.any')]].concat(
+        config.languages.map(function (l) {
+          return [l.tag, l.endonym];
+        }),
+      ),
+    );
+    fillSelect(
+      $('dl-channel'),
+      [['', text('downloads.any')]].concat(
+        config.channels.map(function (c) {
+          return [c, text('channels.' + c)];
+        }),
+      ),
+    );
+    fillSelect($('dl-status'), [
+      ['completed', text('downloads.status_completed')],
+      ['all', text('downloads.status_all')],
+    ]);
+    fillSelect(
+      $('dl-labels'),
+      [['', text('downloads.labels_codes')]].concat(
+        config.languages.map(function (l) {
+          return [l.tag, l.endonym];
+        }),
+      ),
+    );
+    fillSelect($('new-role'), [
+      ['analyst', text('roles.analyst')],
+      ['admin', text('roles.admin')],
+    ]);
   }
   function fillSelect(select, choices) {
     var value = select.value;
@@ -186,9 +243,13 @@
       o.value = c[0];
       select.appendChild(o);
     });
-    if (value && choices.some(function (c) {
-      return c[0] === value;
-    })) select.value = value;
+    if (
+      value &&
+      choices.some(function (c) {
+        return c[0] === value;
+      })
+    )
+      select.value = value;
   }
 
   // --- session ---
@@ -233,9 +294,10 @@
     }
     api('/session', { method: 'POST', headers: { Authorization: 'Bearer ' + token } })
       .then(function (res) {
-        if (!res.ok) return messageOf(res).then(function (m) {
-          $('login-error').textContent = m;
-        });
+        if (!res.ok)
+          return messageOf(res).then(function (m) {
+            $('login-error').textContent = m;
+          });
         // The cookie holds it from here on; the page keeps no copy.
         input.value = '';
         return res.json().then(loggedIn);
@@ -275,9 +337,10 @@
     api('/analysis' + query)
       .then(function (res) {
         if (!checkSession(res)) return;
-        if (!res.ok) return messageOf(res).then(function (m) {
-          setStatus('status', m, true);
-        });
+        if (!res.ok)
+          return messageOf(res).then(function (m) {
+            setStatus('status', m, true);
+          });
         return res.json().then(function (result) {
           state.result = result;
           render(result);
@@ -299,7 +362,13 @@
     destroyCharts();
     ['help-charts', 'barrier-charts', 'funnel-charts'].forEach(clear);
     var s = result.suppression;
-    setStatus('status', tr('loaded', { responses: result.responses === null ? text('suppressed') : numberFormat().format(result.responses), by: text('dimensions.' + result.by) }));
+    setStatus(
+      'status',
+      tr('loaded', {
+        responses: result.responses === null ? text('suppressed') : numberFormat().format(result.responses),
+        by: text('dimensions.' + result.by),
+      }),
+    );
     $('summary').textContent = tr('summary', { k: s.k, hidden: s.primary + s.secondary, cells: s.cells, primary: s.primary, secondary: s.secondary });
     result.helpReceived.forEach(function (area) {
       renderHelpArea($('help-charts'), area, result.by);
@@ -429,27 +498,50 @@
       responsive: true,
       maintainAspectRatio: false,
       scales: {
-        x: { ticks: { autoSkip: false, maxRotation: 60, callback: function (v) {
-          return shortLabel(this.getLabelForValue(v));
-        } } },
+        x: {
+          ticks: {
+            autoSkip: false,
+            maxRotation: 60,
+            callback: function (v) {
+              return shortLabel(this.getLabelForValue(v));
+            },
+          },
+        },
         y: isGap
-          ? { suggestedMin: -30, suggestedMax: 30, title: { display: true, text: text('legend.gap') }, grid: { color: function (c) {
-              return c.tick && c.tick.value === 0 ? '#1b1f23' : 'rgba(0,0,0,0.1)';
-            } } }
-          : { min: 0, max: 100, ticks: { callback: function (v) {
-              return tr('percent', { value: v });
-            } } },
+          ? {
+              suggestedMin: -30,
+              suggestedMax: 30,
+              title: { display: true, text: text('legend.gap') },
+              grid: {
+                color: function (c) {
+                  return c.tick && c.tick.value === 0 ? '#1b1f23' : 'rgba(0,0,0,0.1)';
+                },
+              },
+            }
+          : {
+              min: 0,
+              max: 100,
+              ticks: {
+                callback: function (v) {
+                  return tr('percent', { value: v });
+                },
+              },
+            },
       },
       plugins: {
         legend: { position: 'bottom' },
-        tooltip: { callbacks: { label: function (ctx) {
-          var raw = ctx.raw;
-          var f = function (v) {
-            return isGap ? pts(v / 100) : pct(v / 100);
-          };
-          if (Array.isArray(raw)) return ctx.dataset.label + ': ' + tr('interval', { low: f(raw[0]), high: f(raw[1]) });
-          return ctx.dataset.label + ': ' + f(raw);
-        } } },
+        tooltip: {
+          callbacks: {
+            label: function (ctx) {
+              var raw = ctx.raw;
+              var f = function (v) {
+                return isGap ? pts(v / 100) : pct(v / 100);
+              };
+              if (Array.isArray(raw)) return ctx.dataset.label + ': ' + tr('interval', { low: f(raw[0]), high: f(raw[1]) });
+              return ctx.dataset.label + ': ' + f(raw);
+            },
+          },
+        },
       },
     };
   }
@@ -471,9 +563,14 @@
       {
         head: [text('table.group'), text('table.n')].concat(outcomes.map(optionLabel)),
         rows: area.rows.map(function (r) {
-          return { header: groupLabel(r.group, by), cells: [cellOfCount(r.n)].concat(outcomes.map(function (o) {
-            return cellOfShare(r.outcomes[o]);
-          })) };
+          return {
+            header: groupLabel(r.group, by),
+            cells: [cellOfCount(r.n)].concat(
+              outcomes.map(function (o) {
+                return cellOfShare(r.outcomes[o]);
+              }),
+            ),
+          };
         }),
       },
       { note: testText(area.test) },
@@ -535,7 +632,15 @@
         head: head,
         rows: b.rows.map(function (r) {
           var cells = [cellOfCount(r.n), cellOfShare(share(r))];
-          if (b.kind === 'scale') cells.push(r.mean.suppressed ? SUPPRESSED : { text: r.mean.mean.toFixed(2) + ' (' + tr('interval', { low: r.mean.ci95[0].toFixed(2), high: r.mean.ci95[1].toFixed(2) }) + ')', num: true });
+          if (b.kind === 'scale')
+            cells.push(
+              r.mean.suppressed
+                ? SUPPRESSED
+                : {
+                    text: r.mean.mean.toFixed(2) + ' (' + tr('interval', { low: r.mean.ci95[0].toFixed(2), high: r.mean.ci95[1].toFixed(2) }) + ')',
+                    num: true,
+                  },
+            );
           var g = gaps[r.group];
           cells.push(r.group === 'baseline' || !g ? '' : g.suppressed ? SUPPRESSED : { text: gapText(g), num: true });
           return { header: groupLabel(r.group, by), cells: cells };
@@ -571,13 +676,18 @@
       container,
       title,
       {
-        head: [text('table.group')].concat(b.options.map(function (o) {
-          return optionLabel(o.option);
-        })),
+        head: [text('table.group')].concat(
+          b.options.map(function (o) {
+            return optionLabel(o.option);
+          }),
+        ),
         rows: groups.map(function (g) {
-          return { header: groupLabel(g, by), cells: b.options.map(function (o) {
-            return cellOfShare(shareOf(o, g));
-          }) };
+          return {
+            header: groupLabel(g, by),
+            cells: b.options.map(function (o) {
+              return cellOfShare(shareOf(o, g));
+            }),
+          };
         }),
       },
       { wide: true, tall: true },
@@ -622,9 +732,14 @@
       {
         head: [text('table.language'), text('table.started')].concat(steps.map(stepLabel)),
         rows: comprehension.map(function (c) {
-          return { header: endonym(c.language), cells: [cellOfCount(c.started)].concat(c.funnel.map(function (f) {
-            return f.reached ? { text: pct(f.reached.p), num: true } : SUPPRESSED;
-          })) };
+          return {
+            header: endonym(c.language),
+            cells: [cellOfCount(c.started)].concat(
+              c.funnel.map(function (f) {
+                return f.reached ? { text: pct(f.reached.p), num: true } : SUPPRESSED;
+              }),
+            ),
+          };
         }),
       },
       { wide: true, tall: true },
@@ -694,9 +809,10 @@
     api(path)
       .then(function (res) {
         if (!checkSession(res)) return;
-        if (!res.ok) return messageOf(res).then(function (m) {
-          setStatus('download-status', tr('downloads.failed', { message: m }), true);
-        });
+        if (!res.ok)
+          return messageOf(res).then(function (m) {
+            setStatus('download-status', tr('downloads.failed', { message: m }), true);
+          });
         var name = filenameOf(res.headers.get('Content-Disposition'));
         return res.blob().then(function (blob) {
           // A blob and a link, not a plain link: a refusal is then shown here as a message
@@ -723,7 +839,13 @@
 
   function exportQuery(format) {
     var params = [['format', format]];
-    [['language', 'dl-language'], ['channel', 'dl-channel'], ['from', 'dl-from'], ['to', 'dl-to'], ['labels', 'dl-labels']].forEach(function (p) {
+    [
+      ['language', 'dl-language'],
+      ['channel', 'dl-channel'],
+      ['from', 'dl-from'],
+      ['to', 'dl-to'],
+      ['labels', 'dl-labels'],
+    ].forEach(function (p) {
       var v = $(p[1]).value.trim();
       if (v) params.push([p[0], v]);
     });
@@ -779,7 +901,16 @@
                 });
                 action = { node: button };
               }
-              return { header: t.name, cells: [text('roles.' + t.role), t.id, hour(t.createdAt), t.revokedAt ? tr('admin.revoked', { hour: hour(t.revokedAt) }) : text('admin.active'), action] };
+              return {
+                header: t.name,
+                cells: [
+                  text('roles.' + t.role),
+                  t.id,
+                  hour(t.createdAt),
+                  t.revokedAt ? tr('admin.revoked', { hour: hour(t.revokedAt) }) : text('admin.active'),
+                  action,
+                ],
+              };
             }),
           ),
         );
@@ -791,9 +922,10 @@
     if (!window.confirm(tr('admin.revoke_confirm', { name: name }))) return;
     api('/tokens/' + encodeURIComponent(name), { method: 'DELETE' }).then(function (res) {
       if (!checkSession(res)) return;
-      if (!res.ok) return messageOf(res).then(function (m) {
-        setStatus('admin-status', m, true);
-      });
+      if (!res.ok)
+        return messageOf(res).then(function (m) {
+          setStatus('admin-status', m, true);
+        });
       setStatus('admin-status', '');
       loadAdmin();
     });
@@ -802,20 +934,23 @@
   $('add-token').addEventListener('submit', function (event) {
     event.preventDefault();
     var name = $('new-name').value.trim();
-    api('/tokens', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: name, role: $('new-role').value }) }).then(function (res) {
-      if (!checkSession(res)) return;
-      if (!res.ok) return messageOf(res).then(function (m) {
-        setStatus('admin-status', m, true);
-      });
-      return res.json().then(function (body) {
-        setStatus('admin-status', '');
-        $('new-name').value = '';
-        $('new-token-label').textContent = tr('admin.new_token', { name: body.name });
-        $('new-token-value').textContent = body.token;
-        $('new-token').hidden = false;
-        loadAdmin();
-      });
-    });
+    api('/tokens', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: name, role: $('new-role').value }) }).then(
+      function (res) {
+        if (!checkSession(res)) return;
+        if (!res.ok)
+          return messageOf(res).then(function (m) {
+            setStatus('admin-status', m, true);
+          });
+        return res.json().then(function (body) {
+          setStatus('admin-status', '');
+          $('new-name').value = '';
+          $('new-token-label').textContent = tr('admin.new_token', { name: body.name });
+          $('new-token-value').textContent = body.token;
+          $('new-token').hidden = false;
+          loadAdmin();
+        });
+      },
+    );
   });
 
   function loadAudit() {
@@ -838,7 +973,13 @@
           for (var i = 0; i < more.length; i++) existing.appendChild(more[i]);
         } else {
           clear('audit');
-          $('audit').appendChild(table(text('admin.audit_heading'), [text('admin.hour'), text('admin.token'), text('admin.action'), text('admin.parameters'), text('admin.outcome')], rows));
+          $('audit').appendChild(
+            table(
+              text('admin.audit_heading'),
+              [text('admin.hour'), text('admin.token'), text('admin.action'), text('admin.parameters'), text('admin.outcome')],
+              rows,
+            ),
+          );
         }
         state.auditNext = body.next;
         $('audit-older').hidden = !body.next;

@@ -27,7 +27,10 @@ export interface DirectLineOptions {
 
 // What the subset accepts from a client. Everything else a client sends (from, channelId,
 // conversation, timestamps, entities) is ignored: the token and the server decide those.
-const bcp47 = z.string().max(35).regex(/^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*$/);
+const bcp47 = z
+  .string()
+  .max(35)
+  .regex(/^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*$/);
 const incomingActivity = z.object({
   type: z.string().min(1).max(64),
   text: z.string().max(MAX_TEXT).optional(),
@@ -35,7 +38,10 @@ const incomingActivity = z.object({
   locale: bcp47.optional().catch(undefined),
   // Web Chat sends an empty list with every message; uploads are not part of this subset.
   attachments: z.array(z.unknown()).max(0, 'must be empty (uploads are not supported)').optional(),
-  channelData: z.object({ clientActivityID: z.string().max(128).optional().catch(undefined) }).optional().catch(undefined),
+  channelData: z
+    .object({ clientActivityID: z.string().max(128).optional().catch(undefined) })
+    .optional()
+    .catch(undefined),
 });
 const startBody = z.object({ locale: bcp47.optional().catch(undefined) }).catch({ locale: undefined });
 
@@ -69,7 +75,12 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
     if (!check.ok) {
       // Expiry is routine (a phone that slept); a bad signature is worth seeing.
       logger[check.reason === 'expired' ? 'debug' : 'info']({ event: 'directline_token_refused', reason: check.reason }, 'Direct Line token refused');
-      return void fail(res, 403, check.reason === 'expired' ? 'TokenExpired' : 'TokenInvalid', check.reason === 'expired' ? 'The token has expired; start a new conversation.' : 'The token is not valid.');
+      return void fail(
+        res,
+        403,
+        check.reason === 'expired' ? 'TokenExpired' : 'TokenInvalid',
+        check.reason === 'expired' ? 'The token has expired; start a new conversation.' : 'The token is not valid.',
+      );
     }
     if (pathConversation !== undefined && pathConversation !== check.claims.conv) {
       logger.info({ event: 'directline_token_refused', reason: 'conversation' }, 'Direct Line token used for another conversation');
@@ -102,8 +113,19 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
       (ctx) => {
         // Direct Line echoes the user's message into the stream before the bot answers; Web Chat
         // marks a message sent only when it sees that echo (channelData.clientActivityID).
-        ctx.turnState.set(TURN_OUTBOX, { conversation: conversationHash, expiresAt: outboxExpiry(at), seqFloor: outboxSeqFloor(at), echo, render: (out) => out.map((r) => botReply(r, now())) } satisfies TurnOutbox);
-        if (deliveryKey) ctx.turnState.set(TURN_DELIVERY, { key: deliveryKey, expiresAt: new Date(at.getTime() + DELIVERY_TTL_MS), reply: () => echo?.id ?? '' } satisfies TurnDelivery);
+        ctx.turnState.set(TURN_OUTBOX, {
+          conversation: conversationHash,
+          expiresAt: outboxExpiry(at),
+          seqFloor: outboxSeqFloor(at),
+          echo,
+          render: (out) => out.map((r) => botReply(r, now())),
+        } satisfies TurnOutbox);
+        if (deliveryKey)
+          ctx.turnState.set(TURN_DELIVERY, {
+            key: deliveryKey,
+            expiresAt: new Date(at.getTime() + DELIVERY_TTL_MS),
+            reply: () => echo?.id ?? '',
+          } satisfies TurnDelivery);
       },
     );
     const duplicate = duplicateOf(context);
@@ -116,10 +138,24 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
       // in it): the post is refused as unavailable, with the apology in the respondent's language,
       // and Web Chat offers to send it again. Nothing of the turn was written, so the resend is
       // handled as the message's first delivery, whatever clientActivityID it carries.
-      if (isDatabaseUnavailable(failureOf(context))) throw new TurnUnavailable(activities.map((a) => a.text).filter(Boolean).join('\n'));
+      if (isDatabaseUnavailable(failureOf(context)))
+        throw new TurnUnavailable(
+          activities
+            .map((a) => a.text)
+            .filter(Boolean)
+            .join('\n'),
+        );
       // The turn failed before its write: the echo and what the bot said instead (an apology in
       // the respondent's language) must still reach the browser.
-      await store.commitTurn({ responses: [], outbox: { conversation: conversationHash, activities: [...(echo ? [echo] : []), ...activities.map((r) => botReply(r, now()))], expiresAt: outboxExpiry(now()), seqFloor: outboxSeqFloor(now()) } });
+      await store.commitTurn({
+        responses: [],
+        outbox: {
+          conversation: conversationHash,
+          activities: [...(echo ? [echo] : []), ...activities.map((r) => botReply(r, now()))],
+          expiresAt: outboxExpiry(now()),
+          seqFloor: outboxSeqFloor(now()),
+        },
+      });
     }
     logger.debug({ event: 'directline_turn', activityType: activity.type, replies: activities.length }, 'Direct Line turn');
     return echo?.id;
@@ -135,7 +171,19 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
     if ((await store.readOutbox(conversationKey(secret, claims.conv), 0, 1)).length) return;
     // Per outbox lifetime: after the rows expire the conversation is greeted (re-asked) again.
     const greeted = keyedHash(secret, 'directline-start', `${claims.conv}\u0000${Math.floor(now().getTime() / OUTBOX_TTL_MS)}`);
-    await turn(claims, { type: ActivityTypes.ConversationUpdate, membersAdded: [{ id: BOT_ID, name: '' }, { id: claims.user, name: '' }], locale }, undefined, greeted);
+    await turn(
+      claims,
+      {
+        type: ActivityTypes.ConversationUpdate,
+        membersAdded: [
+          { id: BOT_ID, name: '' },
+          { id: claims.user, name: '' },
+        ],
+        locale,
+      },
+      undefined,
+      greeted,
+    );
   };
 
   const handle =
@@ -151,7 +199,12 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
           logger.warn({ event: 'directline_unavailable', route: name, error: safeError(err) }, 'Direct Line request refused: the database is unavailable');
           if (res.headersSent) return;
           res.setHeader('Retry-After', '5');
-          return fail(res, 503, 'ServiceUnavailable', (err instanceof TurnUnavailable && err.apology) || 'The service cannot take messages right now; try again shortly.');
+          return fail(
+            res,
+            503,
+            'ServiceUnavailable',
+            (err instanceof TurnUnavailable && err.apology) || 'The service cannot take messages right now; try again shortly.',
+          );
         }
         logger.error({ event: 'directline_failed', route: name, error: safeError(err) }, 'Direct Line request failed');
         if (!res.headersSent) fail(res, 500, 'ServiceError', 'The request could not be processed; try again.');

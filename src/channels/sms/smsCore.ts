@@ -25,10 +25,12 @@ export type LateSender = (texts: string[]) => Promise<void>;
 
 /** The texts an SMS respondent receives for a turn's activities. */
 export function renderForSms(activities: readonly Partial<Activity>[]): string[] {
-  return activities
-    .filter((a) => a.type === ActivityTypes.Message && a.text)
-    // Options are already numbered in the text; suggestedActions (buttons) have no SMS form.
-    .flatMap((a) => splitForSms(a.text!));
+  return (
+    activities
+      .filter((a) => a.type === ActivityTypes.Message && a.text)
+      // Options are already numbered in the text; suggestedActions (buttons) have no SMS form.
+      .flatMap((a) => splitForSms(a.text!))
+  );
 }
 
 /**
@@ -62,7 +64,12 @@ export async function handleInboundSms(sms: InboundSms, deps: ChannelDeps, deadl
         text: sms.text,
       },
       (context) => deps.bot.run(context),
-      (context) => context.turnState.set(TURN_DELIVERY, { key, expiresAt: new Date(Date.now() + DELIVERY_TTL_MS), reply: (out) => JSON.stringify(renderForSms(out)) } satisfies TurnDelivery),
+      (context) =>
+        context.turnState.set(TURN_DELIVERY, {
+          key,
+          expiresAt: new Date(Date.now() + DELIVERY_TTL_MS),
+          reply: (out) => JSON.stringify(renderForSms(out)),
+        } satisfies TurnDelivery),
     );
     const duplicate = duplicateOf(context);
     if (duplicate !== undefined) {
@@ -103,7 +110,8 @@ export async function handleInboundSms(sms: InboundSms, deps: ChannelDeps, deadl
       .then(async (outcome) => {
         // The webhook has answered 200, so the provider will not redeliver: the respondent gets the
         // apology, in their language, and sends the message again.
-        if ('unavailable' in outcome) logger.error({ event: 'sms_late_turn_unavailable' }, 'late SMS turn found the database unavailable; asking the respondent to send again');
+        if ('unavailable' in outcome)
+          logger.error({ event: 'sms_late_turn_unavailable' }, 'late SMS turn found the database unavailable; asking the respondent to send again');
         await sendLate(outcome.texts);
       })
       .catch((err) => logger.error({ event: 'sms_late_send_failed', error: safeError(err) }, 'could not send a late SMS reply')),

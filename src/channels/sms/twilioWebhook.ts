@@ -12,7 +12,10 @@ const inbound = z.object({
   MessageSid: z.string().min(1).max(64),
   From: z.string().min(1).max(64),
   To: z.string().max(64).default(''),
-  Body: z.string().max(64 * 1024).default(''),
+  Body: z
+    .string()
+    .max(64 * 1024)
+    .default(''),
 });
 
 export interface TwilioOptions {

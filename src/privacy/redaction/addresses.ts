@@ -12,7 +12,8 @@ import { isCapitalised, keySet, plainKey, wholePhrases, wordKey } from './words'
  * "Bergen kommune" or "NAV Grünerløkka" name an office, not a home.
  */
 
-const NUMBERED = /(?<![\p{L}\p{M}\p{N}])([\p{L}\p{M}][\p{L}\p{M}'’\-]*)(\.?) ?([1-9]\d{0,2})(?:([A-Ha-h])|( [A-Ha-h]))?(?:[/\-][1-9]\d{0,2}[A-Ha-h]?)?(?![\p{L}\p{M}\p{N}]|[.,]\d)/gu;
+const NUMBERED =
+  /(?<![\p{L}\p{M}\p{N}])([\p{L}\p{M}][\p{L}\p{M}'’\-]*)(\.?) ?([1-9]\d{0,2})(?:([A-Ha-h])|( [A-Ha-h]))?(?:[/\-][1-9]\d{0,2}[A-Ha-h]?)?(?![\p{L}\p{M}\p{N}]|[.,]\d)/gu;
 const HOUSE_NUMBER = / ?,? ?[1-9]\d{0,2}(?:[A-Ha-h]| [A-Ha-h])?(?:[/\-][1-9]\d{0,2}[A-Ha-h]?)?(?![\p{L}\p{M}\p{N}]|[.,]\d)/uy;
 const POSTCODE_TAIL = /,? *\d{4} +[\p{L}\p{M}][\p{L}\p{M}\-]*/uy;
 const POSTCODE = /(?<![\p{L}\p{M}\p{N}.,:/\-+]|\p{N}[ .])(\d{4}) +([\p{L}\p{M}][\p{L}\p{M}\-]*)/gu;
@@ -120,9 +121,7 @@ export function addressDetectors(lexicon: Lexicon): Detector[] {
       const end = m.index! + m[0].length;
       // Years 1900–2099 are postcodes too (2000 Lillestrøm): such a number counts only when a
       // capitalised place closes the clause, as in an address line, not "i 2023 Bergen kommune".
-      const ok = YEAR_LIKE.test(code)
-        ? isCapitalised(place) && END_OF_CLAUSE.test(text.slice(end, end + 3))
-        : isCapitalised(place) || code.startsWith('0');
+      const ok = YEAR_LIKE.test(code) ? isCapitalised(place) && END_OF_CLAUSE.test(text.slice(end, end + 3)) : isCapitalised(place) || code.startsWith('0');
       if (ok) yield { start: m.index!, end, kind: 'address' };
     }
   };

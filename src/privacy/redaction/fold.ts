@@ -26,11 +26,17 @@ function foldChar(ch: string): string {
   if (HORIZONTAL_SPACE.test(ch)) return ' ';
   if (DASH.test(ch)) return '-';
   switch (ch) {
-    case '\uFF0B': return '+';
-    case '\uFF20': case '\uFE6B': return '@';
-    case '\u066B': return '.'; // Arabic decimal separator
-    case '\u066C': return ','; // Arabic thousands separator
-    default: return ch;
+    case '\uFF0B':
+      return '+';
+    case '\uFF20':
+    case '\uFE6B':
+      return '@';
+    case '\u066B':
+      return '.'; // Arabic decimal separator
+    case '\u066C':
+      return ','; // Arabic thousands separator
+    default:
+      return ch;
   }
 }
 

@@ -140,7 +140,9 @@ export function nameDetectors(lexicon: Lexicon): Detector[] {
 
   // Not before a sign-off ("Thank you. Best regards, Kari"): the sign-off's own detector takes that.
   const thanksGap = `[ \\t]*[,:!.\\-–—]?[ \\t]*(?:\\r?\\n[ \\t]*)?`;
-  const thanks = lists.thanks.length ? new RegExp(`(?:${wholePhrases(lists.thanks)})(?!${thanksGap}(?:${wholePhrases(lists.signOffs)}))${thanksGap}`, 'giu') : undefined;
+  const thanks = lists.thanks.length
+    ? new RegExp(`(?:${wholePhrases(lists.thanks)})(?!${thanksGap}(?:${wholePhrases(lists.signOffs)}))${thanksGap}`, 'giu')
+    : undefined;
 
   const fromPhrase = (re: RegExp, opts: Scan, atEndOnly: boolean): Detector =>
     function* (text) {

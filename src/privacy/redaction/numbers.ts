@@ -118,10 +118,7 @@ const NRB = /(?<![\d+])\d{2} ?\d{4} ?\d{4} ?\d{4} ?\d{4} ?\d{4} ?\d{4}(?!\d)/g;
 // 1 start no subscriber number), grouped 3-2-3 (mobile), 2-2-2-2 (landline) or 4-4. Any such run
 // is redacted even when it could be an amount or a date ("25122023"), because privacy wins over
 // the rare lost number; only a few kinds of range are let through (isRange).
-const NO_PHONE = new RegExp(
-  `(?<![\\d+])(?:[2-9]\\d{7}|[2-9]\\d{2}${S}\\d{2}${S}\\d{3}|[2-9]\\d(?:${S}\\d{2}){3}|[2-9]\\d{3}${S}\\d{4})(?!\\d)`,
-  'g',
-);
+const NO_PHONE = new RegExp(`(?<![\\d+])(?:[2-9]\\d{7}|[2-9]\\d{2}${S}\\d{2}${S}\\d{3}|[2-9]\\d(?:${S}\\d{2}){3}|[2-9]\\d{3}${S}\\d{4})(?!\\d)`, 'g');
 const YEAR_RANGE = /^((?:19|20)\d\d)[ -]((?:19|20)\d\d)$/;
 const PAIR_RANGE = /^\d\d\.\d\d-\d\d\.\d\d$/;
 const AMOUNT_RANGE = /^(\d{4})-(\d{4})$/;

@@ -78,7 +78,10 @@ export function phoneDetectors(lexicon: Lexicon, regions: readonly CountryCode[]
       let valid: number | undefined;
       let possible: number | undefined;
       for (let k = groups.length; k >= 1 && valid === undefined; k--) {
-        let digits = groups.slice(0, k).map((g) => g[0]).join('');
+        let digits = groups
+          .slice(0, k)
+          .map((g) => g[0])
+          .join('');
         if (run.slice(plus).startsWith('00')) digits = digits.slice(2);
         const parsed = parsePhoneNumberFromString(`+${digits}`);
         if (!parsed) continue;

@@ -9,7 +9,10 @@ import { createLetterFold, REDACTION_FOLD_RULES } from '../../text/normalize';
 // The letters the fold makes one, as classes for the phrase patterns below: each fold target with
 // every letter folded to it ("يیى", "كک", "هہەةۀ").
 const ARABIC_VARIANTS = Object.values(
-  Object.entries(REDACTION_FOLD_RULES.letters ?? {}).reduce<Record<string, string>>((groups, [typed, meant]) => ({ ...groups, [meant]: (groups[meant] ?? meant) + typed }), {}),
+  Object.entries(REDACTION_FOLD_RULES.letters ?? {}).reduce<Record<string, string>>(
+    (groups, [typed, meant]) => ({ ...groups, [meant]: (groups[meant] ?? meant) + typed }),
+    {},
+  ),
 );
 const APOSTROPHES = "'’ʼ`´";
 
@@ -71,7 +74,15 @@ function charClass(ch: string): string {
  * base letter and its Arabic-script variants, each space one or more spaces.
  */
 export function phrasePattern(phrase: string): string {
-  return [...phrase.normalize('NFC').replace(/[\u200B-\u200F]/g, '').trim().replace(/\s+/g, ' ')].map(charClass).join('');
+  return [
+    ...phrase
+      .normalize('NFC')
+      .replace(/[\u200B-\u200F]/g, '')
+      .trim()
+      .replace(/\s+/g, ' '),
+  ]
+    .map(charClass)
+    .join('');
 }
 
 /** An alternation of phrases, longest first so "med vennlig hilsen" wins over "hilsen". */
