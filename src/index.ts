@@ -27,7 +27,7 @@ import { DEFAULT_SURVEY_FILE, loadSurvey } from './survey/load';
 import { detectLanguage, UND } from './language/detect';
 import { registerAnalyst } from './analyst/analystApi';
 import { AnalystService } from './analyst/analystService';
-import { createAnalystStore } from './store/analystStore';
+import { createAnalystStore } from './store/createAnalystStore';
 import { configureRedaction } from './privacy/redact';
 
 const guessed = (tag: string) => (tag === UND ? undefined : tag);

@@ -12,12 +12,14 @@ let t: typeof TQuantile | undefined;
 
 /** P(X ≤ x) for X chi-square distributed with `df` degrees of freedom. */
 export function chisquareCdf(x: number, df: number): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at first use, not at start-up (README, Measured)
   chisquare ??= require('@stdlib/stats-base-dists-chisquare-cdf') as typeof ChisquareCdf;
   return chisquare(x, df);
 }
 
 /** The `p` quantile of Student's t distribution with `df` degrees of freedom. */
 export function tQuantile(p: number, df: number): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at first use, not at start-up (README, Measured)
   t ??= require('@stdlib/stats-base-dists-t-quantile') as typeof TQuantile;
   return t(p, df);
 }

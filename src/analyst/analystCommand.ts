@@ -1,5 +1,6 @@
 import { createStore } from '../store/createStore';
-import { AnalystNameTakenError, AnalystStore, AnalystTokenInfo, createAnalystStore } from '../store/analystStore';
+import { AnalystNameTakenError, AnalystStore, AnalystTokenInfo } from '../store/analystStore';
+import { createAnalystStore } from '../store/createAnalystStore';
 import { hourOf, issueToken, TokenRequestError } from './auth';
 
 export const ANALYST_USAGE = `Usage:

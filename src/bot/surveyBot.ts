@@ -72,7 +72,7 @@ export class SurveyBot extends ActivityHandler {
     const channel = channelKind(context.activity.channelId);
     // A channel may send what the handler ignores (typing, events): nothing to write then.
     const durable = context.activity.type === ActivityTypes.Message || context.activity.type === ActivityTypes.ConversationUpdate;
-    let work = new TurnWork();
+    let work: TurnWork;
     for (let attempt = 1; ; attempt++) {
       work = new TurnWork();
       context.turnState.set(TURN_WORK, work);

@@ -435,6 +435,7 @@ let tinyld: typeof import('tinyld/heavy') | undefined;
 export const tinyldModel: LanguageModel = {
   knows: DEFAULT_DATA.knownBy.get('tinyld') ?? [],
   guesses(text) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at first use, not at start-up (README, Measured)
     tinyld ??= require('tinyld/heavy') as typeof import('tinyld/heavy');
     return tinyld
       .detectAll(text)

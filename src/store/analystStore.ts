@@ -109,17 +109,3 @@ export class AnalystStoreNotMigratedError extends Error {
     super('The analyst tables are missing: run `survey-bot migrate` (or start the bot once) to create them.');
   }
 }
-
-/** Picks the analyst store implementation from the database URL's scheme, as createStore does for the survey store. */
-export function createAnalystStore(databaseUrl: string): AnalystStore {
-  if (databaseUrl.startsWith('file:')) {
-    // Required here, not imported at the top: the implementation imports this module's types.
-    const { SqliteAnalystStore } = require('./sqliteAnalystStore') as typeof import('./sqliteAnalystStore');
-    return new SqliteAnalystStore(databaseUrl);
-  }
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    const { PgAnalystStore } = require('./pgAnalystStore') as typeof import('./pgAnalystStore');
-    return new PgAnalystStore(databaseUrl);
-  }
-  throw new Error(`DATABASE_URL ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}: not a file: (SQLite) or postgresql:// (PostgreSQL) URL.`);
-}

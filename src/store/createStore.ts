@@ -6,6 +6,7 @@ export function createStore(databaseUrl: string, options: { sqliteBusyTimeoutMs?
   if (databaseUrl.startsWith('file:')) return new SqliteStore(databaseUrl, { busyTimeoutMs: options.sqliteBusyTimeoutMs });
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     // Loaded only here: an SQLite deployment never loads pg or the PostgreSQL Prisma client.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
     const { PgStore } = require('./pgStore') as typeof import('./pgStore');
     return new PgStore(databaseUrl);
   }

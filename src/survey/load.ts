@@ -10,7 +10,7 @@ export function loadSurvey(file: string): SurveyDefinition {
   try {
     json = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`${file}: not readable JSON (${(err as Error).message})`);
+    throw new Error(`${file}: not readable JSON (${(err as Error).message})`, { cause: err });
   }
   const { survey, problems } = validateSurvey(json);
   if (!survey) throw new Error(`${file}:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);

@@ -43,8 +43,10 @@ export interface CompiledFold extends Fold {
 // C0/C1 controls, DEL, soft hyphen, Arabic letter mark, Mongolian vowel separator, zero-width
 // characters, bidi embeddings/overrides/isolates, word joiner and BOM: invisible, and a bidi
 // override can make stored text display differently from what was typed.
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
 const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
 // Tatweel (elongation) and the optional Arabic-script vowel marks: writers add or leave them out.
+// eslint-disable-next-line no-misleading-character-class -- the marks are matched on their own, to be removed
 const ARABIC_OPTIONAL = /[\u0640\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED]/g;
 const APOSTROPHES = /[’‘ʼ`´]/g;
 // Latin letters that Unicode does not decompose into a base letter and a mark.

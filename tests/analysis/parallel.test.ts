@@ -24,6 +24,7 @@ beforeAll(async () => {
 afterAll(() => store.close());
 
 const run = (databaseUrl: string, by: string) => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled module, as worker threads load it
   const { analyzeInParallel } = require(compiled) as { analyzeInParallel: typeof AnalyzeInParallel };
   return analyzeInParallel({ store, databaseUrl }, survey, { by, k: 5 }, 2);
 };

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { FailedLoginLimiter, hourOf, issueToken, sessionCookie, TokenVerifier } from '../../src/analyst/auth';
 import { clientKey } from '../../src/clientAddress';
 import { AnalystService } from '../../src/analyst/analystService';
-import { createAnalystStore } from '../../src/store/analystStore';
+import { createAnalystStore } from '../../src/store/createAnalystStore';
 import { AnalystServer, request, startAnalystServer } from './helpers';
 
 /**

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { issueToken } from '../../src/analyst/auth';
-import { createAnalystStore } from '../../src/store/analystStore';
+import { createAnalystStore } from '../../src/store/createAnalystStore';
 import { startTestServer } from '../helpers/http';
 import { request } from './helpers';
 

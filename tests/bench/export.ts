@@ -96,6 +96,7 @@ async function main(): Promise<void> {
   // worker threads (the compiled ones in dist/, which `npm run bench:export` builds first).
   loadLocales();
   // The compiled module: worker threads run compiled JavaScript, not these TypeScript sources.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled module, as worker threads load it
   const { analyzeInParallel } = require(path.join(projectRoot, 'dist', 'src', 'analysis', 'parallel.js')) as { analyzeInParallel: typeof AnalyzeInParallel };
   // The first analysis starts its worker threads; the dashboard's next ones find them warm.
   const times: number[] = [];

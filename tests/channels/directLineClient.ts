@@ -2,6 +2,7 @@ import { Activity, DirectLine } from 'botframework-directlinejs';
 
 // DirectLineJS does its HTTP through rxjs 5 `Observable.ajax`, which needs a browser's
 // XMLHttpRequest; xhr2 provides one on Node (tests only: the page runs in a real browser).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- xhr2 has no types; DirectLineJS needs XMLHttpRequest in Node
 (globalThis as { XMLHttpRequest?: unknown }).XMLHttpRequest ??= require('xhr2');
 
 export type { Activity };

@@ -23,8 +23,6 @@ function keysOf(obj: unknown, prefix = ''): string[] {
   return Object.entries(obj as Record<string, unknown>).flatMap(([k, v]) => keysOf(v, prefix ? `${prefix}.${k}` : k));
 }
 
-const longest = (xs: string[]) => xs.reduce((a, b) => (b.length > a.length ? b : a), '');
-
 describe.each(tags)('%s', (lng) => {
   const allOptions = [...new Set(survey.items.flatMap((i) => (i.type === 'repeat' ? i.questions.flatMap(optionsOf) : optionsOf(i))))];
   // The longest values the variables can take: the same definition `translations import` checks with.

@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import twilio from 'twilio';
 import { keyedHash } from '../../src/identity';
 import { createStore } from '../../src/store/createStore';
 import { StoredResponse } from '../../src/store/store';
@@ -180,7 +181,7 @@ async function survives(bot: FaultBot, outage: Outage, langs: [string, string, s
 
 function signature(params: Record<string, string>): string {
   // The official helper, as tests/helpers/sms.ts signs.
-  return require('twilio').getExpectedTwilioSignature(SMS_ENV.TWILIO_AUTH_TOKEN, `${SMS_ENV.PUBLIC_URL}/sms/twilio`, params);
+  return twilio.getExpectedTwilioSignature(SMS_ENV.TWILIO_AUTH_TOKEN, `${SMS_ENV.PUBLIC_URL}/sms/twilio`, params);
 }
 
 /** The SQLite file's responses and delivery records, read by a connection of the test's own. */

@@ -26,7 +26,7 @@ export function userFacingLiterals(fileName: string, source: string, rules: Lite
   const readsLikeLanguage = (s: string) => {
     if (!/\p{L}/u.test(s)) return false; // punctuation, digits, whitespace
     if (/\p{L}[\s]+\p{L}/u.test(s)) return true; // several words
-    if (/[^\x00-\x7F]/.test(s)) return true; // non-ASCII letters: no identifier here uses them
+    if ([...s].some((c) => c.codePointAt(0)! > 0x7f)) return true; // non-ASCII letters: no identifier here uses them
     if (/^[A-Z][a-z]/.test(s)) return true; // a capitalised word
     return rules.localeValues.has(s.toLowerCase().trim());
   };

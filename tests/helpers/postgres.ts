@@ -24,7 +24,8 @@ export function postgresReachable(): Promise<boolean> {
       await client.query('SELECT 1');
       return true;
     } catch (err) {
-      if (process.env.REQUIRE_POSTGRES === '1') throw new Error(`REQUIRE_POSTGRES=1, but no PostgreSQL server answers at ${SERVER}: ${(err as Error).message}`);
+      if (process.env.REQUIRE_POSTGRES === '1')
+        throw new Error(`REQUIRE_POSTGRES=1, but no PostgreSQL server answers at ${SERVER}: ${(err as Error).message}`, { cause: err });
       return false;
     } finally {
       await client.end().catch(() => undefined);

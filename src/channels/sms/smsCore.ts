@@ -101,11 +101,11 @@ export async function handleInboundSms(sms: InboundSms, deps: ChannelDeps, deadl
     // gets this turn's reply from its delivery record once it has committed, or is handled
     // afresh if it did not.
     logger.warn({ event: 'sms_reply_deferred', deadlineMs }, 'turn slower than the webhook deadline and no send API: asking the provider to redeliver');
-    deps.inFlight.track(turn.catch((err) => logger.error({ event: 'sms_late_turn_failed', error: safeError(err) }, 'a deferred SMS turn failed')));
+    void deps.inFlight.track(turn.catch((err) => logger.error({ event: 'sms_late_turn_failed', error: safeError(err) }, 'a deferred SMS turn failed')));
     return { unavailable: true, texts: [] };
   }
   logger.warn({ event: 'sms_reply_late', deadlineMs }, 'turn slower than the webhook deadline; replying through the send API');
-  deps.inFlight.track(
+  void deps.inFlight.track(
     turn
       .then(async (outcome) => {
         // The webhook has answered 200, so the provider will not redeliver: the respondent gets the

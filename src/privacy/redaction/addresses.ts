@@ -13,11 +13,11 @@ import { isCapitalised, keySet, plainKey, wholePhrases, wordKey } from './words'
  */
 
 const NUMBERED =
-  /(?<![\p{L}\p{M}\p{N}])([\p{L}\p{M}][\p{L}\p{M}'’\-]*)(\.?) ?([1-9]\d{0,2})(?:([A-Ha-h])|( [A-Ha-h]))?(?:[/\-][1-9]\d{0,2}[A-Ha-h]?)?(?![\p{L}\p{M}\p{N}]|[.,]\d)/gu;
-const HOUSE_NUMBER = / ?,? ?[1-9]\d{0,2}(?:[A-Ha-h]| [A-Ha-h])?(?:[/\-][1-9]\d{0,2}[A-Ha-h]?)?(?![\p{L}\p{M}\p{N}]|[.,]\d)/uy;
-const POSTCODE_TAIL = /,? *\d{4} +[\p{L}\p{M}][\p{L}\p{M}\-]*/uy;
-const POSTCODE = /(?<![\p{L}\p{M}\p{N}.,:/\-+]|\p{N}[ .])(\d{4}) +([\p{L}\p{M}][\p{L}\p{M}\-]*)/gu;
-const WORD = /[\p{L}\p{M}][\p{L}\p{M}'’\-]*\.?/uy;
+  /(?<![\p{L}\p{M}\p{N}])([\p{L}\p{M}][\p{L}\p{M}'’-]*)(\.?) ?([1-9]\d{0,2})(?:([A-Ha-h])|( [A-Ha-h]))?(?:[/-][1-9]\d{0,2}[A-Ha-h]?)?(?![\p{L}\p{M}\p{N}]|[.,]\d)/gu;
+const HOUSE_NUMBER = / ?,? ?[1-9]\d{0,2}(?:[A-Ha-h]| [A-Ha-h])?(?:[/-][1-9]\d{0,2}[A-Ha-h]?)?(?![\p{L}\p{M}\p{N}]|[.,]\d)/uy;
+const POSTCODE_TAIL = /,? *\d{4} +[\p{L}\p{M}][\p{L}\p{M}-]*/uy;
+const POSTCODE = /(?<![\p{L}\p{M}\p{N}.,:/\-+]|\p{N}[ .])(\d{4}) +([\p{L}\p{M}][\p{L}\p{M}-]*)/gu;
+const WORD = /[\p{L}\p{M}][\p{L}\p{M}'’-]*\.?/uy;
 const NEXT_WORD = / *([\p{L}\p{M}][\p{L}\p{M}\p{N}²]*|%)/uy;
 const YEAR_LIKE = /^(?:19|20)\d\d$/;
 const END_OF_CLAUSE = /^ *(?:$|[\p{P}\n])/u;

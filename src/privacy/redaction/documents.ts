@@ -18,7 +18,7 @@ const GLUED = /(?<![\p{L}\p{M}\p{N}])(\p{L}{1,3})( ?)(\d{6,9})(?![\p{L}\p{M}\p{N
 // After a document word: optional "nr", "no.", "№", "number" or a colon, then up to three groups.
 const NUMBER_WORD = / *(?:[:#№] *)?(?:(?:nr|no|num|nummer|number|numer|номер)\.? *:? *)?/iuy;
 const TOKEN = /[\p{L}\p{N}]{1,12}/uy;
-const TOKEN_GAP = /[ \-]/y;
+const TOKEN_GAP = /[ -]/y;
 const MIN_DOCUMENT_DIGITS = 5;
 const MAX_DOCUMENT_LETTERS = 4;
 

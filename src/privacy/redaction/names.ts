@@ -18,7 +18,7 @@ import { hasCase, isAcronym, isCapitalised, keySet, phrasesPattern, UNSPACED, wh
  * and takes at most two runs (given name and family name).
  */
 
-const WORD = /[\p{L}\p{M}](?:[\p{L}\p{M}'’ʼ\-]*[\p{L}\p{M}])?/uy;
+const WORD = /[\p{L}\p{M}](?:[\p{L}\p{M}'’ʼ-]*[\p{L}\p{M}])?/uy;
 // Spaces between the words of a name, and the Ethiopic word space.
 const GAP = /[ \u1361]+/y;
 // What may sit between an introduction and the name: "my name is: Kari", "jeg heter - Kari".

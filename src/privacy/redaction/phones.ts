@@ -20,10 +20,10 @@ import { keySet } from './words';
  */
 
 // A run after + or 00: digits, spaces, dots, hyphens and parentheses, as people group numbers.
-const PREFIXED = new RegExp(`${NOT_AFTER_NUMBER}[(]?(?:\\+|00) ?[1-9][\\d ().\\-]{5,30}`, 'g');
+const PREFIXED = new RegExp(`${NOT_AFTER_NUMBER}[(]?(?:\\+|00) ?[1-9][\\d ().-]{5,30}`, 'g');
 // Up to six groups of digits with one separator between, as a number is typed in any country
 // ("0300 1234567", "07911 123456", or all in one run).
-const NATIONAL = /(?<![\p{L}\p{M}\p{N}+/@]|[\p{N}][.,\- ]|[+])\(?\d{1,12}\)?(?:[ .\-]\(?\d{1,12}\)?){0,5}(?![\p{L}\p{M}\p{N}]|[.,/]\d)/gu;
+const NATIONAL = /(?<![\p{L}\p{M}\p{N}+/@]|[\p{N}][.,\- ]|[+])\(?\d{1,12}\)?(?:[ .-]\(?\d{1,12}\)?){0,5}(?![\p{L}\p{M}\p{N}]|[.,/]\d)/gu;
 // Dates and clock times inside a run of numbers; a phone number never spans one.
 const DATE_OR_TIME = /(?<!\d)(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[.:]\d{2}(?:-\d{1,2}[.:]\d{2})?)(?!\d)/g;
 const GROUP = /\d+/g;

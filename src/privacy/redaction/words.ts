@@ -57,7 +57,7 @@ export function keySet(words: Iterable<string>): WordSet {
 
 // With the u flag only syntax characters may be escaped, and "-" only inside a class.
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-const escapeInClass = (s: string) => s.replace(/[\]\\^\-]/g, '\\$&');
+const escapeInClass = (s: string) => s.replace(/[\]\\^-]/g, '\\$&');
 
 function charClass(ch: string): string {
   if (APOSTROPHES.includes(ch)) return `[${APOSTROPHES}]`;
