@@ -87,6 +87,12 @@ export interface Vocabulary {
    * (by stem), for answers in the respondent's own words: "renting privately" → rent_private.
    */
   stems: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Per option, the words every other option of the question has and this one lacks: what sets
+   * it apart ("parents", "Norway" for "born in another country"). A hint for it gives way when
+   * the message has one of them ("born here, my parents came from Eritrea" is not born abroad).
+   */
+  lacks: Readonly<Record<string, readonly string[]>>;
   fold: CompiledFold;
 }
 
@@ -127,10 +133,12 @@ export function compileVocabulary(words: VocabularyWords, fold: CompiledFold): V
   const hints = Object.fromEntries(Object.keys(options).map((o) => [o, folded(words.hints?.[o] ?? []).filter((w) => !own.has(w))]));
   const ignored = new Set([...negation.flat(), ...folded(words.and), ...particles, ...folded(words.common ?? []).flatMap((w) => w.split(' '))]);
   const joinAfter = words.joinAfter?.length ? new RegExp(`(${words.joinAfter.map(escapeRegExp).join('|')})[ \\t]+`, 'gu') : undefined;
+  // Folded as numberText folds the message: a word's apostrophe kept ("п'ять").
+  const asNumberWord = (list: readonly string[]) => [...new Set(list.map((w) => numberText(w, fold)).filter(Boolean))];
   const numbers = Object.entries(words.numbers ?? {})
-    .flatMap(([n, list]) => folded(list).map((w) => [w, Number(n)] as const))
+    .flatMap(([n, list]) => asNumberWord(list).map((w) => [w, Number(n)] as const))
     .sort((a, b) => b[0].length - a[0].length);
-  const units = { month: folded(words.units?.month ?? []), year: folded(words.units?.year ?? []) };
+  const units = { month: asNumberWord(words.units?.month ?? []), year: asNumberWord(words.units?.year ?? []) };
   return {
     options,
     skip: new Set(folded(words.skip)),
@@ -143,6 +151,7 @@ export function compileVocabulary(words: VocabularyWords, fold: CompiledFold): V
     units,
     spaced,
     stems: spaced ? discriminatingStems(options, ignored) : {},
+    lacks: spaced ? lackedWords(options, ignored) : {},
     fold,
   };
 }
@@ -188,6 +197,8 @@ interface Hit {
   start: number;
   end: number;
   negated: boolean;
+  /** Found through a hint (src/survey/recognize.ts `hints`), not the option's own words. */
+  hint?: boolean;
 }
 
 /**
@@ -209,7 +220,8 @@ function matchOption(input: string, options: readonly string[], vocab: Vocabular
     const o = options[Number(numbered[1]) - 1];
     if (o && words(o).some((w) => compact(w) === compact(numbered[2]))) return { kind: 'sure', option: o };
   }
-  const hits = phraseHits(marked, options, vocab);
+  const tokens = marked.split(' ');
+  const hits = phraseHits(marked, options, vocab).filter((h) => !h.hint || !(vocab.lacks[h.option] ?? []).some((w) => tokens.some((t) => sameStem(t, w))));
   return pick(hits.length ? hits : stemHits(marked, options, vocab));
 }
 
@@ -234,11 +246,13 @@ function phraseHits(input: string, options: readonly string[], vocab: Vocabulary
   if (vocab.spaced) {
     const tokens = input.split(' ');
     for (const option of options) {
-      for (const w of [...(vocab.options[option] ?? []), ...(vocab.hints[option] ?? [])]) {
+      const own = vocab.options[option] ?? [];
+      for (const w of [...own, ...(vocab.hints[option] ?? [])]) {
         if (vocab.particles.has(w)) continue;
         const wt = w.split(' ');
+        const hint = !own.includes(w);
         for (let i = 0; i + wt.length <= tokens.length; i++) {
-          if (wt.every((t, j) => tokens[i + j] === t)) hits.push({ option, start: i, end: i + wt.length, negated: false });
+          if (wt.every((t, j) => tokens[i + j] === t)) hits.push({ option, start: i, end: i + wt.length, negated: false, hint });
         }
       }
     }
@@ -248,10 +262,12 @@ function phraseHits(input: string, options: readonly string[], vocab: Vocabulary
   }
   const letters = input.replace(/ /g, '');
   for (const option of options) {
-    for (const w of [...(vocab.options[option] ?? []), ...(vocab.hints[option] ?? [])]) {
+    const own = vocab.options[option] ?? [];
+    for (const w of [...own, ...(vocab.hints[option] ?? [])]) {
       if (vocab.particles.has(w)) continue;
       const wl = w.replace(/ /g, '');
-      for (let i = letters.indexOf(wl); i >= 0; i = letters.indexOf(wl, i + 1)) hits.push({ option, start: i, end: i + wl.length, negated: false });
+      const hint = !own.includes(w);
+      for (let i = letters.indexOf(wl); i >= 0; i = letters.indexOf(wl, i + 1)) hits.push({ option, start: i, end: i + wl.length, negated: false, hint });
     }
   }
   const kept = longest(hits);
@@ -327,6 +343,26 @@ function echoes(word: string, common: string): boolean {
   let p = 0;
   for (let i = 0; i < a.length && i < b.length && a[i] === b[i]; i++) p += weight(a[i]);
   return p >= 3 && p >= shorter - 1;
+}
+
+/** Each option's {@link Vocabulary.lacks}: the words all the others share by stem, and it has none of. */
+function lackedWords(options: Record<string, string[]>, ignored: ReadonlySet<string>): Record<string, string[]> {
+  const common = [...ignored];
+  const wordsOf = Object.fromEntries(
+    Object.entries(options).map(([o, list]) => [
+      o,
+      [...new Set(list.flatMap((w) => w.split(' ')))].filter((t) => letterLength(t) >= MIN_STEM_WORD && !common.some((c) => echoes(t, c))),
+    ]),
+  );
+  const ids = Object.keys(wordsOf);
+  const lacks: Record<string, string[]> = {};
+  for (const o of ids) {
+    const others = ids.filter((x) => x !== o);
+    if (others.length < 2) continue;
+    const candidates = [...new Set(others.flatMap((x) => wordsOf[x]))];
+    lacks[o] = candidates.filter((w) => others.every((x) => wordsOf[x].some((u) => sameStem(w, u))) && !wordsOf[o].some((u) => sameStem(w, u)));
+  }
+  return lacks;
 }
 
 /** Each option's words that no other option's words share by stem. */
@@ -421,7 +457,7 @@ function recognizeAs(q: Question, raw: string, vocab: Vocabulary): Recognition {
     case 'yes_no': {
       const m = matchOption(input, optionsOf(q), vocab, vocab.spaced ? clauseMarked(raw, vocab) : input);
       if (m.kind === 'sure') return { ok: true, value: m.option };
-      const banded = q.type === 'single' && q.ranges ? byRange(input, q, vocab) : undefined;
+      const banded = q.type === 'single' && q.ranges ? byRange(input, numberText(raw, vocab.fold), q, vocab) : undefined;
       if (banded) return unsure(banded.option, false);
       if (m.kind === 'unsure') return unsure(m.option, m.negated);
       return rejected(missReason(m));
@@ -432,7 +468,7 @@ function recognizeAs(q: Question, raw: string, vocab: Vocabulary): Recognition {
     case 'number': {
       const found = input.match(/[+-]?\d+/g);
       // "sju år", "пять лет": a number in words, to confirm.
-      const worded = !found && q.type === 'number' ? numberIn(input, vocab) : undefined;
+      const worded = !found && q.type === 'number' ? numberIn(numberText(raw, vocab.fold), vocab) : undefined;
       if (worded && worded.inWords) {
         const n = worded.unit === 'month' ? 0 : worded.n;
         if (n < q.min || n > q.max) return rejected('out_of_range');
@@ -453,15 +489,26 @@ function recognizeAs(q: Question, raw: string, vocab: Vocabulary): Recognition {
  * måneder"), unless it is an option number typed alone. One number only: "between 3 and 6" is
  * asked again.
  */
-function byRange(input: string, q: Extract<Question, { type: 'single' }>, vocab: Vocabulary): { option: string } | undefined {
+function byRange(input: string, text: string, q: Extract<Question, { type: 'single' }>, vocab: Vocabulary): { option: string } | undefined {
   const ranges = q.ranges!;
   if (asInteger(input) !== undefined && Number(input) >= 1 && Number(input) <= q.options.length) return undefined;
-  const read = numberIn(input, vocab);
+  const read = numberIn(text, vocab);
   if (!read) return undefined;
   // "snart eitt år" for a question counted in months: twelve of them.
   const n = q.unit === 'months' && read.unit === 'year' ? read.n * 12 : q.unit === 'years' && read.unit === 'month' ? Math.floor(read.n / 12) : read.n;
   const option = Object.entries(ranges).find(([, r]) => (r.min === undefined || n >= r.min) && (r.max === undefined || n <= r.max))?.[0];
   return option === undefined ? undefined : { option };
+}
+
+/**
+ * The message's folded letters with punctuation as spaces, but a word's apostrophe kept: the
+ * comparison fold splits "сім'я" (family) into "сім" (seven) and "я".
+ */
+function numberText(raw: string, fold: CompiledFold): string {
+  return fold
+    .letters(raw)
+    .replace(/[^\p{L}\p{M}\p{N}']+/gu, ' ')
+    .trim();
 }
 
 /**
