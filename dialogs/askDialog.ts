@@ -1,8 +1,8 @@
 import { ActivityTypes, TurnContext } from 'botbuilder';
-import { Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult } from './framework';
+import { Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult } from '../src/bot/dialogFramework';
 import { numbered, withChoices } from '../src/bot/prompts';
 import { DialogDeps, sessionOf } from '../src/bot/session';
-import { YesNoPrompt } from '../src/bot/texts';
+import { YesNoPrompt } from '../src/language/texts';
 import { Rejection, recognize, yesOrNo } from '../src/survey/recognize';
 
 /**

@@ -1,8 +1,8 @@
 import { TurnContext } from 'botbuilder';
-import { Dialog, DialogContext, DialogTurnResult } from './framework';
+import { Dialog, DialogContext, DialogTurnResult } from '../src/bot/dialogFramework';
 import { YesNoDialog, YesNoQuestion } from './askDialog';
 import { DialogDeps, sessionOf } from '../src/bot/session';
-import { YES_NO_PROMPTS } from '../src/bot/words';
+import { YES_NO_PROMPTS } from '../src/language/words';
 
 export const CONFIRM_DELETE_DIALOG = 'confirmDeleteDialog';
 

@@ -1,11 +1,11 @@
 import { ActivityTypes, TurnContext } from 'botbuilder';
-import { Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult } from './framework';
+import { Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult } from '../src/bot/dialogFramework';
 import { YesNoDialog, YesNoQuestion } from './askDialog';
 import { channelKind } from '../src/identity';
 import { numbered, withChoices } from '../src/bot/prompts';
 import { DialogDeps, sessionOf } from '../src/bot/session';
 import { negotiateLocale } from '../src/bot/negotiateLocale';
-import { YES_NO_PROMPTS } from '../src/bot/words';
+import { YES_NO_PROMPTS } from '../src/language/words';
 
 export const LANGUAGE_DIALOG = 'languageDialog';
 

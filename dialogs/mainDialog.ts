@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import { ActivityTypes, EndOfConversationCodes } from 'botbuilder';
-import { ComponentDialog, Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext } from './framework';
+import { ComponentDialog, Dialog, DialogContext, DialogTurnResult, WaterfallDialog, WaterfallStepContext } from '../src/bot/dialogFramework';
 import { DialogDeps, sessionOf } from '../src/bot/session';
-import { Command } from '../src/bot/texts';
+import { Command } from '../src/language/texts';
 import { channelKind } from '../src/identity';
 import { isoWeek } from '../src/period';
 import { CONFIRM_DELETE_DIALOG, ConfirmDeleteDialog } from './confirmDeleteDialog';

@@ -1,13 +1,13 @@
 import { ActivityTypes, TurnContext } from 'botbuilder';
-import { Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult } from './framework';
+import { Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult } from '../src/bot/dialogFramework';
 import { numbered, renderQuestion, withChoices } from '../src/bot/prompts';
 import { DialogDeps, Session, sessionOf } from '../src/bot/session';
-import { Command } from '../src/bot/texts';
+import { Command } from '../src/language/texts';
 import { redact } from '../src/privacy/redact';
 import { answer, back, nextStep, parseStepKey, progressOf, Step } from '../src/survey/engine';
 import { AnswerValue } from '../src/survey/engine';
 import { Unsure, recognize, yesOrNo } from '../src/survey/recognize';
-import { YES_NO_PROMPTS } from '../src/bot/words';
+import { YES_NO_PROMPTS } from '../src/language/words';
 
 /** The prompt "Did I understand you right?" answers with the survey's own yes and no. */
 const YES_NO = { id: 'yes_no', type: 'yes_no', dontKnow: false, optional: false } as const;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from './config';
-import { loadLocales } from './i18n';
+import { loadLocales } from './language/i18n';
 import { createLogger } from './logger';
 import { configureRedaction } from './privacy/redact';
 import { createStore } from './store/createStore';

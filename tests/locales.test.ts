@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { LOCALE_DATA_FILES } from '../src/i18n';
+import { LOCALE_DATA_FILES } from '../src/language/i18n';
 import { glossaryProblems } from '../src/language/glossary';
 import { textHash } from '../src/language/provenance';
 import { localesDir, projectRoot } from '../src/paths';

@@ -1,4 +1,4 @@
-import { Locales, textOr } from '../i18n';
+import { Locales, textOr } from '../language/i18n';
 import { SurveyDefinition } from '../survey/definition';
 import { AnalysisResult, BASELINE, Count, Gap, Proportion, SharesTest } from './analyze';
 

@@ -3,7 +3,7 @@ import { Request, Response, Server } from 'restify';
 import { AnalysisRequestError, areasOf, dimensionsOf } from '../analysis/analyze';
 import { Config } from '../config';
 import { ExportFormat, ExportRequest } from '../export/exportService';
-import { Locales } from '../i18n';
+import { Locales } from '../language/i18n';
 import { Logger, safeError } from '../logger';
 import { AnalystNameTakenError, AnalystRole, AnalystStore, AnalystTokenInfo, AuditOutcome, StoredAuditEntry } from '../store/analystStore';
 import { AnalystLanguage, analystLanguage } from './analystLanguage';

@@ -5,7 +5,7 @@ import { buildCodebook, Codebook, codebookTable, provenanceTable } from '../expo
 import { exportColumns } from '../export/exportPlan';
 import { ExportRequest, ExportSummary, runExport } from '../export/exportService';
 import { writeCsvTable, xlsxWriter } from '../export/writers';
-import { Locales } from '../i18n';
+import { Locales } from '../language/i18n';
 import { SurveyStore } from '../store/store';
 import { SurveyDefinition } from '../survey/definition';
 import { SelectionProblem, selectionCells, selectionProblem } from './differencing';

@@ -4,7 +4,7 @@ import { Request, Response, Server } from 'restify';
 import { areasOf, dimensionsOf } from '../analysis/analyze';
 import { StaticFile } from '../channels/web/staticFile';
 import { Config } from '../config';
-import { Locales, textOr } from '../i18n';
+import { Locales, textOr } from '../language/i18n';
 import { projectRoot } from '../paths';
 import { SurveyDefinition } from '../survey/definition';
 import { allOptions, funnelMilestones, questionsOf } from '../survey/walk';

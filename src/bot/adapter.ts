@@ -15,7 +15,7 @@ import { Metrics } from '../metrics';
 import { isDatabaseUnavailable } from '../store/errors';
 import { negotiateLocale } from './negotiateLocale';
 import { TURN_LANGUAGE } from './surveyBot';
-import { Texts } from './texts';
+import { Texts } from '../language/texts';
 
 /**
  * The Bot Framework adapter. With empty credentials it accepts unauthenticated activities (the

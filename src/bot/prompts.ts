@@ -1,7 +1,7 @@
 import { Activity, ActionTypes, MessageFactory } from 'botbuilder';
 import { optionsOf } from '../survey/definition';
 import { Step } from '../survey/engine';
-import { Texts } from './texts';
+import { Texts } from '../language/texts';
 
 /**
  * Turns a survey step into a message. Options are always numbered in the text, because SMS and

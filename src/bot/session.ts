@@ -2,7 +2,7 @@ import { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { Logger } from '../logger';
 import { ResponseRecorder } from './responseRecorder';
 import { Progress, emptyProgress } from '../survey/engine';
-import { Texts } from './texts';
+import { Texts } from '../language/texts';
 
 /**
  * What the bot remembers about one respondent between turns. It lives in conversation state,

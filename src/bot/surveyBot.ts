@@ -1,11 +1,11 @@
 import { ActivityHandler, ActivityTypes, StatePropertyAccessor, TurnContext } from 'botbuilder';
-import { Dialog, DialogContext, DialogSet, DialogState, DialogTurnStatus } from '../../dialogs/framework';
+import { Dialog, DialogContext, DialogSet, DialogState, DialogTurnStatus } from './dialogFramework';
 import { channelKind } from '../identity';
 import { DuplicateDeliveryError, EtagConflictError, SurveyStore } from '../store/store';
 import { RespondentState } from './respondentState';
 import { Session, newSession } from './session';
 import { Metrics } from '../metrics';
-import { Texts } from './texts';
+import { Texts } from '../language/texts';
 import { sendNow, TURN_DELIVERY, TURN_DUPLICATE, TURN_FLUSHING, TURN_OUTBOX, TURN_WORK, TurnDelivery, TurnOutbox, TurnWork } from './turn';
 
 /**

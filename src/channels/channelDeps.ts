@@ -3,7 +3,7 @@ import { InFlight } from '../inFlight';
 import { Logger } from '../logger';
 import { Metrics } from '../metrics';
 import { SurveyBot } from '../bot/surveyBot';
-import { Texts } from '../bot/texts';
+import { Texts } from '../language/texts';
 import { SurveyStore } from '../store/store';
 import { DirectAdapter } from './directAdapter';
 

@@ -1,5 +1,5 @@
-import { Locales } from '../i18n';
-import { stringProvenance } from '../language/provenance';
+import { Locales } from '../language/i18n';
+import { stringProvenance } from '../language/stringProvenance';
 import { reviewSummary } from '../language/translations';
 import { Condition, Question, SurveyDefinition, optionsOf } from '../survey/definition';
 import { bandOf } from '../survey/engine';

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { Locales, textOr } from '../i18n';
+import { Locales, textOr } from '../language/i18n';
 import { KAnonymityReport } from '../privacy/kAnonymity';
 import { redact } from '../privacy/redact';
 import { ResponseFilter, SurveyStore } from '../store/store';

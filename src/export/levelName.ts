@@ -1,4 +1,4 @@
-import { Locales, textOr } from '../i18n';
+import { Locales, textOr } from '../language/i18n';
 
 /**
  * A generalisation level in the analyst's language: the step names of the survey definition

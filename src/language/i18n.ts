@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import i18next, { i18n as I18n } from 'i18next';
 import { z } from 'zod';
-import { Glossary, readGlossary } from './language/glossary';
-import { ProvenanceOverrides, readProvenance } from './language/provenance';
-import { localesDir } from './paths';
+import { Glossary, readGlossary } from './glossary';
+import { ProvenanceOverrides, readProvenance } from './provenance';
+import { localesDir } from '../paths';
 
 /** Per-locale metadata, `locales/<tag>/meta.json`. */
 export const localeMeta = z.strictObject({
@@ -50,7 +50,7 @@ export interface Locales {
   list: LocaleMeta[];
   byTag: Map<string, LocaleMeta>;
   namespaces: string[];
-  /** Per-string reviews (`provenance.json`); see src/language/provenance.ts `stringProvenance`. */
+  /** Per-string reviews (`provenance.json`); see src/language/stringProvenance.ts. */
   provenance: Map<string, ProvenanceOverrides>;
   /** Key terms per locale (`glossary.json`); see src/language/glossary.ts. */
   glossary: Map<string, Glossary>;

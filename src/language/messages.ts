@@ -1,4 +1,4 @@
-import { Locales, LocaleMeta } from '../i18n';
+import { Locales, LocaleMeta } from './i18n';
 import { SurveyDefinition } from '../survey/definition';
 import { directional } from '../text/bidi';
 

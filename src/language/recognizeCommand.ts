@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import readline from 'node:readline';
-import { Texts } from '../bot/texts';
-import { loadLocales } from '../i18n';
+import { Texts } from './texts';
+import { loadLocales } from './i18n';
 import { AnswerValue } from '../survey/engine';
 import { DEFAULT_SURVEY_FILE, loadSurvey } from '../survey/load';
 import { Recognition, recognize } from '../survey/recognize';

@@ -1,4 +1,4 @@
-import { Locales } from '../i18n';
+import { Locales } from './i18n';
 import { SurveyDefinition } from '../survey/definition';
 import { Messages } from './messages';
 import { SmsKeyword, Words } from './words';

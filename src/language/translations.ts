@@ -2,14 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { Command, Texts } from '../bot/texts';
-import { fitsBudget, SEGMENT_BUDGET } from '../channels/sms/smsText';
-import { Locales, loadLocales } from '../i18n';
+import { Command, Texts } from './texts';
+import { fitsBudget, SEGMENT_BUDGET } from '../text/smsText';
+import { Locales, loadLocales } from './i18n';
 import { optionsOf, SurveyDefinition } from '../survey/definition';
 import { allOptions, questionsOf } from '../survey/walk';
 import { recognize } from '../survey/recognize';
 import { GLOSSARY_FILE, Glossary, glossaryProblems } from './glossary';
-import { ProvenanceOverrides, readProvenance, stringProvenance, textHash, writeProvenance } from './provenance';
+import { ProvenanceOverrides, readProvenance, textHash, writeProvenance } from './provenance';
+import { stringProvenance } from './stringProvenance';
 
 /**
  * The native reviewer's round trip: `survey-bot translations export` writes every string of one

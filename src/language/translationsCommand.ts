@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { loadLocales } from '../i18n';
+import { loadLocales } from './i18n';
 import { localesDir } from '../paths';
 import { DEFAULT_SURVEY_FILE, loadSurvey } from '../survey/load';
 import { ReviewFormat, XliffVersion, exportTranslations, importTranslations, languageTable, parseReviewFile, reviewUnits } from './translations';

@@ -1,4 +1,4 @@
-import { LocaleMeta } from '../i18n';
+import { LocaleMeta } from './i18n';
 import { Question, optionsOf } from '../survey/definition';
 import { allOptions, questionsOf } from '../survey/walk';
 import { Vocabulary, compileVocabulary } from '../survey/recognize';

@@ -5,7 +5,7 @@ import { AnalystService } from '../../src/analyst/analystService';
 import { AnalystDeps, registerAnalyst } from '../../src/analyst/analystApi';
 import { issueToken } from '../../src/analyst/auth';
 import { Config, loadConfig } from '../../src/config';
-import { loadLocales } from '../../src/i18n';
+import { loadLocales } from '../../src/language/i18n';
 import { AnalystRole, AnalystStore } from '../../src/store/analystStore';
 import { SqliteAnalystStore } from '../../src/store/sqliteAnalystStore';
 import { StoredResponse, SurveyStore } from '../../src/store/store';

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { analyzeInParallel as AnalyzeInParallel } from '../../src/analysis/parallel';
-import { loadLocales } from '../../src/i18n';
+import { loadLocales } from '../../src/language/i18n';
 import { projectRoot } from '../../src/paths';
 import { SqliteStore } from '../../src/store/sqliteStore';
 import { DEFAULT_SURVEY_FILE, loadSurvey } from '../../src/survey/load';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { budgetVariables } from '../../src/language/translations';
 import { renderQuestion, numbered } from '../../src/bot/prompts';
 import { renderForSms } from '../../src/channels/sms/smsCore';
-import { fitsBudget, segments, splitForSms } from '../../src/channels/sms/smsText';
+import { fitsBudget, segments, splitForSms } from '../../src/text/smsText';
 import { localesDir } from '../../src/paths';
 import { optionsOf } from '../../src/survey/definition';
 import { visibleSteps } from '../../src/survey/engine';

@@ -1,7 +1,7 @@
 import { ActivityTypes } from 'botbuilder';
 import { stateKey } from '../../src/identity';
 import { TEST_SECRET } from '../helpers/harness';
-import { Command } from '../../src/bot/texts';
+import { Command } from '../../src/language/texts';
 import { askedStep, createHarness, startSurvey, texts, textOf } from '../helpers/harness';
 
 // Every supported language: the keywords, labels and re-prompts of each locale are exercised.

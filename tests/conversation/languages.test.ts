@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ActivityTypes } from 'botbuilder';
-import { Command, Texts } from '../../src/bot/texts';
-import { loadLocales } from '../../src/i18n';
+import { Command, Texts } from '../../src/language/texts';
+import { loadLocales } from '../../src/language/i18n';
 import { localesDir } from '../../src/paths';
 import { askedStep, createHarness, Respondent, startSurvey, texts, textOf } from '../helpers/harness';
 

@@ -1,4 +1,4 @@
-import { DialogTurnStatus } from '../../dialogs/framework';
+import { DialogTurnStatus } from '../../src/bot/dialogFramework';
 import { askedStep, createDialogClient, texts } from '../helpers/harness';
 
 /**

@@ -10,7 +10,7 @@ import { ExportRequest, runExport } from '../../src/export/exportService';
 import { levelName } from '../../src/export/levelName';
 import { guardFormula } from '../../src/export/writers';
 import { codebookTable } from '../../src/export/codebook';
-import { loadLocales } from '../../src/i18n';
+import { loadLocales } from '../../src/language/i18n';
 import { textHash } from '../../src/language/provenance';
 import { SUPPRESSED } from '../../src/privacy/kAnonymity';
 import { StoredResponse, SurveyStore } from '../../src/store/store';

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { renderQuestion } from '../../src/bot/prompts';
-import { Texts } from '../../src/bot/texts';
-import { fitsBudget } from '../../src/channels/sms/smsText';
-import { loadLocales } from '../../src/i18n';
+import { Texts } from '../../src/language/texts';
+import { fitsBudget } from '../../src/text/smsText';
+import { loadLocales } from '../../src/language/i18n';
 import { localesDir } from '../../src/paths';
 import { visibleSteps } from '../../src/survey/engine';
 import { RLM, directional, lineDirection } from '../../src/text/bidi';

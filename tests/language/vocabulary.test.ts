@@ -1,8 +1,8 @@
 import { Question, optionsOf } from '../../src/survey/definition';
 import { recognize } from '../../src/survey/recognize';
-import { YES_NO_PROMPTS } from '../../src/bot/words';
-import { Messages } from '../../src/bot/messages';
-import { loadLocales } from '../../src/i18n';
+import { YES_NO_PROMPTS } from '../../src/language/words';
+import { Messages } from '../../src/language/messages';
+import { loadLocales } from '../../src/language/i18n';
 import { texts } from '../helpers/harness';
 
 /**

@@ -5,7 +5,7 @@ import { keyedHash } from '../../identity';
 import { safeError } from '../../logger';
 import { isDatabaseUnavailable } from '../../store/errors';
 import { ChannelDeps } from '../channelDeps';
-import { splitForSms } from './smsText';
+import { splitForSms } from '../../text/smsText';
 
 /**
  * The provider-neutral SMS channel: one inbound text in, the bot's replies out as SMS-sized

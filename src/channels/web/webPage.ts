@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Request, Response, Server } from 'restify';
 import { negotiateLocale } from '../../bot/negotiateLocale';
-import { Texts } from '../../bot/texts';
+import { Texts } from '../../language/texts';
 import { projectRoot } from '../../paths';
 import { ChannelDeps } from '../channelDeps';
 import { DIRECT_LINE_BASE } from '../directline/directLine';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { localeMeta } from '../../i18n';
+import { localeMeta } from '../../language/i18n';
 import { localesDir } from '../../paths';
 
 /**
