@@ -1,9 +1,10 @@
 import { ActivityTypes, TurnContext } from 'botbuilder';
 import { Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult } from '../src/bot/dialogFramework';
 import { numbered, withChoices } from '../src/bot/prompts';
-import { DialogDeps, sessionOf } from '../src/bot/session';
+import { SurveyTurn } from '../src/bot/surveyTurn';
 import { YesNoPrompt } from '../src/language/texts';
 import { Rejection, recognize, yesOrNo } from '../src/survey/recognize';
+import { DialogDeps } from './dialogDeps';
 
 /**
  * A dialog that asks one thing and, whenever it comes back to the top of the stack (after help,
@@ -47,41 +48,43 @@ export abstract class YesNoDialog<O extends object = object> extends AskDialog<O
   }
 
   /** The yes/no question to ask now; undefined when this dialog is asking something else. */
-  protected abstract question(context: TurnContext, instance: DialogInstance): Promise<YesNoQuestion | undefined>;
+  protected abstract question(turn: SurveyTurn, instance: DialogInstance): YesNoQuestion | undefined;
 
   /** The respondent answered. */
-  protected abstract answered(dc: DialogContext, yes: boolean): Promise<DialogTurnResult>;
+  protected abstract answered(dc: DialogContext, turn: SurveyTurn, yes: boolean): Promise<DialogTurnResult>;
 
   /**
    * A message that is neither yes nor no, before the bot says it did not understand: a dialog can
    * take it as something else and return its turn result, or return undefined.
    */
-  protected async unrecognised(_dc: DialogContext, _text: string, _reason: Rejection): Promise<DialogTurnResult | undefined> {
+  protected async unrecognised(_dc: DialogContext, _turn: SurveyTurn, _text: string, _reason: Rejection): Promise<DialogTurnResult | undefined> {
     return undefined;
   }
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     if (dc.context.activity.type !== ActivityTypes.Message) return this.resumeDialog(dc, DialogReason.continueCalled);
-    const q = await this.question(dc.context, dc.activeDialog!);
+    const turn = await this.deps.turns.of(dc.context);
+    const q = this.question(turn, dc.activeDialog!);
     if (!q) return this.resumeDialog(dc, DialogReason.continueCalled);
     const text = dc.context.activity.text ?? '';
-    const r = recognize(YES_NO, text, this.deps.texts.words.yesNo(q.lng, q.prompt));
+    const r = recognize(YES_NO, text, turn.texts.words.yesNo(q.lng, q.prompt));
     const answer = yesOrNo(r);
-    if (answer) return this.answered(dc, answer === 'yes');
+    if (answer) return this.answered(dc, turn, answer === 'yes');
     const reason = r.ok || r.reason === 'confirm' ? 'no_match' : r.reason;
-    if (reason === 'ambiguous') (await sessionOf(this.deps, dc.context)).notUnderstood += 1;
-    const handled = await this.unrecognised(dc, text, reason);
+    if (reason === 'ambiguous') turn.state.notUnderstood += 1;
+    const handled = await this.unrecognised(dc, turn, text, reason);
     if (handled) return handled;
-    await dc.context.sendActivity(this.deps.texts.t(q.lng, `bot:reprompt.${reason}`));
+    await turn.say(turn.texts.t(q.lng, `bot:reprompt.${reason}`));
     await this.ask(dc.context, dc.activeDialog!);
     return Dialog.EndOfTurn;
   }
 
   protected async ask(context: TurnContext, instance: DialogInstance): Promise<void> {
-    const q = await this.question(context, instance);
+    const turn = await this.deps.turns.of(context);
+    const q = this.question(turn, instance);
     if (!q) return;
-    const { texts } = this.deps;
+    const { texts } = turn;
     const labels = (['yes', 'no'] as const).map((o) => (q.prompt.labels ? texts.t(q.lng, q.prompt.labels[o]) : texts.optionLabel(q.lng, o)));
-    await context.sendActivity(withChoices(texts.lines(q.lng, q.text, numbered(labels)), labels));
+    await turn.say(withChoices(texts.lines(q.lng, q.text, numbered(labels)), labels));
   }
 }

@@ -1,8 +1,8 @@
-import { TurnContext } from 'botbuilder';
 import { Dialog, DialogContext, DialogTurnResult } from '../src/bot/dialogFramework';
-import { YesNoDialog, YesNoQuestion } from './askDialog';
-import { DialogDeps, sessionOf } from '../src/bot/session';
+import { SurveyTurn } from '../src/bot/surveyTurn';
 import { YES_NO_PROMPTS } from '../src/language/words';
+import { YesNoDialog, YesNoQuestion } from './askDialog';
+import { DialogDeps } from './dialogDeps';
 
 export const CONFIRM_DELETE_DIALOG = 'confirmDeleteDialog';
 
@@ -25,22 +25,17 @@ export class ConfirmDeleteDialog extends YesNoDialog {
     return Dialog.EndOfTurn;
   }
 
-  protected async question(context: TurnContext): Promise<YesNoQuestion> {
-    const lng = (await sessionOf(this.deps, context)).lang ?? this.deps.texts.defaultLocale;
-    return { lng, text: this.deps.texts.t(lng, 'bot:delete.confirm'), prompt: YES_NO_PROMPTS.delete };
+  protected question(turn: SurveyTurn): YesNoQuestion {
+    return { lng: turn.lng, text: turn.t('bot:delete.confirm'), prompt: YES_NO_PROMPTS.delete };
   }
 
-  protected async answered(dc: DialogContext, yes: boolean): Promise<DialogTurnResult> {
-    const session = await sessionOf(this.deps, dc.context);
-    const { texts, responses } = this.deps;
-    const lng = session.lang ?? texts.defaultLocale;
+  protected async answered(dc: DialogContext, turn: SurveyTurn, yes: boolean): Promise<DialogTurnResult> {
     if (!yes) {
-      await dc.context.sendActivity(texts.t(lng, 'bot:delete.kept'));
+      await turn.say(turn.t('bot:delete.kept'));
       return dc.endDialog({ deleted: false } satisfies DeleteResult);
     }
-    if (session.responseId) await responses.withdraw(dc.context, session.responseId);
-    session.responseId = undefined;
-    await dc.context.sendActivity(texts.t(lng, 'bot:delete.done'));
+    await turn.response.withdraw();
+    await turn.say(turn.t('bot:delete.done'));
     return dc.endDialog({ deleted: true } satisfies DeleteResult);
   }
 }

@@ -1,8 +1,8 @@
-import { TurnContext } from 'botbuilder';
-import { Dialog, DialogContext, DialogTurnResult } from '../src/bot/dialogFramework';
-import { YesNoDialog, YesNoQuestion } from './askDialog';
-import { DialogDeps, sessionOf } from '../src/bot/session';
+import { DialogContext, DialogTurnResult, Dialog } from '../src/bot/dialogFramework';
+import { SurveyTurn } from '../src/bot/surveyTurn';
 import { YES_NO_PROMPTS } from '../src/language/words';
+import { YesNoDialog, YesNoQuestion } from './askDialog';
+import { DialogDeps } from './dialogDeps';
 
 export const CONSENT_DIALOG = 'consentDialog';
 
@@ -13,26 +13,20 @@ export class ConsentDialog extends YesNoDialog {
   }
 
   override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
-    const lng = await this.language(dc.context);
-    const { texts } = this.deps;
+    const turn = await this.deps.turns.of(dc.context);
     // Three short messages rather than one long one: each fits an SMS budget and a phone screen.
     for (const part of ['consent.purpose', 'consent.anonymity', 'consent.after']) {
-      await dc.context.sendActivity(texts.s(lng, part, { organisation: texts.organisationName(lng) }));
+      await turn.say(turn.s(part, { organisation: turn.texts.organisationName(turn.lng) }));
     }
     await this.ask(dc.context, dc.activeDialog!);
     return Dialog.EndOfTurn;
   }
 
-  protected async question(context: TurnContext): Promise<YesNoQuestion> {
-    const lng = await this.language(context);
-    return { lng, text: this.deps.texts.s(lng, 'consent.ask'), prompt: YES_NO_PROMPTS.consent };
+  protected question(turn: SurveyTurn): YesNoQuestion {
+    return { lng: turn.lng, text: turn.s('consent.ask'), prompt: YES_NO_PROMPTS.consent };
   }
 
-  protected async answered(dc: DialogContext, yes: boolean): Promise<DialogTurnResult> {
+  protected async answered(dc: DialogContext, _turn: SurveyTurn, yes: boolean): Promise<DialogTurnResult> {
     return dc.endDialog(yes);
-  }
-
-  private async language(context: TurnContext): Promise<string> {
-    return (await sessionOf(this.deps, context)).lang ?? this.deps.texts.defaultLocale;
   }
 }

@@ -1,9 +1,10 @@
 import { ActivityTypes, TurnContext } from 'botbuilder';
 import { Dialog, DialogContext, DialogInstance, DialogReason, DialogTurnResult } from '../src/bot/dialogFramework';
 import { YesNoDialog, YesNoQuestion } from './askDialog';
+import { DialogDeps } from './dialogDeps';
 import { channelKind } from '../src/identity';
 import { numbered, withChoices } from '../src/bot/prompts';
-import { DialogDeps, sessionOf } from '../src/bot/session';
+import { SurveyTurn } from '../src/bot/surveyTurn';
 import { negotiateLocale } from '../src/bot/negotiateLocale';
 import { YES_NO_PROMPTS } from '../src/language/words';
 
@@ -41,79 +42,81 @@ export class LanguageDialog extends YesNoDialog<LanguageOptions> {
     const state: LanguageState = { switching: options?.switching ?? false, page: 0 };
     dc.activeDialog!.state = state;
     if (!state.switching) {
-      const { texts } = this.deps;
+      const turn = await this.deps.turns.of(dc.context);
+      const { texts } = turn;
       const activity = dc.context.activity;
-      const supported = texts.locales.list.map((l) => l.tag);
-      const detected = activity.type === ActivityTypes.Message ? this.deps.detectLanguage(activity.text ?? '') : undefined;
-      const hinted = negotiateLocale({ activityLocale: activity.locale }, supported, '');
+      const detected = activity.type === ActivityTypes.Message ? turn.detectLanguage(activity.text ?? '') : undefined;
+      const hinted = negotiateLocale({ activityLocale: activity.locale }, texts.locales.tags, '');
       state.candidate = detected ?? (hinted || undefined);
-      await dc.context.sendActivity(texts.t(state.candidate ?? texts.defaultLocale, 'bot:greeting'));
+      await turn.say(texts.t(state.candidate ?? texts.defaultLocale, 'bot:greeting'));
     }
     await this.ask(dc.context, dc.activeDialog!);
     return Dialog.EndOfTurn;
   }
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
-    const { texts } = this.deps;
+    const turn = await this.deps.turns.of(dc.context);
+    const { texts } = turn;
     const state = dc.activeDialog!.state as LanguageState;
     const activity = dc.context.activity;
     if (activity.type !== ActivityTypes.Message) return this.resumeDialog(dc, DialogReason.continueCalled);
     const text = activity.text ?? '';
     // An endonym or tag typed at any point is a choice.
     const named = texts.words.languageFromName(text);
-    if (named) return this.choose(dc, named);
+    if (named) return this.choose(dc, turn, named);
     if (state.candidate) return super.continueDialog(dc);
 
-    const page = this.page(dc.context, state.page);
+    const page = this.page(turn, state.page);
     const n = texts.words.number(text) ?? 0;
-    if (n >= 1 && n <= page.items.length) return this.choose(dc, page.items[n - 1]);
+    if (n >= 1 && n <= page.items.length) return this.choose(dc, turn, page.items[n - 1]);
     if (page.hasMore && n === page.items.length + 1) {
       state.page = (state.page + 1) % page.pages;
       return this.askAgain(dc);
     }
-    if (this.offerDetected(dc, text)) return this.askAgain(dc);
-    await dc.context.sendActivity(texts.t(await this.displayLanguage(dc.context), 'bot:language.invalid'));
+    if (this.offerDetected(dc, turn, text)) return this.askAgain(dc);
+    await turn.say(texts.t(this.displayLanguage(turn), 'bot:language.invalid'));
     return this.askAgain(dc);
   }
 
-  protected async question(_context: TurnContext, instance: DialogInstance): Promise<YesNoQuestion | undefined> {
+  protected question(turn: SurveyTurn, instance: DialogInstance): YesNoQuestion | undefined {
     const lng = (instance.state as LanguageState).candidate;
     if (!lng) return undefined;
-    const { texts } = this.deps;
+    const { texts } = turn;
     return { lng, text: texts.t(lng, 'bot:language.confirm', { endonym: texts.meta(lng).endonym }), prompt: YES_NO_PROMPTS.language };
   }
 
-  protected async answered(dc: DialogContext, yes: boolean): Promise<DialogTurnResult> {
+  protected async answered(dc: DialogContext, turn: SurveyTurn, yes: boolean): Promise<DialogTurnResult> {
     const state = dc.activeDialog!.state as LanguageState;
-    if (yes) return this.choose(dc, state.candidate!);
+    if (yes) return this.choose(dc, turn, state.candidate!);
     state.candidate = undefined;
     state.page = 0;
     return this.askAgain(dc);
   }
 
   /** Neither yes nor no: the same language continues, another one is offered, or undefined. */
-  protected override async unrecognised(dc: DialogContext, text: string): Promise<DialogTurnResult | undefined> {
+  protected override async unrecognised(dc: DialogContext, turn: SurveyTurn, text: string): Promise<DialogTurnResult | undefined> {
     const state = dc.activeDialog!.state as LanguageState;
-    if (this.deps.detectLanguage(text) === state.candidate) return this.choose(dc, state.candidate!);
-    return this.offerDetected(dc, text) ? this.askAgain(dc) : undefined;
+    if (turn.detectLanguage(text) === state.candidate) return this.choose(dc, turn, state.candidate!);
+    return this.offerDetected(dc, turn, text) ? this.askAgain(dc) : undefined;
   }
 
   protected override async ask(context: TurnContext, instance: DialogInstance): Promise<void> {
     const state = instance.state as LanguageState;
     if (state.candidate) return super.ask(context, instance);
-    const { texts } = this.deps;
-    const lng = await this.displayLanguage(context);
-    const page = this.page(context, state.page);
+    const turn = await this.deps.turns.of(context);
+    const { texts } = turn;
+    const lng = this.displayLanguage(turn);
+    const page = this.page(turn, state.page);
     const labels = page.items.map((tag) => texts.meta(tag).endonym);
     if (page.hasMore) labels.push(texts.t(lng, 'bot:language.more'));
-    await context.sendActivity(withChoices(texts.lines(lng, texts.t(lng, 'bot:language.menu'), numbered(labels)), labels));
+    await turn.say(withChoices(texts.lines(lng, texts.t(lng, 'bot:language.menu'), numbered(labels)), labels));
   }
 
   /** Makes a detected language, other than the one offered, the one to confirm next. */
-  private offerDetected(dc: DialogContext, text: string): boolean {
+  private offerDetected(dc: DialogContext, turn: SurveyTurn, text: string): boolean {
     const state = dc.activeDialog!.state as LanguageState;
-    const detected = this.deps.detectLanguage(text);
-    if (!detected || detected === state.candidate || !this.deps.texts.locales.byTag.has(detected)) return false;
+    const detected = turn.detectLanguage(text);
+    if (!detected || detected === state.candidate || !turn.texts.locales.byTag.has(detected)) return false;
     state.candidate = detected;
     return true;
   }
@@ -123,36 +126,25 @@ export class LanguageDialog extends YesNoDialog<LanguageOptions> {
     return Dialog.EndOfTurn;
   }
 
-  private async choose(dc: DialogContext, tag: string): Promise<DialogTurnResult> {
-    const { texts, responses } = this.deps;
-    const session = await sessionOf(this.deps, dc.context);
+  private async choose(dc: DialogContext, turn: SurveyTurn, tag: string): Promise<DialogTurnResult> {
     const state = dc.activeDialog!.state as LanguageState;
-    if (state.switching && session.lang && session.lang !== tag) {
-      session.languageSwitches += 1;
-      if (session.responseId) await responses.count(dc.context, session.responseId, { languageSwitches: session.languageSwitches });
-    }
-    session.lang = tag;
-    await dc.context.sendActivity(texts.t(tag, 'bot:language.changed', { endonym: texts.meta(tag).endonym }));
+    await turn.response.languageChosen(tag, state.switching);
+    await turn.say(turn.texts.t(tag, 'bot:language.changed', { endonym: turn.texts.meta(tag).endonym }));
     return dc.endDialog(tag);
   }
 
   /** The menu page to show: everything at once where buttons exist, pages of six on SMS. */
-  private page(context: TurnContext, index: number): { items: string[]; hasMore: boolean; pages: number } {
-    const all = this.deps.texts.locales.list.map((l) => l.tag);
-    if (channelKind(context.activity.channelId) !== 'sms') return { items: all, hasMore: false, pages: 1 };
+  private page(turn: SurveyTurn, index: number): { items: string[]; hasMore: boolean; pages: number } {
+    const all = turn.texts.locales.tags;
+    if (channelKind(turn.context.activity.channelId) !== 'sms') return { items: all, hasMore: false, pages: 1 };
     const pages = Math.ceil(all.length / SMS_PAGE_SIZE);
     const i = index % pages;
     return { items: all.slice(i * SMS_PAGE_SIZE, (i + 1) * SMS_PAGE_SIZE), hasMore: pages > 1, pages };
   }
 
   /** Before a choice, speak the channel's locale if we have it; after, the chosen one. */
-  private async displayLanguage(context: TurnContext): Promise<string> {
-    const session = await sessionOf(this.deps, context);
-    const { texts } = this.deps;
-    return negotiateLocale(
-      { explicit: session.lang, activityLocale: context.activity.locale },
-      texts.locales.list.map((l) => l.tag),
-      texts.defaultLocale,
-    );
+  private displayLanguage(turn: SurveyTurn): string {
+    const { texts } = turn;
+    return negotiateLocale({ explicit: turn.state.lang, activityLocale: turn.context.activity.locale }, texts.locales.tags, texts.defaultLocale);
   }
 }

@@ -8,9 +8,9 @@ import { DirectAdapter } from './channels/directAdapter';
 import { registerDirectLine } from './channels/directline/directLine';
 import { registerTwilioSms, TwilioOptions } from './channels/sms/twilioWebhook';
 import { registerWebPage } from './channels/web/webPage';
-import { Session } from './bot/session';
 import { RespondentState } from './bot/respondentState';
-import { ResponseRecorder } from './bot/responseRecorder';
+import { RespondentStates } from './bot/respondentStates';
+import { SurveyTurns } from './bot/surveyTurn';
 import { SurveyBot } from './bot/surveyBot';
 import { InFlight } from './inFlight';
 import { Metrics } from './metrics';
@@ -47,7 +47,43 @@ export interface BotOverrides {
   now?: () => Date;
 }
 
-/** config → store → state → dialogs → bot → server. Nothing else happens here. */
+/** What the bot is made of, apart from the server and its channels. */
+export interface BotParts {
+  store: SurveyStore;
+  secret: string;
+  stateTtlMs: number;
+  texts: Texts;
+  logger: Logger;
+  detectLanguage: (text: string) => string | undefined;
+  metrics?: Metrics;
+  now?: () => Date;
+}
+
+/**
+ * respondent states → turns → dialogs → bot: the one place that knows both src/bot and dialogs/
+ * (tests/architecture.test.ts). Tests build their bots here too, so they run what users run.
+ */
+export function composeBot(parts: BotParts): SurveyBot {
+  const { states, turns, mainDialog } = composeDialogs(parts);
+  return new SurveyBot(states, parts.store, turns, states.createProperty<DialogState>('dialogState'), mainDialog, parts.metrics);
+}
+
+/** The dialogs and what they stand on, without the bot around them (botbuilder-testing's DialogTestClient). */
+export function composeDialogs(parts: BotParts): { states: RespondentStates; turns: SurveyTurns; mainDialog: MainDialog } {
+  const { store, texts, logger } = parts;
+  const states = new RespondentStates(store, parts.secret, parts.stateTtlMs);
+  const turns = new SurveyTurns({
+    texts,
+    respondents: states.createProperty<RespondentState>('respondent'),
+    store,
+    detectLanguage: parts.detectLanguage,
+    now: parts.now ?? (() => new Date()),
+    logger,
+  });
+  return { states, turns, mainDialog: new MainDialog({ turns }) };
+}
+
+/** config → store → bot → server and channels. */
 export async function startBot(config: Config, logger: Logger, overrides: BotOverrides = {}): Promise<RunningBot> {
   // The CLI does this too; here as well for a bot embedded without it (tests, another host).
   configureRedaction(config.redaction);
@@ -57,21 +93,17 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
   if (migrations.applied.length) logger.info({ event: 'migrated', applied: migrations.applied }, 'database migrated');
 
   const texts = new Texts(loadLocales(), loadSurvey(DEFAULT_SURVEY_FILE), config.organisation, config.defaultLocale);
-  const state = new RespondentState(store, secret, config.stateTtlMs);
-  const sessions = state.createProperty<Session>('session');
-  const dialogState = state.createProperty<DialogState>('dialogState');
-  const supported = texts.locales.list.map((l) => l.tag);
-  const responses = new ResponseRecorder(store);
-  const mainDialog = new MainDialog({
-    texts,
-    responses,
-    sessions,
-    logger,
-    now: () => new Date(),
-    detectLanguage: (text) => guessed(detectLanguage(text, supported).tag),
-  });
   const metrics = new Metrics(() => store.outboxDepth());
-  const bot = new SurveyBot(state, store, sessions, dialogState, mainDialog, texts, metrics);
+  const supported = texts.locales.tags;
+  const bot = composeBot({
+    store,
+    secret,
+    stateTtlMs: config.stateTtlMs,
+    texts,
+    logger,
+    detectLanguage: (text) => guessed(detectLanguage(text, supported).tag),
+    metrics,
+  });
 
   const server = createServer({ adapter: createAdapter(config, logger, texts, metrics), bot, store, logger, secret, metrics });
   const direct = new DirectAdapter();

@@ -2,7 +2,7 @@ import restify, { Request, Response, Server } from 'restify';
 import { Activity, TurnContext } from 'botbuilder';
 import { SurveyAdapter } from './bot/adapter';
 import { AuthenticationError } from 'botframework-connector';
-import { DELIVERY_TTL_MS, duplicateOf, replayable, sendNow, TURN_DELIVERY, TurnDelivery } from './bot/turn';
+import { DELIVERY_TTL_MS, replayable, sendNow, TurnRecord } from './bot/turn';
 import { keyedHash } from './identity';
 import { Metrics } from './metrics';
 import { z } from 'zod';
@@ -76,14 +76,14 @@ export function createServer({ adapter, bot, store, logger, secret, metrics }: S
       // id in the same conversation) is one turn. Kept only as an HMAC, like every identifier.
       const { id, conversation, channelId } = context.activity;
       if (id) {
-        context.turnState.set(TURN_DELIVERY, {
+        TurnRecord.of(context).delivery = {
           key: keyedHash(secret, 'bf-activity', `${channelId}\u0000${conversation.id}\u0000${id}`),
           expiresAt: new Date(Date.now() + DELIVERY_TTL_MS),
           reply: (out) => JSON.stringify(replayable(out)),
-        } satisfies TurnDelivery);
+        };
       }
       await bot.run(context);
-      const duplicate = duplicateOf(context);
+      const duplicate = TurnRecord.of(context).duplicateReply;
       // The redelivery gets the replies the first copy got (in the response body with expectReplies).
       if (duplicate !== undefined) await sendNow(context, JSON.parse(duplicate) as Partial<Activity>[]);
     };

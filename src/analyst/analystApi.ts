@@ -287,18 +287,10 @@ class AnalystApi {
     const q = expectParameters(c.query, PARAMETERS.export);
     const { locales } = this.deps;
     const format = choice(q, 'format', ['csv', 'xlsx', 'json'] as const) ?? 'csv';
-    const labels = choice(
-      q,
-      'labels',
-      locales.list.map((l) => l.tag),
-    );
+    const labels = choice(q, 'labels', locales.tags);
     const codebookLanguage = choice(q, 'codebook_language', ['nb', 'en'] as const) ?? (labels === 'nb' || labels === 'en' ? labels : c.lng);
     const status = choice(q, 'status', ['completed', 'all'] as const) ?? 'completed';
-    const language = choice(
-      q,
-      'language',
-      locales.list.map((l) => l.tag),
-    );
+    const language = choice(q, 'language', locales.tags);
     const bom = choice(q, 'bom', ['true', 'false'] as const) === 'true';
     const from = week(q, 'from');
     const to = week(q, 'to');

@@ -14,7 +14,7 @@ import { Logger, safeError } from '../logger';
 import { Metrics } from '../metrics';
 import { isDatabaseUnavailable } from '../store/errors';
 import { negotiateLocale } from './negotiateLocale';
-import { TURN_LANGUAGE } from './surveyBot';
+import { TurnRecord } from './turn';
 import { Texts } from '../language/texts';
 
 /**
@@ -60,33 +60,21 @@ function withPublicCloud(botAuth: Config['botAuth']): ConfigurationBotFrameworkA
   };
 }
 
-const TURN_FAILED = Symbol('turnFailed');
-
-/** The error a turn failed with, if it did (set by {@link turnErrorHandler}). */
-export function failureOf(context: TurnContext): unknown {
-  return context.turnState.get(TURN_FAILED);
-}
-
 /**
  * The one `onTurnError`: logs without personal data and apologises in the respondent's language,
  * asking them to try again shortly when the database could not take the turn.
  */
 export function turnErrorHandler(logger: Logger, texts: Texts, metrics?: Metrics): (context: TurnContext, error: unknown) => Promise<void> {
   return async (context, error) => {
-    context.turnState.set(TURN_FAILED, error ?? new Error('turn failed'));
+    const record = TurnRecord.of(context);
+    record.failure = error ?? new Error('turn failed');
     metrics?.errors.inc({ class: rootClass(error) });
     // No text, no ids: the activity type and channel kind are enough to find the failing path.
     logger.error(
       { event: 'turn_error', channel: channelKind(context.activity.channelId), activityType: context.activity.type, error: safeError(error) },
       'turn failed',
     );
-    const lng =
-      (context.turnState.get(TURN_LANGUAGE) as string | undefined) ??
-      negotiateLocale(
-        { activityLocale: context.activity.locale },
-        texts.locales.list.map((l) => l.tag),
-        texts.defaultLocale,
-      );
+    const lng = record.language ?? negotiateLocale({ activityLocale: context.activity.locale }, texts.locales.tags, texts.defaultLocale);
     try {
       // Nothing of the failed turn was written (src/bot/surveyBot.ts), so the respondent's next
       // message meets the last good state; every answer acknowledged before is stored.

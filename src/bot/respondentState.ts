@@ -1,88 +1,44 @@
-import { StatePropertyAccessor, TurnContext } from 'botbuilder';
-import { stateKey } from '../identity';
-import { ceilHour } from '../period';
-import { StateStore, StateWrite, SurveyStore } from '../store/store';
+import { AnswerValue, Progress, emptyProgress } from '../survey/engine';
 
 /**
- * What the bot remembers about one respondent, read once per turn and written with the rest of
- * the turn (src/bot/surveyBot.ts). Keyed by respondent rather than by conversation: an SMS
- * respondent has no stable conversation id, and a web respondent who reloads the page should
- * continue where they were. The key is an HMAC (src/identity.ts), never the channel's user id.
- *
- * botbuilder's BotState writes every state with eTag "*" (last writer wins), so two turns of one
- * respondent at once could each overwrite the other's answers. This keeps the eTag it read and
- * writes only if the row is still at it: the loser of a race runs its turn again.
+ * What the bot remembers about one respondent between turns: the respondent state. It is stored
+ * under an HMAC of channel and user id (src/identity.ts, src/bot/respondentStates.ts) and deleted
+ * when the survey ends or the TTL passes: after that nothing links the respondent to their response.
  */
-export class RespondentState {
-  private readonly cacheKey = Symbol('respondentState');
-
-  constructor(
-    private readonly store: StateStore & Pick<SurveyStore, 'commitTurn'>,
-    private readonly secret: string,
-    private readonly ttlMs: number,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
-
-  /** Reads the respondent's state (once per turn; later calls return the same object). */
-  async load(context: TurnContext): Promise<Record<string, unknown>> {
-    const cached = context.turnState.get(this.cacheKey) as Loaded | undefined;
-    if (cached) return cached.data;
-    const key = this.key(context);
-    const row = await this.store.readState(key);
-    const loaded: Loaded = { key, data: (row?.data as Record<string, unknown>) ?? {}, etag: row?.etag ?? null };
-    context.turnState.set(this.cacheKey, loaded);
-    return loaded.data;
-  }
-
-  /** Forgets what was read, so that a retried turn reads the state afresh. */
-  reset(context: TurnContext): void {
-    context.turnState.delete(this.cacheKey);
-  }
-
-  /** The write that leaves the state as this turn made it (or deletes it), checked against the eTag read. */
-  async write(context: TurnContext, remove: boolean): Promise<StateWrite> {
-    await this.load(context);
-    const loaded = context.turnState.get(this.cacheKey) as Loaded;
-    if (remove) return { key: loaded.key, delete: true };
-    return { key: loaded.key, data: loaded.data, etag: loaded.etag, expiresAt: ceilHour(new Date(this.now().getTime() + this.ttlMs)) };
-  }
-
-  /**
-   * Writes the state on its own, for a turn run without the bot (botbuilder-testing's
-   * DialogTestClient with AutoSaveStateMiddleware): the same contract as BotState.saveChanges.
-   */
-  async saveChanges(context: TurnContext): Promise<void> {
-    if (!context.turnState.get(this.cacheKey)) return;
-    await this.store.commitTurn({ state: await this.write(context, false), responses: [] });
-    this.reset(context);
-  }
-
-  createProperty<T>(name: string): StatePropertyAccessor<T> {
-    return {
-      get: async (context: TurnContext, defaultValue?: T) => {
-        const data = await this.load(context);
-        if (data[name] === undefined && defaultValue !== undefined) data[name] = structuredClone(defaultValue);
-        return data[name] as T;
-      },
-      set: async (context: TurnContext, value: T) => {
-        (await this.load(context))[name] = value;
-      },
-      delete: async (context: TurnContext) => {
-        delete (await this.load(context))[name];
-      },
-    };
-  }
-
-  private key(context: TurnContext): string {
-    const { channelId, from } = context.activity;
-    if (!channelId || !from?.id) throw new Error('Activity without channelId or from.id: cannot key respondent state');
-    return stateKey(this.secret, channelId, from.id);
-  }
+export interface RespondentState {
+  lang?: string;
+  responseId?: string;
+  progress: Progress;
+  paused: boolean;
+  /** SMS STOP: no message is sent until START. */
+  optedOut?: boolean;
+  languageSwitches: number;
+  notUnderstood: number;
+  /** Typed answers the bot asked the respondent to confirm, and of those answered "no" (absent in states written before confirmations). */
+  confirmations?: number;
+  confirmationsDeclined?: number;
+  /** The question asked now: how it was shown, how often it was not understood, a reading to confirm. */
+  question?: QuestionState;
+  /** Set when the conversation is over; the bot then deletes the state instead of saving it. */
+  finished: boolean;
 }
 
-interface Loaded {
+export interface QuestionState {
+  /** The step last shown, in which language, and whether some of its text fell back: stored with the answer. */
+  shown?: { key: string; lng: string; fallback: boolean };
+  /** Times "I don't understand" was written, per step. */
+  confused?: Record<string, number>;
+  /** A typed answer the bot read but must confirm before storing it (src/survey/recognize.ts). */
+  pending?: PendingAnswer;
+}
+
+export interface PendingAnswer {
   key: string;
-  data: Record<string, unknown>;
-  /** The eTag read, or null when there was no state yet (then none may appear meanwhile). */
-  etag: string | null;
+  value: AnswerValue;
+  /** The number as the respondent typed it, for number questions that store a band. */
+  number?: number;
+}
+
+export function newRespondentState(): RespondentState {
+  return { progress: emptyProgress(), paused: false, languageSwitches: 0, notUnderstood: 0, finished: false };
 }

@@ -1,27 +1,22 @@
-import { ActivityHandler, ActivityTypes, StatePropertyAccessor, TurnContext } from 'botbuilder';
-import { Dialog, DialogContext, DialogSet, DialogState, DialogTurnStatus } from './dialogFramework';
+import { Activity, ActivityHandler, ActivityTypes, StatePropertyAccessor, TurnContext } from 'botbuilder';
+import { Dialog, DialogSet, DialogState, DialogTurnStatus } from './dialogFramework';
 import { channelKind } from '../identity';
 import { DuplicateDeliveryError, EtagConflictError, SurveyStore } from '../store/store';
-import { RespondentState } from './respondentState';
-import { Session, newSession } from './session';
+import { RespondentStates } from './respondentStates';
 import { Metrics } from '../metrics';
-import { Texts } from '../language/texts';
-import { sendNow, TURN_DELIVERY, TURN_DUPLICATE, TURN_FLUSHING, TURN_OUTBOX, TURN_WORK, TurnDelivery, TurnOutbox, TurnWork } from './turn';
+import { SurveyTurns } from './surveyTurn';
+import { sendNow, TurnRecord } from './turn';
 
 /**
  * botbuilder has already copied the incoming activity's locale (the browser's) onto each reply;
  * the respondent's language as the turn left it must win, or the page cannot follow a switch.
  */
-function stampLanguage(context: TurnContext, activities: Partial<import('botbuilder').Activity>[]): void {
-  const lng = context.turnState.get(TURN_LANGUAGE) as string | undefined;
-  if (lng) for (const a of activities) a.locale = lng;
+function stampLanguage(record: TurnRecord, activities: Partial<Activity>[]): void {
+  if (record.language) for (const a of activities) a.locale = record.language;
 }
 
 /** A turn that lost a race for the respondent's state is run again, up to this many times in all. */
 const MAX_ATTEMPTS = 5;
-
-/** Context key under which a turn's language is kept for `onTurnError`. */
-export const TURN_LANGUAGE = Symbol('turnLanguage');
 
 /**
  * Routes activities to the main dialog, and makes each turn one unit: the state is read once,
@@ -35,12 +30,11 @@ export class SurveyBot extends ActivityHandler {
   private readonly dialogs: DialogSet;
 
   constructor(
-    private readonly state: RespondentState,
+    private readonly states: RespondentStates,
     private readonly store: Pick<SurveyStore, 'commitTurn'>,
-    private readonly sessions: StatePropertyAccessor<Session>,
+    private readonly turns: SurveyTurns,
     dialogState: StatePropertyAccessor<DialogState>,
     private readonly mainDialog: Dialog,
-    private readonly texts: Texts,
     private readonly metrics?: Metrics,
   ) {
     super();
@@ -59,74 +53,74 @@ export class SurveyBot extends ActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
-    context.onSendActivities(async (ctx, activities, next) => {
-      const work = TurnWork.of(ctx);
-      if (work && !ctx.turnState.get(TURN_FLUSHING)) {
-        work.outgoing.push(...activities);
+    const record = TurnRecord.of(context);
+    context.onSendActivities(async (_ctx, activities, next) => {
+      if (record.inBotTurn && !record.flushing) {
+        record.outgoing.push(...activities);
         return activities.map(() => ({ id: '' }));
       }
-      stampLanguage(ctx, activities);
+      stampLanguage(record, activities);
       return next();
     });
     const started = process.hrtime.bigint();
     const channel = channelKind(context.activity.channelId);
     // A channel may send what the handler ignores (typing, events): nothing to write then.
     const durable = context.activity.type === ActivityTypes.Message || context.activity.type === ActivityTypes.ConversationUpdate;
-    let work: TurnWork;
+    record.inBotTurn = true;
     for (let attempt = 1; ; attempt++) {
-      work = new TurnWork();
-      context.turnState.set(TURN_WORK, work);
-      this.state.reset(context);
+      record.restart();
+      this.states.reset(context);
+      this.turns.forget(context);
       try {
         await super.run(context);
-        if (durable) await this.commit(context, work);
+        if (durable) await this.commit(context, record);
         break;
       } catch (err) {
         if (err instanceof EtagConflictError && attempt < MAX_ATTEMPTS) continue;
         if (err instanceof DuplicateDeliveryError) {
           // Another copy of this message was handled first: this run's replies are not sent.
-          context.turnState.set(TURN_DUPLICATE, err.reply);
-          work.outgoing = [];
+          record.duplicateReply = err.reply;
+          record.outgoing = [];
           break;
         }
         // Nothing of the turn was written; what onTurnError says goes out as it is sent.
-        context.turnState.set(TURN_FLUSHING, true);
+        record.flushing = true;
         this.metrics?.turns.inc({ channel, outcome: 'failed' });
         throw err;
       }
     }
-    await sendNow(context, work.outgoing);
-    this.metrics?.turns.inc({ channel, outcome: context.turnState.get(TURN_DUPLICATE) !== undefined ? 'duplicate' : 'committed' });
+    await sendNow(context, record.outgoing);
+    this.metrics?.turns.inc({ channel, outcome: record.duplicateReply !== undefined ? 'duplicate' : 'committed' });
     this.metrics?.turnSeconds.observe({ channel }, Number(process.hrtime.bigint() - started) / 1e9);
   }
 
   /** The turn's one write: state (or its deletion), response changes, delivery record, outbox. */
-  private async commit(context: TurnContext, work: TurnWork): Promise<void> {
-    const session = await this.sessions.get(context, newSession());
-    stampLanguage(context, work.outgoing);
-    const delivery = context.turnState.get(TURN_DELIVERY) as TurnDelivery | undefined;
-    const outbox = context.turnState.get(TURN_OUTBOX) as TurnOutbox | undefined;
+  private async commit(context: TurnContext, record: TurnRecord): Promise<void> {
+    const turn = await this.turns.of(context);
+    stampLanguage(record, record.outgoing);
+    const { delivery, outbox } = record;
     await this.store.commitTurn({
-      state: await this.state.write(context, session.finished),
-      responses: work.responses,
-      delivery: delivery && { key: delivery.key, reply: delivery.reply(work.outgoing), expiresAt: delivery.expiresAt },
+      state: await this.states.write(context, turn.state.finished),
+      responses: record.responses,
+      delivery: delivery && { key: delivery.key, reply: delivery.reply(record.outgoing), expiresAt: delivery.expiresAt },
       outbox: outbox && {
         conversation: outbox.conversation,
-        activities: [...(outbox.echo ? [outbox.echo] : []), ...outbox.render(work.outgoing)],
+        activities: [...(outbox.echo ? [outbox.echo] : []), ...outbox.render(record.outgoing)],
         expiresAt: outbox.expiresAt,
         seqFloor: outbox.seqFloor,
       },
     });
-    work.committed = true;
+    record.committed = true;
   }
 
   private async runDialog(context: TurnContext): Promise<void> {
-    const session = await this.sessions.get(context, newSession());
-    context.turnState.set(TURN_LANGUAGE, session.lang);
+    const turn = await this.turns.of(context);
+    const record = TurnRecord.of(context);
+    record.language = turn.state.lang;
     const dc = await this.dialogs.createContext(context);
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.mainDialog.id);
-    context.turnState.set(TURN_LANGUAGE, session.lang);
+    record.language = turn.state.lang;
   }
 
   /**
@@ -136,33 +130,33 @@ export class SurveyBot extends ActivityHandler {
    * when the respondent has opted out and the bot must stay silent.
    */
   private async smsKeyword(context: TurnContext): Promise<boolean> {
-    const session = await this.sessions.get(context, newSession());
-    const lng = session.lang ?? this.texts.defaultLocale;
-    context.turnState.set(TURN_LANGUAGE, session.lang);
-    switch (this.texts.smsKeyword(context.activity.text)) {
+    const turn = await this.turns.of(context);
+    const { state } = turn;
+    TurnRecord.of(context).language = state.lang;
+    switch (turn.texts.smsKeyword(context.activity.text)) {
       case 'opt_out':
-        session.paused = true;
-        session.optedOut = true;
-        await context.sendActivity(this.texts.t(lng, 'bot:sms.stopped'));
+        state.paused = true;
+        state.optedOut = true;
+        await turn.say(turn.t('bot:sms.stopped'));
         return true;
       case 'opt_in':
-        if (!session.optedOut) return false;
-        session.optedOut = false;
-        session.paused = false;
-        await context.sendActivity(this.texts.t(lng, 'bot:pause.resumed'));
+        if (!state.optedOut) return false;
+        state.optedOut = false;
+        state.paused = false;
+        await turn.say(turn.t('bot:pause.resumed'));
         await this.reprompt(context);
         return true;
       case 'sms_help':
-        await context.sendActivity(this.texts.t(lng, 'bot:sms.help'));
-        if (!session.optedOut) await this.reprompt(context);
+        await turn.say(turn.t('bot:sms.help'));
+        if (!state.optedOut) await this.reprompt(context);
         return true;
       default:
-        return session.optedOut === true;
+        return state.optedOut === true;
     }
   }
 
   private async reprompt(context: TurnContext): Promise<void> {
-    const dc: DialogContext = await this.dialogs.createContext(context);
+    const dc = await this.dialogs.createContext(context);
     if (dc.activeDialog) await dc.repromptDialog();
     else await dc.beginDialog(this.mainDialog.id);
   }

@@ -2,24 +2,6 @@ import { Activity, TurnContext } from 'botbuilder';
 import { ResponseOp } from '../store/store';
 
 /**
- * What one turn accumulates before its single write (src/bot/surveyBot.ts commits it), and how a
- * channel tells the bot what to add to that write. Kept in the turn's `turnState`, so nothing of
- * one respondent's turn lives on a shared object.
- */
-export class TurnWork {
-  readonly responses: ResponseOp[] = [];
-  /** Replies held back until the turn's write has committed. */
-  outgoing: Partial<Activity>[] = [];
-  committed = false;
-
-  static of(context: TurnContext): TurnWork | undefined {
-    return context.turnState.get(TURN_WORK) as TurnWork | undefined;
-  }
-}
-
-export const TURN_WORK = Symbol('turnWork');
-
-/**
  * Set by a channel before the turn: the inbound message's delivery key, and what a redelivery of
  * it should get, computed from the turn's replies. The record is written in the turn's own
  * transaction, so a message counts exactly once however often it arrives.
@@ -29,7 +11,6 @@ export interface TurnDelivery {
   expiresAt: Date;
   reply(outgoing: readonly Partial<Activity>[]): string;
 }
-export const TURN_DELIVERY = Symbol('turnDelivery');
 
 /**
  * How long a delivery record is kept: longer than any channel redelivers (Twilio retries for
@@ -46,16 +27,50 @@ export interface TurnOutbox {
   echo?: unknown;
   render(outgoing: readonly Partial<Activity>[]): unknown[];
 }
-export const TURN_OUTBOX = Symbol('turnOutbox');
 
-/** Set by the bot when the message had been handled before: the reply that turn stored. */
-export const TURN_DUPLICATE = Symbol('turnDuplicate');
+/**
+ * Keyed by the turn's `turnState` rather than the context itself: botbuilder hands the bot a
+ * revocable proxy of the context the channel made (BotAdapter.runMiddleware), and only the
+ * state map behind both is the same object.
+ */
+const records = new WeakMap<TurnContext['turnState'], TurnRecord>();
 
-/** Set while held-back replies are being sent, so they pass the bot's own hold. */
-export const TURN_FLUSHING = Symbol('turnFlushing');
+/**
+ * One turn as its channel and the bot see it: what the channel asks the turn's one write to hold
+ * (a delivery key, an outbox), what the turn accumulates before that write (src/bot/surveyBot.ts
+ * commits it), and how it ended. One per turn context, so nothing of one respondent's turn lives
+ * on a shared object.
+ */
+export class TurnRecord {
+  delivery?: TurnDelivery;
+  outbox?: TurnOutbox;
+  /** Set while the bot runs the turn: its changes to responses join the write, its replies wait for it. */
+  inBotTurn = false;
+  readonly responses: ResponseOp[] = [];
+  /** Replies held back until the turn's write has committed. */
+  outgoing: Partial<Activity>[] = [];
+  /** Replies pass the hold: the held-back ones after the commit, or an apology after a failure. */
+  flushing = false;
+  committed = false;
+  /** The message had been handled before: the reply that turn stored. */
+  duplicateReply?: string;
+  /** The respondent's language as the turn left it: every reply carries it, and so does an apology. */
+  language?: string;
+  /** The error the turn failed with (src/bot/adapter.ts, onTurnError). */
+  failure?: unknown;
 
-export function duplicateOf(context: TurnContext): string | undefined {
-  return context.turnState.get(TURN_DUPLICATE) as string | undefined;
+  static of(context: TurnContext): TurnRecord {
+    let record = records.get(context.turnState);
+    if (!record) records.set(context.turnState, (record = new TurnRecord()));
+    return record;
+  }
+
+  /** A new attempt at the turn (after a lost race for the state): nothing of the last one stays. */
+  restart(): void {
+    this.responses.length = 0;
+    this.outgoing = [];
+    this.committed = false;
+  }
 }
 
 /**
@@ -63,7 +78,7 @@ export function duplicateOf(context: TurnContext): string | undefined {
  * turn), from a channel that has the turn's context.
  */
 export async function sendNow(context: TurnContext, activities: Partial<Activity>[]): Promise<void> {
-  context.turnState.set(TURN_FLUSHING, true);
+  TurnRecord.of(context).flushing = true;
   if (activities.length) await context.sendActivities(activities);
 }
 

@@ -67,7 +67,7 @@ export function buildCodebook(def: SurveyDefinition, locales: Locales, columns: 
   const lng = codebookLanguages(locales).includes(language) ? language : 'en';
   const t = (key: string, vars: Record<string, unknown> = {}) => locales.i18n.t(`analyst:codebook.${key}`, { lng, ...vars }) as string;
   const s = (tag: string, key: string, vars: Record<string, unknown> = {}) => locales.i18n.t(`${def.id}:${key}`, { lng: tag, ...vars }) as string;
-  const tags = locales.list.map((l) => l.tag);
+  const tags = locales.tags;
   const label = (tag: string, code: string) => s(tag, `options.${code}.label`);
   const derived = new Set((def.analysis?.quasiIdentifiers ?? []).flatMap((q) => q.derived));
   const provenanceOf = (key: string): Record<string, StringProvenance> =>

@@ -59,7 +59,7 @@ export async function runExport(
 ): Promise<ExportSummary> {
   const { store, survey, locales } = deps;
   if (request.labels && !locales.byTag.has(request.labels))
-    throw new RangeError(`--labels ${request.labels}: no such locale (have ${locales.list.map((l) => l.tag).join(', ')})`);
+    throw new RangeError(`--labels ${request.labels}: no such locale (have ${locales.tags.join(', ')})`);
   if (request.includeFreeText && request.format === 'csv' && !freeTextOut)
     throw new RangeError('Free text in CSV goes to a file of its own: give --out FILE (it is written beside it as FILE.free-text.csv).');
   const filter: ResponseFilter = { ...request.filter, surveyId: survey.id };

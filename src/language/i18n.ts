@@ -48,6 +48,8 @@ export interface Locales {
   i18n: I18n;
   /** Enabled locales in menu order. */
   list: LocaleMeta[];
+  /** Their tags, in the same order. */
+  tags: string[];
   byTag: Map<string, LocaleMeta>;
   namespaces: string[];
   /** Per-string reviews (`provenance.json`); see src/language/stringProvenance.ts. */
@@ -167,6 +169,7 @@ export function loadLocales(dir: string = localesDir): Locales {
   return {
     i18n,
     list,
+    tags: list.map((l) => l.tag),
     byTag: new Map(list.map((l) => [l.tag, l])),
     namespaces: [...namespaces],
     provenance,

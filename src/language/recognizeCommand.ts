@@ -48,7 +48,7 @@ export async function recognizeCommand(
   }
   const texts = new Texts(loadLocales(), loadSurvey(DEFAULT_SURVEY_FILE), undefined, 'nb');
   if (!texts.locales.byTag.has(lng)) {
-    io.stderr.write(`Unknown locale "${lng}". Locales: ${texts.locales.list.map((l) => l.tag).join(', ')}\n`);
+    io.stderr.write(`Unknown locale "${lng}". Locales: ${texts.locales.tags.join(', ')}\n`);
     return 2;
   }
   const answerable = questionsOf(texts.survey)

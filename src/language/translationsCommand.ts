@@ -49,7 +49,7 @@ export async function translationsCommand(args: string[], io: TranslationsIo): P
       const lng = option(rest, '--locale');
       const format = (option(rest, '--format') ?? 'xliff') as ReviewFormat;
       const version = (option(rest, '--xliff-version') ?? '1.2') as XliffVersion;
-      if (!lng || !locales.byTag.has(lng)) return usage(`--locale must be one of ${locales.list.map((l) => l.tag).join(', ')}`);
+      if (!lng || !locales.byTag.has(lng)) return usage(`--locale must be one of ${locales.tags.join(', ')}`);
       if (format !== 'xliff' && format !== 'csv') return usage(`--format must be xliff or csv, not "${format}"`);
       if (version !== '1.2' && version !== '2.0') return usage(`--xliff-version must be 1.2 or 2.0, not "${version}"`);
       const body = await exportTranslations(reviewUnits(locales, survey, lng), lng, format, version);

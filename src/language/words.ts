@@ -250,7 +250,7 @@ export class Words {
     const table = new Map<string, Command>();
     // Earlier commands win a word that two lists share, as they did when checked in order.
     for (const c of COMMANDS) {
-      const langs = c === Command.Language ? messages.locales.list.map((l) => l.tag) : [...new Set([lng, 'en'])];
+      const langs = c === Command.Language ? messages.locales.tags : [...new Set([lng, 'en'])];
       // The SMS STOP words pause on every channel too: "stop" should never be read as an answer.
       const lists = c === Command.Stop ? ['stop', 'opt_out'] : [c];
       for (const l of langs) {

@@ -3,13 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Activity, ActivityTypes, AutoSaveStateMiddleware, ConversationState, TestAdapter } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
-import { DialogState } from '../../src/bot/dialogFramework';
-import { MainDialog } from '../../dialogs/mainDialog';
 import { turnErrorHandler } from '../../src/bot/adapter';
-import { Session } from '../../src/bot/session';
-import { RespondentState } from '../../src/bot/respondentState';
-import { ResponseRecorder } from '../../src/bot/responseRecorder';
-import { SurveyBot } from '../../src/bot/surveyBot';
+import { composeBot, composeDialogs } from '../../src/index';
 import { Texts } from '../../src/language/texts';
 import { loadLocales } from '../../src/language/i18n';
 import { memoryLogger } from './memoryLogger';
@@ -61,18 +56,7 @@ export async function createHarness(opts: { store?: SurveyStore; texts?: Texts }
   const store = opts.store ?? (await sqliteStore());
   const t = opts.texts ?? texts;
   const { logger, lines } = memoryLogger();
-  const state = new RespondentState(store, TEST_SECRET, TTL_MS);
-  const sessions = state.createProperty<Session>('session');
-  const dialogState = state.createProperty<DialogState>('dialogState');
-  const responses = new ResponseRecorder(store);
-  const bot = new SurveyBot(
-    state,
-    store,
-    sessions,
-    dialogState,
-    new MainDialog({ texts: t, responses, sessions, logger, now: () => new Date(), detectLanguage: detect }),
-    t,
-  );
+  const bot = composeBot({ store, secret: TEST_SECRET, stateTtlMs: TTL_MS, texts: t, logger, detectLanguage: detect });
   const adapter = new TestAdapter(async (context) => bot.run(context));
   // TestAdapter stamps "en-us" on every activity; real SMS and Direct Line messages carry no
   // locale unless the channel knows one, and tests that want a hint pass it explicitly.
@@ -172,12 +156,10 @@ export async function answerSurvey(
 export async function createDialogClient(store?: SurveyStore): Promise<{ client: DialogTestClient; store: SurveyStore; say(text: string): Promise<string> }> {
   const s = store ?? (await sqliteStore());
   const { logger } = memoryLogger();
-  const state = new RespondentState(s, TEST_SECRET, TTL_MS);
-  const sessions = state.createProperty<Session>('session');
-  const dialog = new MainDialog({ texts, responses: new ResponseRecorder(s), sessions, logger, now: () => new Date(), detectLanguage: detect });
-  // DialogTestClient keeps its dialog stack in the state it is given; RespondentState offers what
+  const { states: state, mainDialog: dialog } = composeDialogs({ store: s, secret: TEST_SECRET, stateTtlMs: TTL_MS, texts, logger, detectLanguage: detect });
+  // DialogTestClient keeps its dialog stack in the state it is given; RespondentStates offers what
   // it uses of ConversationState (createProperty, load, saveChanges). Without the bot around it,
-  // the recorder writes each change at once.
+  // the response's owner writes each change at once.
   const client = new DialogTestClient(
     'test',
     dialog,

@@ -4,11 +4,10 @@ import { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { keyedHash } from '../../identity';
 import { safeError } from '../../logger';
-import { failureOf } from '../../bot/adapter';
 import { isDatabaseUnavailable } from '../../store/errors';
 import { ChannelDeps } from '../channelDeps';
 import { BOT_ID, botReply, OUTBOX_TTL_MS, outboxExpiry, outboxSeqFloor, StoredActivity, toServed, userEcho } from './outbox';
-import { DELIVERY_TTL_MS, duplicateOf, TURN_DELIVERY, TURN_OUTBOX, TurnDelivery, TurnOutbox, TurnWork } from '../../bot/turn';
+import { DELIVERY_TTL_MS, TurnRecord } from '../../bot/turn';
 import { DirectLineTokens, TokenClaims } from './tokens';
 import { DirectLineRateLimit } from './rateLimit';
 
@@ -113,32 +112,28 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
       (ctx) => {
         // Direct Line echoes the user's message into the stream before the bot answers; Web Chat
         // marks a message sent only when it sees that echo (channelData.clientActivityID).
-        ctx.turnState.set(TURN_OUTBOX, {
+        const record = TurnRecord.of(ctx);
+        record.outbox = {
           conversation: conversationHash,
           expiresAt: outboxExpiry(at),
           seqFloor: outboxSeqFloor(at),
           echo,
           render: (out) => out.map((r) => botReply(r, now())),
-        } satisfies TurnOutbox);
-        if (deliveryKey)
-          ctx.turnState.set(TURN_DELIVERY, {
-            key: deliveryKey,
-            expiresAt: new Date(at.getTime() + DELIVERY_TTL_MS),
-            reply: () => echo?.id ?? '',
-          } satisfies TurnDelivery);
+        };
+        if (deliveryKey) record.delivery = { key: deliveryKey, expiresAt: new Date(at.getTime() + DELIVERY_TTL_MS), reply: () => echo?.id ?? '' };
       },
     );
-    const duplicate = duplicateOf(context);
+    const duplicate = TurnRecord.of(context).duplicateReply;
     if (duplicate !== undefined) {
       logger.debug({ event: 'directline_duplicate' }, 'Direct Line message already handled');
       return duplicate;
     }
-    if (!TurnWork.of(context)?.committed) {
+    if (!TurnRecord.of(context).committed) {
       // The database could not take the turn, so it cannot take the apology either (the outbox is
       // in it): the post is refused as unavailable, with the apology in the respondent's language,
       // and Web Chat offers to send it again. Nothing of the turn was written, so the resend is
       // handled as the message's first delivery, whatever clientActivityID it carries.
-      if (isDatabaseUnavailable(failureOf(context)))
+      if (isDatabaseUnavailable(TurnRecord.of(context).failure))
         throw new TurnUnavailable(
           activities
             .map((a) => a.text)

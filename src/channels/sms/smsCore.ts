@@ -1,6 +1,5 @@
 import { Activity, ActivityTypes } from 'botbuilder';
-import { failureOf } from '../../bot/adapter';
-import { DELIVERY_TTL_MS, duplicateOf, TURN_DELIVERY, TurnDelivery } from '../../bot/turn';
+import { DELIVERY_TTL_MS, TurnRecord } from '../../bot/turn';
 import { keyedHash } from '../../identity';
 import { safeError } from '../../logger';
 import { isDatabaseUnavailable } from '../../store/errors';
@@ -64,19 +63,16 @@ export async function handleInboundSms(sms: InboundSms, deps: ChannelDeps, deadl
         text: sms.text,
       },
       (context) => deps.bot.run(context),
-      (context) =>
-        context.turnState.set(TURN_DELIVERY, {
-          key,
-          expiresAt: new Date(Date.now() + DELIVERY_TTL_MS),
-          reply: (out) => JSON.stringify(renderForSms(out)),
-        } satisfies TurnDelivery),
+      (context) => {
+        TurnRecord.of(context).delivery = { key, expiresAt: new Date(Date.now() + DELIVERY_TTL_MS), reply: (out) => JSON.stringify(renderForSms(out)) };
+      },
     );
-    const duplicate = duplicateOf(context);
+    const duplicate = TurnRecord.of(context).duplicateReply;
     if (duplicate !== undefined) {
       deps.metrics?.sms.inc({ outcome: 'duplicate' });
       return { texts: JSON.parse(duplicate) as string[] };
     }
-    if (isDatabaseUnavailable(failureOf(context))) {
+    if (isDatabaseUnavailable(TurnRecord.of(context).failure)) {
       deps.metrics?.sms.inc({ outcome: 'unavailable' });
       return { unavailable: true, texts: renderForSms(activities) };
     }
