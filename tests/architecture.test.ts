@@ -123,3 +123,16 @@ test('the dialogs reach botbuilder-dialogs only through src/bot/dialogFramework.
   const offenders = sources(path.join(projectRoot, 'dialogs')).filter((f) => /from ['"]botbuilder-dialogs/.test(fs.readFileSync(f, 'utf8')));
   expect(offenders.map(rel)).toEqual([]);
 });
+
+test('one fold: no file outside src/text normalises text, lists invisible characters or folds letters of its own', () => {
+  const text = path.join(projectRoot, 'src', 'text') + path.sep;
+  const files = [...sources(path.join(projectRoot, 'src')), ...sources(path.join(projectRoot, 'dialogs'))].filter((f) => !f.startsWith(text));
+  const folding = [
+    /\.normalize\(/, // Unicode normalisation
+    /toLocaleLowerCase/,
+    /\\u200[BCEF]|\\u061C|\\u202[A-E]|\\uFEFF/, // invisible and bidi characters
+    /['"][يیىكکهہەة]['"]\s*:\s*['"][يیىكکهہەة]['"]/, // a letter table of its own
+  ];
+  const offenders = files.filter((f) => folding.some((re) => re.test(fs.readFileSync(f, 'utf8')))).map(rel);
+  expect(offenders).toEqual([]);
+});

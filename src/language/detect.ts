@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { localesDir } from '../paths';
-import { DETECTION_FOLD_RULES, createLetterFold } from '../text/normalize';
+import { DETECTION_FOLD_RULES, createLetterFold } from '../text/fold';
 
 /**
  * Guesses a respondent's language from their first message, so the bot can ask "Continue in

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import i18next, { i18n as I18n } from 'i18next';
 import { z } from 'zod';
+import { LETTER_CLASS_NAMES, LetterClass } from '../text/fold';
 import { Glossary, readGlossary } from './glossary';
 import { ProvenanceOverrides, readProvenance } from './provenance';
 import { localesDir } from '../paths';
@@ -17,10 +18,10 @@ export const localeMeta = z.strictObject({
   /** Fold Latin diacritics when comparing what respondents type (src/text/normalize.ts). */
   foldDiacritics: z.boolean(),
   /**
-   * Letters this language's writers type for others, `{ typed: meant }`, folded before comparing:
-   * Arabic yeh ي for Persian ی, ه + ZWNJ for Sorani ە. Deliberately per language (src/text/normalize.ts).
+   * The letter classes (src/text/fold.ts, one table per script) this language's writers type for
+   * each other: Arabic yeh ي for Persian ی, ه for Sorani ە. Deliberately per language.
    */
-  fold: z.record(z.string().min(1), z.string()).default({}),
+  fold: z.array(z.enum(LETTER_CLASS_NAMES as [LetterClass, ...LetterClass[]])).default([]),
   /**
    * The language's negation and "without" words ("ikke", "uten", "la'aan", "بدون"): an option
    * named next to one is confirmed with the respondent, never stored at once (src/survey/recognize.ts).

@@ -2,8 +2,7 @@ import { LocaleMeta } from './i18n';
 import { Question, optionsOf } from '../survey/definition';
 import { allOptions, questionsOf } from '../survey/walk';
 import { Vocabulary, compileVocabulary } from '../survey/recognize';
-import { foldDigits } from '../text/digits';
-import { CompiledFold, FoldRules, createFold, sanitize, writesSpaces } from '../text/normalize';
+import { CompiledFold, FoldRules, NAME_FOLD_RULES, createFold, plainDigits, writesSpaces } from '../text/fold';
 import { Messages } from './messages';
 
 /** The interruptions a respondent can type at any question, in any supported language. */
@@ -50,11 +49,8 @@ const COMMON_IN = 4;
 const MAX_COMMAND_LENGTH = 60;
 const MAX_SMS_KEYWORD_LENGTH = 40;
 
-/**
- * Language names are typed in any script before a language is chosen, so every Arabic-script
- * yeh and kaf counts as one letter here, and Latin diacritics are folded.
- */
-const NAME_FOLD = createFold({ diacritics: true, letters: { ي: 'ی', ى: 'ی', ك: 'ک' } });
+/** Language names are typed in any script before a language is chosen (src/text/fold.ts). */
+const NAME_FOLD = createFold(NAME_FOLD_RULES);
 
 /**
  * Everything the bot listens for, folded once at start-up: each locale's answer vocabularies,
@@ -240,7 +236,7 @@ export class Words {
 
   /** A number typed alone, in any digit script ("٣", "๓", "3."), or undefined. */
   number(text: string | undefined): number | undefined {
-    const m = /^\s*([+-]?\d{1,9})\s*[.)]?\s*$/u.exec(foldDigits(sanitize((text ?? '').normalize('NFKC'))));
+    const m = /^\s*([+-]?\d{1,9})\s*[.)]?\s*$/u.exec(plainDigits(text ?? ''));
     return m ? Number(m[1]) : undefined;
   }
 

@@ -1,4 +1,4 @@
-import { createFold } from '../text/normalize';
+import { PLACE_FOLD_RULES, createFold } from '../text/fold';
 
 /**
  * Norwegian municipalities (kommuner) mapped to their county (fylke), as of the county division
@@ -79,7 +79,7 @@ export const MUNICIPALITIES_BY_COUNTY: Readonly<Record<County, readonly string[]
  * of respondents on foreign keyboards: "Tromso", "Baerum", and "Aalesund" (the pre-1917 spelling
  * still used in URLs and by many immigrants), with German/Swedish ä and ö for æ and ø.
  */
-const MUNICIPALITY_FOLD = createFold({ diacritics: true, letters: { aa: 'å', ä: 'æ', ö: 'ø' } });
+const MUNICIPALITY_FOLD = createFold(PLACE_FOLD_RULES);
 
 /** The form in which names are compared: folded, without a "kommune" suffix, one space between words. */
 function key(name: string): string {

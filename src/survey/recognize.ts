@@ -1,4 +1,4 @@
-import { CompiledFold, sanitize } from '../text/normalize';
+import { CompiledFold, sanitize } from '../text/fold';
 import { Question, optionsOf } from './definition';
 import { AnswerValue, bandOf } from './engine';
 

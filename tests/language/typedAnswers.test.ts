@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Question, optionsOf } from '../../src/survey/definition';
 import { Recognition, recognize } from '../../src/survey/recognize';
 import { recognitionLine } from '../../src/language/recognizeCommand';
-import { writesSpaces } from '../../src/text/normalize';
+import { writesSpaces } from '../../src/text/fold';
 import { projectRoot } from '../../src/paths';
 import { texts } from '../helpers/harness';
 

@@ -1,6 +1,6 @@
 import { Question } from '../../src/survey/definition';
 import { Vocabulary, VocabularyWords, compileVocabulary, recognize } from '../../src/survey/recognize';
-import { FoldRules, createFold, sanitize } from '../../src/text/normalize';
+import { FoldRules, createFold, sanitize } from '../../src/text/fold';
 
 const LATIN: FoldRules = { diacritics: true };
 const vocab = (options: Record<string, string[]>, extra: Partial<VocabularyWords> = {}, rules: FoldRules = LATIN): Vocabulary =>
@@ -138,7 +138,7 @@ describe('labels and synonyms', () => {
   });
 
   test('treats Arabic yeh as Persian yeh where the locale declares it', () => {
-    const persian: FoldRules = { diacritics: false, letters: { ي: 'ی', ك: 'ک' } };
+    const persian: FoldRules = { diacritics: false, letters: ['yeh', 'kaf'] };
     const words = vocab({ yes: ['بلی'], no: ['نه'], dont_know: ['نمی‌دانم'] }, {}, persian);
     expect(recognize(yesNo, 'بلي', words)).toEqual({ ok: true, value: 'yes' }); // Arabic yeh U+064A
     expect(recognize(yesNo, 'نمیدانم', words)).toEqual({ ok: true, value: 'dont_know' }); // typed without ZWNJ

@@ -1,7 +1,8 @@
 import { CountryCode } from 'libphonenumber-js/max';
 import { addressDetectors } from './addresses';
 import { documentDetectors } from './documents';
-import { fold, MASK } from './fold';
+import { foldKeepingOffsets as fold } from '../../text/fold';
+import { MASK } from './mask';
 import { Finding, noRedactions, PLACEHOLDERS, RedactionKind } from './kinds';
 import { Lexicon } from './lexicon';
 import { email, links } from './links';

@@ -4,12 +4,12 @@
  * language's keyboard (Arabic ي ك ه for Persian/Urdu ی ک ہ and back), and any apostrophe.
  */
 
-import { createLetterFold, REDACTION_FOLD_RULES } from '../../text/normalize';
+import { baseLetter, createLetterFold, letterPairs, phraseLetters, REDACTION_FOLD_RULES } from '../../text/fold';
 
-// The letters the fold makes one, as classes for the phrase patterns below: each fold target with
-// every letter folded to it ("يیى", "كک", "هہەةۀ").
+// The letters the fold makes one, as classes for the phrase patterns below: each letter they are
+// written as with every letter written as it ("یيى", "کك", "هہھەۀة").
 const ARABIC_VARIANTS = Object.values(
-  Object.entries(REDACTION_FOLD_RULES.letters ?? {}).reduce<Record<string, string>>(
+  letterPairs(REDACTION_FOLD_RULES.letters).reduce<Record<string, string>>(
     (groups, [typed, meant]) => ({ ...groups, [meant]: (groups[meant] ?? meant) + typed }),
     {},
   ),
@@ -63,7 +63,7 @@ function charClass(ch: string): string {
   if (APOSTROPHES.includes(ch)) return `[${APOSTROPHES}]`;
   if (ch === ' ') return ' +';
   const members = new Set([ch]);
-  const base = ch.normalize('NFD')[0];
+  const base = baseLetter(ch);
   if (base !== ch) members.add(base);
   for (const group of ARABIC_VARIANTS) if (group.includes(ch) || group.includes(base)) for (const g of group) members.add(g);
   return members.size === 1 ? escape(ch) : `[${[...members].map(escapeInClass).join('')}]`;
@@ -74,15 +74,7 @@ function charClass(ch: string): string {
  * base letter and its Arabic-script variants, each space one or more spaces.
  */
 export function phrasePattern(phrase: string): string {
-  return [
-    ...phrase
-      .normalize('NFC')
-      .replace(/[\u200B-\u200F]/g, '')
-      .trim()
-      .replace(/\s+/g, ' '),
-  ]
-    .map(charClass)
-    .join('');
+  return [...phraseLetters(phrase)].map(charClass).join('');
 }
 
 /** An alternation of phrases, longest first so "med vennlig hilsen" wins over "hilsen". */
