@@ -14,7 +14,7 @@ export function rangeKey(databaseUrl: string, filter: ResponseFilter, def: Surve
 /**
  * The completed responses of one survey and id range, coded, kept by a worker thread between
  * analyses. A completed response never changes: the state that linked it to its respondent is
- * deleted at completion (DESIGN.md, privacy model), so nobody can answer, go back or switch
+ * deleted at completion (README, Privacy), so nobody can answer, go back or switch
  * language in it again, and the database refuses any change to it (migration
  * completed_responses_final); it can only be withdrawn, that is deleted. Each analysis therefore
  * reads in full only what is new or still in progress, and of the rest only the ids, which show

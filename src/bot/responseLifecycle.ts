@@ -28,7 +28,7 @@ export interface LifecycleTurn {
  * botbuilder-testing alone).
  *
  * The response holds no link to the respondent but their state, and the state is deleted when the
- * survey ends (DESIGN.md, privacy model).
+ * survey ends (README, Privacy).
  */
 export class ResponseLifecycle {
   constructor(

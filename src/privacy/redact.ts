@@ -92,14 +92,3 @@ export function redactText(text: string): Redaction {
 export function redact(text: string): string {
   return current().redactText(text).text;
 }
-
-/**
- * Redacts each line of a multi-line string on its own, keeping the line breaks (LF, CRLF or CR)
- * as they were. Used by `survey-bot redact` for text pasted or piped in by an operator.
- */
-export function redactLines(input: string): string {
-  return input
-    .split(/(\r\n|\n|\r)/)
-    .map((part, i) => (i % 2 === 1 ? part : redact(part)))
-    .join('');
-}

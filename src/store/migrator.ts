@@ -6,7 +6,7 @@ import path from 'node:path';
  * Applies Prisma-authored migration folders (`<timestamp>_<name>/migration.sql`) and records them
  * in Prisma's own `_prisma_migrations` table, so `prisma migrate status` (or `deploy`, where the
  * native engine can be had) agrees with what the bot applied. The bot applies them itself because
- * the offline machines cannot run Prisma's native schema engine (shared/prisma-offline.md).
+ * the offline machines cannot run Prisma's native schema engine (README, Storage).
  */
 export interface Migration {
   name: string;

@@ -215,7 +215,7 @@ export class PgStore implements SurveyStore {
     return this.prisma.$transaction(async (tx) => {
       const [{ locked }] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${PURGE_LOCK}::bigint) AS locked`;
       if (!locked) return undefined;
-      const states = await tx.botState.deleteMany({ where: { expiresAt: { lte: now } } });
+      const states = await tx.respondentState.deleteMany({ where: { expiresAt: { lte: now } } });
       const outbox = await tx.outboxEntry.deleteMany({ where: { expiresAt: { lte: now } } });
       const deliveries = await tx.delivery.deleteMany({ where: { expiresAt: { lte: now } } });
       return { states: states.count, channelData: outbox.count + deliveries.count };

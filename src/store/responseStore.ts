@@ -2,7 +2,7 @@ import { AnswerValue } from '../survey/engine';
 
 /**
  * Responses and their answers: what the survey collects. No channel id, conversation id, message
- * id, phone number, IP or exact time is ever part of these records (DESIGN.md, privacy model).
+ * id, phone number, IP or exact time is ever part of these records (README, Privacy).
  */
 export type ResponseStatus = 'in_progress' | 'completed';
 
@@ -122,7 +122,7 @@ export interface ResponseStore {
    *
    * `known` lists completed responses the reader holds from an earlier scan: those come back as
    * their id alone, in the same consistent read. A completed response never changes (the state
-   * that linked it to its respondent is deleted at completion, DESIGN.md, and the database
+   * that linked it to its respondent is deleted at completion (README, Privacy), and the database
    * refuses any change to it: migration completed_responses_final), so a reader learns
    * every change since its last scan: new responses, the ones in progress, and the ids that are
    * gone (withdrawn).

@@ -22,7 +22,7 @@ const HEADERS: Record<Provider, string> = {
 datasource db {
   provider = "sqlite"
   // Never used at run time (the store opens the file itself); a literal keeps \`prisma generate\`
-  // and \`migrate diff\` offline, see shared/prisma-offline.md.
+  // and \`migrate diff\` offline, see README, Storage.
   url      = "file:./unused.db"
 }
 `,
@@ -37,7 +37,7 @@ datasource db {
 datasource db {
   provider = "postgresql"
   // Never used at run time (the driver adapter gets DATABASE_URL from config); a literal keeps
-  // \`prisma generate\` and \`migrate diff\` offline, see shared/prisma-offline.md.
+  // \`prisma generate\` and \`migrate diff\` offline, see README, Storage.
   url      = "postgresql://unused@localhost:5432/unused"
 }
 `,

@@ -82,11 +82,6 @@ export function nextStep(def: SurveyDefinition, answers: Answers): Step | undefi
   return visibleSteps(def, answers).find((s) => !(s.key in answers));
 }
 
-/** Finds a visible step by key (used to re-ask a question after an interruption). */
-export function findStep(def: SurveyDefinition, answers: Answers, key: string): Step | undefined {
-  return visibleSteps(def, answers).find((s) => s.key === key);
-}
-
 /**
  * "3 of 14": the step's position and an estimate of the steps the respondent will see. A question
  * whose condition still depends on an unanswered question counts as coming, and a repeat block

@@ -26,11 +26,6 @@ export function digitValue(cp: number): number | undefined {
   return value;
 }
 
-/** Whether a single character (one code point) is a decimal digit of any script. */
-export function isDigit(ch: string): boolean {
-  return DECIMAL_DIGIT.test(ch);
-}
-
 /**
  * Replaces every decimal digit of any script with its ASCII digit. Each non-ASCII digit outside
  * the Basic Multilingual Plane is two UTF-16 units and becomes one, so offsets can shift; callers

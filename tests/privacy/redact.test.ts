@@ -1,6 +1,6 @@
 import { PassThrough, Readable, Writable } from 'stream';
 import fc from 'fast-check';
-import { hasValidCheckDigits, isDateLike, isValidPesel, PLACEHOLDER, redact, redactLines } from '../../src/privacy/redact';
+import { hasValidCheckDigits, isDateLike, isValidPesel, PLACEHOLDER, redact } from '../../src/privacy/redact';
 import { redactCommand } from '../../src/privacy/redactCommand';
 
 // Valid numbers computed with the published mod-11 weights; none belongs to a real person as far
@@ -303,16 +303,6 @@ describe('redact: placeholders and shape', () => {
         expect(out.replace(/\D/gu, '').length).toBeLessThanOrEqual(text.replace(/\D/gu, '').length);
       }),
     );
-  });
-});
-
-describe('redactLines', () => {
-  it('redacts each line and keeps LF, CRLF and CR line breaks as they were', () => {
-    expect(redactLines(`Ring 912 34 567\r\nÅr 2023\nfnr ${FNR}\rslutt`)).toBe('Ring <PHONE>\r\nÅr 2023\nfnr <ID>\rslutt');
-  });
-
-  it('keeps empty lines and a trailing line break', () => {
-    expect(redactLines('\n\na@b.no\n')).toBe('\n\n<EMAIL>\n');
   });
 });
 
