@@ -20,6 +20,13 @@ const envSchema = z.object({
   STATE_TTL_DAYS: z.coerce.number().positive().max(365).default(7),
   PURGE_INTERVAL_MINUTES: z.coerce.number().positive().max(1440).default(60),
   DEFAULT_LOCALE: z.string().min(2).default('nb'),
+  /** The survey a conversation starts on when its link, number or client names none. */
+  DEFAULT_SURVEY: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*$/, 'a survey id such as housing-help')
+    .default('housing-help'),
+  /** How often each process re-reads the survey registry (versions published or closed elsewhere). */
+  SURVEY_REFRESH_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
   /** Named in the consent text as the one running the survey, e.g. "Husbanken" or "Bergen kommune". */
   SURVEY_ORGANISATION: z.string().min(2).max(120).optional(),
   /** The public base URL the SMS provider calls (https://survey.example.no); webhook signatures cover it. */
@@ -93,6 +100,8 @@ export interface Config {
   stateTtlMs: number;
   purgeIntervalMs: number;
   defaultLocale: string;
+  defaultSurvey: string;
+  surveyRefreshMs: number;
   organisation?: string;
   publicUrl?: string;
   sms: { twilioAuthToken?: string; twilioAccountSid?: string; replyDeadlineMs: number };
@@ -151,6 +160,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     stateTtlMs: e.STATE_TTL_DAYS * 24 * 3600 * 1000,
     purgeIntervalMs: e.PURGE_INTERVAL_MINUTES * 60 * 1000,
     defaultLocale: e.DEFAULT_LOCALE,
+    defaultSurvey: e.DEFAULT_SURVEY,
+    surveyRefreshMs: e.SURVEY_REFRESH_SECONDS * 1000,
     organisation: e.SURVEY_ORGANISATION,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     sms: { twilioAuthToken: e.TWILIO_AUTH_TOKEN, twilioAccountSid: e.TWILIO_ACCOUNT_SID, replyDeadlineMs: e.SMS_REPLY_DEADLINE_MS },

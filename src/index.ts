@@ -14,7 +14,6 @@ import { SurveyTurns } from './bot/surveyTurn';
 import { SurveyBot } from './bot/surveyBot';
 import { InFlight } from './inFlight';
 import { Metrics } from './metrics';
-import { Texts } from './language/texts';
 import { Config } from './config';
 import { loadLocales } from './language/i18n';
 import { Logger } from './logger';
@@ -23,7 +22,8 @@ import { ensureSecret } from './secret';
 import { createServer } from './server';
 import { createStore } from './store/createStore';
 import { SurveyStore } from './store/store';
-import { DEFAULT_SURVEY_FILE, loadSurvey } from './survey/load';
+import { SurveyCatalog } from './registry/surveyCatalog';
+import { SurveyRegistry } from './registry/surveyRegistry';
 import { detectLanguage, UND } from './language/detect';
 import { registerAnalyst } from './analyst/analystApi';
 import { AnalystService } from './analyst/analystService';
@@ -52,7 +52,7 @@ export interface BotParts {
   store: SurveyStore;
   secret: string;
   stateTtlMs: number;
-  texts: Texts;
+  catalog: SurveyCatalog;
   logger: Logger;
   detectLanguage: (text: string) => string | undefined;
   metrics?: Metrics;
@@ -70,10 +70,10 @@ export function composeBot(parts: BotParts): SurveyBot {
 
 /** The dialogs and what they stand on, without the bot around them (botbuilder-testing's DialogTestClient). */
 export function composeDialogs(parts: BotParts): { states: RespondentStates; turns: SurveyTurns; mainDialog: MainDialog } {
-  const { store, texts, logger } = parts;
+  const { store, catalog, logger } = parts;
   const states = new RespondentStates(store, parts.secret, parts.stateTtlMs);
   const turns = new SurveyTurns({
-    texts,
+    catalog,
     respondents: states.createProperty<RespondentState>('respondent'),
     store,
     detectLanguage: parts.detectLanguage,
@@ -92,14 +92,26 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
   const migrations = await store.migrate();
   if (migrations.applied.length) logger.info({ event: 'migrated', applied: migrations.applied }, 'database migrated');
 
-  const texts = new Texts(loadLocales(), loadSurvey(DEFAULT_SURVEY_FILE), config.organisation, config.defaultLocale);
+  // The surveys shipped with the project are in the registry before the first turn.
+  const locales = loadLocales();
+  const registered = await new SurveyRegistry(store, locales).syncBundled();
+  if (registered.registered.length) logger.info({ event: 'surveys_registered', versions: registered.registered }, 'bundled surveys registered');
+  const catalog = new SurveyCatalog(store, locales, {
+    organisation: config.organisation,
+    defaultLocale: config.defaultLocale,
+    defaultSurvey: config.defaultSurvey,
+    refreshMs: config.surveyRefreshMs,
+  });
+  // The bot's own words (errors, the web page) come with the default survey's current texts.
+  const start = await catalog.start();
+  const texts = await catalog.textsFor(start.id, start.version);
   const metrics = new Metrics(() => store.outboxDepth());
   const supported = texts.locales.tags;
   const bot = composeBot({
     store,
     secret,
     stateTtlMs: config.stateTtlMs,
-    texts,
+    catalog,
     logger,
     detectLanguage: (text) => guessed(detectLanguage(text, supported).tag),
     metrics,

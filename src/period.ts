@@ -17,3 +17,10 @@ export function ceilHour(date: Date): Date {
   const h = 3600 * 1000;
   return new Date(Math.ceil(date.getTime() / h) * h);
 }
+
+/** The start of the hour a time falls in: how the registry and the analyst tables keep times. */
+export function floorHour(date: Date): Date {
+  const d = new Date(date);
+  d.setUTCMinutes(0, 0, 0);
+  return d;
+}

@@ -6,6 +6,8 @@ import { AnswerValue, Progress, emptyProgress } from '../survey/engine';
  * when the survey ends or the TTL passes: after that nothing links the respondent to their response.
  */
 export interface RespondentState {
+  /** The survey version the conversation started on, and finishes on whatever is published meanwhile. */
+  survey?: { id: string; version: number };
   lang?: string;
   responseId?: string;
   progress: Progress;

@@ -1,5 +1,6 @@
 import { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { Texts } from '../language/texts';
+import { SurveyCatalog, SurveyChoice } from '../registry/surveyCatalog';
 import { Logger } from '../logger';
 import { ResponseStore } from '../store/store';
 import { SurveyDefinition } from '../survey/definition';
@@ -7,9 +8,9 @@ import { RespondentState, newRespondentState } from './respondentState';
 import { ResponseLifecycle } from './responseLifecycle';
 import { TurnRecord } from './turn';
 
-/** What every turn shares: the bot's language, where state and responses go, the clock. */
+/** What every turn shares: the surveys and their texts, where state and responses go, the clock. */
 export interface TurnEnvironment {
-  texts: Texts;
+  catalog: SurveyCatalog;
   /** The respondent state of the turn's respondent (src/bot/respondentStates.ts). */
   respondents: StatePropertyAccessor<RespondentState>;
   /** Where response changes go when a dialog runs without the bot around it (botbuilder-testing). */
@@ -32,22 +33,27 @@ export class SurveyTurn {
     readonly context: TurnContext,
     /** Read once for the turn and written with it (src/bot/surveyBot.ts). */
     readonly state: RespondentState,
+    /** The texts of the survey version the conversation is on. */
+    readonly texts: Texts,
+    /** That version, and whether it still takes answers. */
+    readonly choice: SurveyChoice,
     private readonly env: TurnEnvironment,
   ) {
     this.response = new ResponseLifecycle(this, env.store);
   }
 
-  /** The respondent's language: their choice, or the bot's default before they have made one. */
-  get lng(): string {
-    return this.state.lang ?? this.env.texts.defaultLocale;
+  /** The survey has ended (closed by an operator): the respondent is told, and nothing is stored. */
+  get closed(): boolean {
+    return this.choice.closed;
   }
 
-  get texts(): Texts {
-    return this.env.texts;
+  /** The respondent's language: their choice, or the bot's default before they have made one. */
+  get lng(): string {
+    return this.state.lang ?? this.texts.defaultLocale;
   }
 
   get survey(): SurveyDefinition {
-    return this.env.texts.survey;
+    return this.texts.survey;
   }
 
   get record(): TurnRecord {
@@ -64,17 +70,29 @@ export class SurveyTurn {
 
   /** A bot text in the respondent's language. */
   t(key: string, vars?: Record<string, unknown>): string {
-    return this.env.texts.t(this.lng, key, vars);
+    return this.texts.t(this.lng, key, vars);
   }
 
   /** A survey text (question, option, consent) in the respondent's language. */
   s(key: string, vars?: Record<string, unknown>): string {
-    return this.env.texts.s(this.lng, key, vars);
+    return this.texts.s(this.lng, key, vars);
   }
 
   async say(message: string | Partial<Activity>): Promise<void> {
     await this.context.sendActivity(message);
   }
+}
+
+/**
+ * The survey a Bot Framework client asks for when it opens a conversation (`channelData.survey`,
+ * or the Emulator's start parameters, which arrive as the conversation update's `value`).
+ */
+function requestedSurvey(activity: Partial<Activity>): string | undefined {
+  for (const holder of [activity.channelData, activity.value] as unknown[]) {
+    const survey = holder && typeof holder === 'object' ? (holder as { survey?: unknown }).survey : undefined;
+    if (typeof survey === 'string' && /^[a-z][a-z0-9-]{0,63}$/.test(survey)) return survey;
+  }
+  return undefined;
 }
 
 /**
@@ -87,15 +105,16 @@ export class SurveyTurns {
 
   constructor(private readonly env: TurnEnvironment) {}
 
-  get texts(): Texts {
-    return this.env.texts;
-  }
-
   async of(context: TurnContext): Promise<SurveyTurn> {
     let turn = this.turns.get(context.turnState);
     if (!turn) {
       const state = await this.env.respondents.get(context, newRespondentState());
-      turn = new SurveyTurn(context, state, this.env);
+      const { catalog } = this.env;
+      const choice = state.survey
+        ? await catalog.choice(state.survey.id, state.survey.version)
+        : await catalog.start(TurnRecord.of(context).survey ?? requestedSurvey(context.activity));
+      if (!choice.closed) state.survey = { id: choice.id, version: choice.version };
+      turn = new SurveyTurn(context, state, await catalog.textsFor(choice.id, choice.version), choice, this.env);
       this.turns.set(context.turnState, turn);
     }
     return turn;

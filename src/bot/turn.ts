@@ -44,6 +44,8 @@ const records = new WeakMap<TurnContext['turnState'], TurnRecord>();
 export class TurnRecord {
   delivery?: TurnDelivery;
   outbox?: TurnOutbox;
+  /** The survey the channel was asked for: the web page's link, the SMS number written to. */
+  survey?: string;
   /** Set while the bot runs the turn: its changes to responses join the write, its replies wait for it. */
   inBotTurn = false;
   readonly responses: ResponseOp[] = [];

@@ -7,18 +7,28 @@ import { directional } from '../text/bidi';
  * {@link Words} for what the bot listens for), so a missing translation is one place to find and
  * user-facing literals never creep into code.
  */
+export interface SurveyTextsOptions {
+  /** The i18next namespace of the survey's texts: the survey id for the files in locales/, `<id>@<version>` for a registry version. */
+  ns?: string;
+  /** The locales this survey version can be offered in (all of them, for the files in locales/). */
+  languages?: readonly string[];
+}
+
 export class Messages {
+  readonly ns: string;
+  /** The locales the survey can be offered in, in menu order. */
+  readonly languages: readonly string[];
+
   constructor(
     readonly locales: Locales,
     readonly survey: SurveyDefinition,
     private readonly organisation: string | undefined,
     readonly defaultLocale: string,
+    options: SurveyTextsOptions = {},
   ) {
     if (!locales.byTag.has(defaultLocale)) throw new Error(`DEFAULT_LOCALE ${defaultLocale} has no folder in locales/`);
-  }
-
-  get ns(): string {
-    return this.survey.id;
+    this.ns = options.ns ?? survey.id;
+    this.languages = options.languages ?? locales.tags;
   }
 
   meta(lng: string): LocaleMeta {

@@ -1,6 +1,6 @@
 import { Locales } from './i18n';
 import { SurveyDefinition } from '../survey/definition';
-import { Messages } from './messages';
+import { Messages, SurveyTextsOptions } from './messages';
 import { SmsKeyword, Words } from './words';
 
 export { Command } from './words';
@@ -14,8 +14,8 @@ export type { SmsKeyword, YesNoPrompt } from './words';
 export class Texts extends Messages {
   readonly words: Words;
 
-  constructor(locales: Locales, survey: SurveyDefinition, organisation: string | undefined, defaultLocale: string) {
-    super(locales, survey, organisation, defaultLocale);
+  constructor(locales: Locales, survey: SurveyDefinition, organisation: string | undefined, defaultLocale: string, options: SurveyTextsOptions = {}) {
+    super(locales, survey, organisation, defaultLocale, options);
     this.words = new Words(this);
   }
 

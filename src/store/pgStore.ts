@@ -21,6 +21,9 @@ import {
   StoredResponse,
   SurveyStore,
   TurnCommit,
+  SurveyVersionExistsError,
+  SurveyVersionInfo,
+  SurveyVersionRecord,
 } from './store';
 import { storableJson } from './json';
 
@@ -197,6 +200,64 @@ export class PgStore implements SurveyStore {
       values: [conversation, afterSeq, limit],
     });
     return rows;
+  }
+
+  // --- survey registry ---------------------------------------------------------------------
+
+  async listSurveyVersions(): Promise<SurveyVersionInfo[]> {
+    const { rows } = await this.pool.query<SurveyVersionInfo & { publishedAt: Date | null; closedAt: Date | null }>(
+      `SELECT ${PG_VERSION_INFO} FROM "SurveyVersion" ORDER BY "surveyId", version`,
+    );
+    return rows.map(pgVersionInfo);
+  }
+
+  async readSurveyVersion(surveyId: string, version: number): Promise<SurveyVersionRecord | undefined> {
+    const { rows } = await this.pool.query<SurveyVersionRecord & { publishedAt: Date | null; closedAt: Date | null }>(
+      `SELECT ${PG_VERSION_INFO}, definition, texts, provenance FROM "SurveyVersion" WHERE "surveyId" = $1 AND version = $2`,
+      [surveyId, version],
+    );
+    const r = rows[0];
+    return r && { ...pgVersionInfo(r), definition: r.definition, texts: r.texts, provenance: r.provenance };
+  }
+
+  async insertSurveyVersion(r: SurveyVersionRecord): Promise<void> {
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO "SurveyVersion" ("surveyId", version, state, source, definition, texts, provenance, "contentHash", "createdAt", "publishedAt", "closedAt")
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8, $9, $10, $11) ON CONFLICT ("surveyId", version) DO NOTHING`,
+      [
+        r.surveyId,
+        r.version,
+        r.state,
+        r.source,
+        JSON.stringify(r.definition),
+        JSON.stringify(r.texts),
+        JSON.stringify(r.provenance),
+        r.contentHash,
+        r.createdAt,
+        r.publishedAt ?? null,
+        r.closedAt ?? null,
+      ],
+    );
+    if (rowCount === 0) throw new SurveyVersionExistsError(r.surveyId, r.version);
+  }
+
+  async setSurveyVersionState(surveyId: string, version: number, state: 'published' | 'closed', at: Date): Promise<void> {
+    const column = state === 'published' ? '"publishedAt"' : '"closedAt"';
+    await this.pool.query(`UPDATE "SurveyVersion" SET state = $3, ${column} = $4 WHERE "surveyId" = $1 AND version = $2`, [surveyId, version, state, at]);
+  }
+
+  async listSmsRoutes(): Promise<{ number: string; surveyId: string }[]> {
+    const { rows } = await this.pool.query<{ number: string; surveyId: string }>('SELECT number, "surveyId" FROM "SmsRoute" ORDER BY number');
+    return rows;
+  }
+
+  async setSmsRoute(number: string, surveyId: string | undefined): Promise<void> {
+    if (surveyId === undefined) await this.pool.query('DELETE FROM "SmsRoute" WHERE number = $1', [number]);
+    else
+      await this.pool.query('INSERT INTO "SmsRoute" (number, "surveyId") VALUES ($1, $2) ON CONFLICT (number) DO UPDATE SET "surveyId" = EXCLUDED."surveyId"', [
+        number,
+        surveyId,
+      ]);
   }
 
   async readDelivery(key: string): Promise<string | undefined> {
@@ -379,6 +440,22 @@ async function applyOps(sql: Sql, ops: readonly ResponseOp[]): Promise<void> {
         break;
     }
   }
+}
+
+const PG_VERSION_INFO = '"surveyId", version, state, source, "contentHash", "createdAt", "publishedAt", "closedAt"';
+
+function pgVersionInfo(r: SurveyVersionInfo & { publishedAt?: Date | null; closedAt?: Date | null }): SurveyVersionInfo {
+  const { publishedAt, closedAt, ...rest } = r;
+  return {
+    surveyId: rest.surveyId,
+    version: rest.version,
+    state: rest.state,
+    source: rest.source,
+    contentHash: rest.contentHash,
+    createdAt: rest.createdAt,
+    ...(publishedAt ? { publishedAt } : {}),
+    ...(closedAt ? { closedAt } : {}),
+  };
 }
 
 /** A response as the scan's query returns it: the status as text, the answers as JSON arrays. */

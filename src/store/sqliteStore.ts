@@ -21,6 +21,9 @@ import {
   StoredAnswer,
   StoredResponse,
   SurveyStore,
+  SurveyVersionExistsError,
+  SurveyVersionInfo,
+  SurveyVersionRecord,
   TurnCommit,
 } from './store';
 import { storableJson } from './json';
@@ -204,6 +207,65 @@ export class SqliteStore implements SurveyStore {
 
   async readDelivery(key: string): Promise<string | undefined> {
     return (this.sql('SELECT reply FROM "Delivery" WHERE key = ?').get(key) as { reply: string } | undefined)?.reply;
+  }
+
+  // --- survey registry ---------------------------------------------------------------------
+
+  async listSurveyVersions(): Promise<SurveyVersionInfo[]> {
+    const rows = this.sql(`SELECT ${VERSION_INFO} FROM "SurveyVersion" ORDER BY surveyId, version`).all() as VersionRow[];
+    return rows.map(toVersionInfo);
+  }
+
+  async readSurveyVersion(surveyId: string, version: number): Promise<SurveyVersionRecord | undefined> {
+    const row = this.sql(`SELECT ${VERSION_INFO}, definition, texts, provenance FROM "SurveyVersion" WHERE surveyId = ? AND version = ?`).get(
+      surveyId,
+      version,
+    ) as (VersionRow & { definition: string; texts: string; provenance: string }) | undefined;
+    return row && { ...toVersionInfo(row), definition: JSON.parse(row.definition), texts: JSON.parse(row.texts), provenance: JSON.parse(row.provenance) };
+  }
+
+  async insertSurveyVersion(r: SurveyVersionRecord): Promise<void> {
+    await this.write(() => {
+      const inserted = this.sql(
+        `INSERT INTO "SurveyVersion" (surveyId, version, state, source, definition, texts, provenance, contentHash, createdAt, publishedAt, closedAt)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (surveyId, version) DO NOTHING`,
+      ).run(
+        r.surveyId,
+        r.version,
+        r.state,
+        r.source,
+        JSON.stringify(r.definition),
+        JSON.stringify(r.texts),
+        JSON.stringify(r.provenance),
+        r.contentHash,
+        stamp(r.createdAt),
+        r.publishedAt ? stamp(r.publishedAt) : null,
+        r.closedAt ? stamp(r.closedAt) : null,
+      );
+      if (inserted.changes === 0) throw new SurveyVersionExistsError(r.surveyId, r.version);
+    });
+  }
+
+  async setSurveyVersionState(surveyId: string, version: number, state: 'published' | 'closed', at: Date): Promise<void> {
+    await this.write(() => {
+      const column = state === 'published' ? 'publishedAt' : 'closedAt';
+      this.sql(`UPDATE "SurveyVersion" SET state = ?, ${column} = ? WHERE surveyId = ? AND version = ?`).run(state, stamp(at), surveyId, version);
+    });
+  }
+
+  async listSmsRoutes(): Promise<{ number: string; surveyId: string }[]> {
+    return this.sql('SELECT number, surveyId FROM "SmsRoute" ORDER BY number').all() as { number: string; surveyId: string }[];
+  }
+
+  async setSmsRoute(number: string, surveyId: string | undefined): Promise<void> {
+    await this.write(() => {
+      if (surveyId === undefined) this.sql('DELETE FROM "SmsRoute" WHERE number = ?').run(number);
+      else
+        this.sql('INSERT INTO "SmsRoute" (number, surveyId) VALUES (?, ?) ON CONFLICT (number) DO UPDATE SET surveyId = excluded.surveyId').run(
+          number,
+          surveyId,
+        );
+    });
   }
 
   async outboxDepth(): Promise<number> {
@@ -412,6 +474,26 @@ function toResponse(row: unknown[]): StoredResponse {
       fallback: a[4] === 1,
       notUnderstood: a[5],
     })),
+  };
+}
+
+const VERSION_INFO = 'surveyId, version, state, source, contentHash, createdAt, publishedAt, closedAt';
+type VersionRow = Omit<SurveyVersionInfo, 'createdAt' | 'publishedAt' | 'closedAt'> & {
+  createdAt: string;
+  publishedAt: string | null;
+  closedAt: string | null;
+};
+
+function toVersionInfo(r: VersionRow): SurveyVersionInfo {
+  return {
+    surveyId: r.surveyId,
+    version: r.version,
+    state: r.state,
+    source: r.source,
+    contentHash: r.contentHash,
+    createdAt: new Date(r.createdAt),
+    ...(r.publishedAt ? { publishedAt: new Date(r.publishedAt) } : {}),
+    ...(r.closedAt ? { closedAt: new Date(r.closedAt) } : {}),
   };
 }
 

@@ -1,9 +1,11 @@
 import { ChannelStore } from './channelStore';
+import { RegistryStore } from './registryStore';
 import { ResponseStore } from './responseStore';
 import { StateStore } from './stateStore';
 import { TurnStore } from './turnStore';
 
 export * from './channelStore';
+export * from './registryStore';
 export * from './responseStore';
 export * from './stateStore';
 export * from './turnStore';
@@ -15,7 +17,7 @@ export * from './turnStore';
  * (pgStore.ts). The bot, the channels and the analyst service talk only to these interfaces; the
  * dialogs see less still (src/bot/responseRecorder.ts).
  */
-export interface SurveyStore extends ResponseStore, StateStore, ChannelStore, TurnStore {
+export interface SurveyStore extends ResponseStore, StateStore, ChannelStore, TurnStore, RegistryStore {
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<MigrationReport>;
   /** Resolves when the database answers; rejects with the driver's error when it does not. */

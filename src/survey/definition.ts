@@ -183,6 +183,11 @@ export type AnalysisSpec = z.infer<typeof analysisSpec>;
 export const surveyDefinition = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-kebab-case'),
   version: z.number().int().positive(),
+  /**
+   * The language the survey's texts are written in first, from which the others are translated
+   * (XLSForm's `default_language`); a translation whose source text changes is marked stale.
+   */
+  defaultLanguage: z.string().optional(),
   /** Bumped whenever the consent text changes; stored with each response. */
   consentVersion: z.number().int().positive(),
   items: z.array(surveyItem).min(1),

@@ -5,6 +5,8 @@ import { Activity, ActivityTypes, AutoSaveStateMiddleware, ConversationState, Te
 import { DialogTestClient } from 'botbuilder-testing';
 import { turnErrorHandler } from '../../src/bot/adapter';
 import { composeBot, composeDialogs } from '../../src/index';
+import { SurveyCatalog } from '../../src/registry/surveyCatalog';
+import { SurveyRegistry } from '../../src/registry/surveyRegistry';
 import { Texts } from '../../src/language/texts';
 import { loadLocales } from '../../src/language/i18n';
 import { memoryLogger } from './memoryLogger';
@@ -48,6 +50,15 @@ export interface Harness {
   respondent(id?: string, channelId?: string): Respondent;
 }
 
+/**
+ * The survey registry of a test store, with the surveys shipped with the project registered from
+ * the locales `t` was read from, read afresh at every turn (tests publish and close versions).
+ */
+export async function catalogFor(store: SurveyStore, t: Texts = texts): Promise<SurveyCatalog> {
+  await new SurveyRegistry(store, t.locales).syncBundled();
+  return new SurveyCatalog(store, t.locales, { defaultLocale: t.defaultLocale, defaultSurvey: t.survey.id, refreshMs: 0 });
+}
+
 /** A week: the state TTL the bot runs with by default. */
 const TTL_MS = 7 * 86400_000;
 
@@ -56,7 +67,7 @@ export async function createHarness(opts: { store?: SurveyStore; texts?: Texts }
   const store = opts.store ?? (await sqliteStore());
   const t = opts.texts ?? texts;
   const { logger, lines } = memoryLogger();
-  const bot = composeBot({ store, secret: TEST_SECRET, stateTtlMs: TTL_MS, texts: t, logger, detectLanguage: detect });
+  const bot = composeBot({ store, secret: TEST_SECRET, stateTtlMs: TTL_MS, catalog: await catalogFor(store, t), logger, detectLanguage: detect });
   const adapter = new TestAdapter(async (context) => bot.run(context));
   // TestAdapter stamps "en-us" on every activity; real SMS and Direct Line messages carry no
   // locale unless the channel knows one, and tests that want a hint pass it explicitly.
@@ -156,7 +167,14 @@ export async function answerSurvey(
 export async function createDialogClient(store?: SurveyStore): Promise<{ client: DialogTestClient; store: SurveyStore; say(text: string): Promise<string> }> {
   const s = store ?? (await sqliteStore());
   const { logger } = memoryLogger();
-  const { states: state, mainDialog: dialog } = composeDialogs({ store: s, secret: TEST_SECRET, stateTtlMs: TTL_MS, texts, logger, detectLanguage: detect });
+  const { states: state, mainDialog: dialog } = composeDialogs({
+    store: s,
+    secret: TEST_SECRET,
+    stateTtlMs: TTL_MS,
+    catalog: await catalogFor(s, texts),
+    logger,
+    detectLanguage: detect,
+  });
   // DialogTestClient keeps its dialog stack in the state it is given; RespondentStates offers what
   // it uses of ConversationState (createProperty, load, saveChanges). Without the bot around it,
   // the response's owner writes each change at once.
