@@ -46,9 +46,9 @@ export class LanguageDialog extends YesNoDialog<LanguageOptions> {
       const { texts } = turn;
       const activity = dc.context.activity;
       const detected = activity.type === ActivityTypes.Message ? turn.detectLanguage(activity.text ?? '') : undefined;
-      const hinted = negotiateLocale({ activityLocale: activity.locale }, texts.locales.tags, '');
+      const hinted = negotiateLocale({ activityLocale: activity.locale }, texts.languages, '');
       state.candidate = detected ?? (hinted || undefined);
-      await turn.say(texts.t(state.candidate ?? texts.defaultLocale, 'bot:greeting'));
+      await turn.say(texts.greeting(state.candidate ?? texts.defaultLocale));
     }
     await this.ask(dc.context, dc.activeDialog!);
     return Dialog.EndOfTurn;
@@ -63,7 +63,7 @@ export class LanguageDialog extends YesNoDialog<LanguageOptions> {
     const text = activity.text ?? '';
     // An endonym or tag typed at any point is a choice.
     const named = texts.words.languageFromName(text);
-    if (named) return this.choose(dc, turn, named);
+    if (named && texts.languages.includes(named)) return this.choose(dc, turn, named);
     if (state.candidate) return super.continueDialog(dc);
 
     const page = this.page(turn, state.page);
@@ -116,7 +116,7 @@ export class LanguageDialog extends YesNoDialog<LanguageOptions> {
   private offerDetected(dc: DialogContext, turn: SurveyTurn, text: string): boolean {
     const state = dc.activeDialog!.state as LanguageState;
     const detected = turn.detectLanguage(text);
-    if (!detected || detected === state.candidate || !turn.texts.locales.byTag.has(detected)) return false;
+    if (!detected || detected === state.candidate || !turn.texts.languages.includes(detected)) return false;
     state.candidate = detected;
     return true;
   }
@@ -135,7 +135,7 @@ export class LanguageDialog extends YesNoDialog<LanguageOptions> {
 
   /** The menu page to show: everything at once where buttons exist, pages of six on SMS. */
   private page(turn: SurveyTurn, index: number): { items: string[]; hasMore: boolean; pages: number } {
-    const all = turn.texts.locales.tags;
+    const all = [...turn.texts.languages];
     if (channelKind(turn.context.activity.channelId) !== 'sms') return { items: all, hasMore: false, pages: 1 };
     const pages = Math.ceil(all.length / SMS_PAGE_SIZE);
     const i = index % pages;
@@ -145,6 +145,6 @@ export class LanguageDialog extends YesNoDialog<LanguageOptions> {
   /** Before a choice, speak the channel's locale if we have it; after, the chosen one. */
   private displayLanguage(turn: SurveyTurn): string {
     const { texts } = turn;
-    return negotiateLocale({ explicit: turn.state.lang, activityLocale: turn.context.activity.locale }, texts.locales.tags, texts.defaultLocale);
+    return negotiateLocale({ explicit: turn.state.lang, activityLocale: turn.context.activity.locale }, texts.languages, texts.defaultLocale);
   }
 }

@@ -6,6 +6,7 @@ import { configureRedaction } from './privacy/redact';
 import { createStore } from './store/createStore';
 import { MigrationReport, SurveyStore } from './store/store';
 import { Problem, requiredTextKeys, validateSurvey } from './survey/validate';
+import { SURVEY_USAGE } from './registry/surveyCommand';
 
 const USAGE = `Usage: survey-bot <command>
 
@@ -13,7 +14,7 @@ Commands:
   start                     run the bot (migrates the database first)
   migrate                   apply pending database migrations and exit
   survey validate <file>    check a survey definition and its texts in every locale
-  redact [--explain]        read lines on stdin, print them with personal data replaced
+\${SURVEY_USAGE}  redact [--explain]        read lines on stdin, print them with personal data replaced
                             (--explain: what was replaced in each line, by kind and count)
   detect-language           read lines on stdin, print the locale tag the bot would guess (or und)
   recognize --locale L --question Q
@@ -47,10 +48,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return start(env);
     case 'migrate':
       return migrate(env);
-    case 'survey':
+    case 'survey': {
       if (rest[0] === 'validate' && rest[1]) return validate(rest[1]);
-      process.stderr.write(USAGE);
-      return 2;
+      const config = configOrExit(env);
+      if (!config) return 1;
+      const { surveyCommand } = await import('./registry/surveyCommand');
+      return withStore(config.databaseUrl, (store) => surveyCommand(rest, store, { stdout: process.stdout, stderr: process.stderr }));
+    }
     case 'export':
       return exportCommand(rest, env);
     case 'analyze':

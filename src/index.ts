@@ -121,7 +121,7 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
   const direct = new DirectAdapter();
   direct.onTurnError = turnErrorHandler(logger, texts, metrics);
   const inFlight = new InFlight();
-  const channels: ChannelDeps = { config, direct, bot, store, texts, secret, logger, inFlight, metrics };
+  const channels: ChannelDeps = { config, direct, bot, store, catalog, texts, secret, logger, inFlight, metrics };
   registerDirectLine(server, channels, { now: overrides.now });
   registerWebPage(server, channels);
   registerTwilioSms(server, channels, overrides.twilio);

@@ -193,7 +193,7 @@ describe('no user-facing string literal in dialogs', () => {
       "await context.sendActivity('Velkommen til undersøkelsen');",
       "if (text === 'stop') pause();",
       'await context.sendActivity(`Takk, ${name}!`);',
-      "const ok = texts.t(lng, 'bot:greeting');",
+      'const ok = texts.greeting(lng);',
       'const fine = texts.t(lng, `bot:reprompt.${reason}`);',
       "const id = 'questionDialog';",
     ].join('\n');

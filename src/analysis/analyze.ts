@@ -67,7 +67,10 @@ export interface GroupRow {
 }
 
 export interface HelpAreaResult {
+  /** The help area (an option of the question the outcome's block repeats for), or the outcome question's id when it is a top-level question. */
   area: string;
+  /** Set when the outcome is a top-level question: one table, labelled by the question's text rather than by an option's label. */
+  topLevel?: true;
   rows: (GroupRow & { outcomes: Record<string, Proportion> })[];
   /** The share who got help ("success"), each group against the baseline. */
   gaps: { group: string; gap: Gap }[];
@@ -155,10 +158,19 @@ export function dimensionsOf(def: SurveyDefinition): string[] {
   return def.analysis?.dimensions.map((d) => d.id) ?? [];
 }
 
-/** Help areas `--area` accepts: the options of the question the outcome's block repeats for. */
+/**
+ * Help areas `--area` accepts: the options of the question the outcome's block repeats for. None
+ * when the outcome is a top-level question, whose one table is not about an area.
+ */
 export function areasOf(def: SurveyDefinition): string[] {
   const slot = def.analysis ? findQuestion(def, def.analysis.outcome.question) : undefined;
   return slot?.block ? blockOptions(def, slot.block) : [];
+}
+
+/** Whether the survey's outcome is a top-level question (one help table) rather than a question of a repeat block (one per area). */
+export function topLevelOutcome(def: SurveyDefinition): boolean {
+  const slot = def.analysis ? findQuestion(def, def.analysis.outcome.question) : undefined;
+  return slot !== undefined && !slot.block;
 }
 
 /** Runs the barrier analysis over every response of the survey, read in batches. */
@@ -220,7 +232,8 @@ export class Accumulator {
   private readonly dimension: ValueSource;
   private readonly areas: string[];
   private readonly outcomes: string[];
-  private readonly blockOf: string;
+  /** The question the outcome's block repeats for; undefined when the outcome is a top-level question. */
+  private readonly blockOf: string | undefined;
   private readonly help = new Map<string, GroupCounts>();
   private readonly barrierCounts = new Map<string, GroupCounts>();
   private readonly scaleSums = new Map<string, Map<string, ScaleSums>>();
@@ -250,13 +263,22 @@ export class Accumulator {
     const dim = this.spec.dimensions.find((d) => d.id === request.by);
     if (!dim) throw new AnalysisRequestError(`--by must be one of ${dimensionsOf(def).join(', ')} (got "${request.by}")`);
     this.dimension = dim.from;
-    const all = areasOf(def);
-    if (request.area !== undefined && !all.includes(request.area))
-      throw new AnalysisRequestError(`--area must be one of ${all.join(', ')} (got "${request.area}")`);
-    this.areas = request.area ? [request.area] : all;
     const outcome = findQuestion(def, this.spec.outcome.question)!;
     this.outcomes = optionsOf(outcome.question);
-    this.blockOf = outcome.block!.forEach;
+    this.blockOf = outcome.block?.forEach;
+    if (this.blockOf === undefined) {
+      // A top-level outcome: one table, named by the question.
+      if (request.area !== undefined)
+        throw new AnalysisRequestError(
+          `--area is only for a survey whose outcome is asked per help area; the outcome of ${def.id} (${this.spec.outcome.question}) is one question (got "${request.area}")`,
+        );
+      this.areas = [this.spec.outcome.question];
+    } else {
+      const all = areasOf(def);
+      if (request.area !== undefined && !all.includes(request.area))
+        throw new AnalysisRequestError(`--area must be one of ${all.join(', ')} (got "${request.area}")`);
+      this.areas = request.area ? [request.area] : all;
+    }
     for (const a of this.areas) this.help.set(a, new GroupCounts(this.outcomes.length));
     for (const b of this.spec.barriers) {
       if (b.kind === 'multi') for (const o of optionsOf(topLevelQuestion(def, b.question)!)) this.multiCounts.set(`${b.question}:${o}`, new GroupCounts(2));
@@ -269,7 +291,7 @@ export class Accumulator {
     const code = (id: string) => this.coder.question(id);
     this.milestoneCodes = this.milestones.map(code);
     this.codes = {
-      block: code(this.blockOf),
+      block: this.blockOf === undefined ? -1 : code(this.blockOf),
       outcome: code(this.spec.outcome.question),
       baseline: code(this.spec.baseline.question),
       dimension: 'question' in this.dimension ? code(this.dimension.question) : -1,
@@ -371,7 +393,11 @@ export class Accumulator {
     if (this.request.status !== 'all' && r.status !== 'completed') return;
     const group = this.groupOf(r);
     this.population.add(group, 0);
-    if (Array.isArray(this.top(this.codes.block))) {
+    if (this.blockOf === undefined) {
+      // A top-level outcome: everyone who was asked it and answered with one of its options.
+      const j = this.outcomes.indexOf(String(this.top(this.codes.outcome)));
+      if (j >= 0) this.help.get(this.areas[0])!.add(group, j);
+    } else if (Array.isArray(this.top(this.codes.block))) {
       const outcome = this.codes.outcome;
       for (let o = 0; o < answers.length; o += ANSWER_WIDTH) {
         if (answers[o] !== outcome) continue;
@@ -482,6 +508,7 @@ export class Accumulator {
     const success = this.outcomes.map((o, j) => (this.spec.outcome.success.includes(o) ? j : -1)).filter((j) => j >= 0);
     return {
       area,
+      ...(this.blockOf === undefined ? { topLevel: true as const } : {}),
       rows: groups.map((group, i) => ({
         group,
         n: count(table.rowTotals[i]),

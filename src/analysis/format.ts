@@ -6,12 +6,15 @@ import { AnalysisResult, BASELINE, Count, Gap, Proportion, SharesTest } from './
  * The analysis as plain text for a terminal, in the analyst's language (nb or en, from
  * `locales/<lng>/analyst.json`). Percentages are rounded to whole numbers, gaps to percentage
  * points; the JSON output (`--json`) keeps full precision.
+ *
+ * @param ns the i18next namespace of the survey version's texts: the survey id for the files in
+ *   `locales/`, `<id>@<version>` for a version read from the registry
  */
-export function formatAnalysis(result: AnalysisResult, locales: Locales, lng: string, survey: SurveyDefinition): string {
-  const surveyId = survey.id;
+export function formatAnalysis(result: AnalysisResult, locales: Locales, lng: string, survey: SurveyDefinition, ns: string = survey.id): string {
   const shareSpecs = new Map((survey.analysis?.barriers ?? []).flatMap((b) => (b.kind === 'share' ? [[b.question, b] as const] : [])));
   const t = (key: string, vars: Record<string, unknown> = {}) => locales.i18n.t(`analyst:analysis.${key}`, { lng, ...vars }) as string;
-  const label = (code: string) => textOr(locales, `${surveyId}:options.${code}.label`, lng, code);
+  const label = (code: string) => textOr(locales, `${ns}:options.${code}.label`, lng, code);
+  const questionText = (id: string) => textOr(locales, `${ns}:questions.${id}.text`, lng, id);
   const dot = t('suppressed');
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   const prop = (p: Proportion) => ('suppressed' in p ? dot : `${pct(p.p)} (${pct(p.ci95[0])}–${pct(p.ci95[1])})`);
@@ -38,7 +41,8 @@ export function formatAnalysis(result: AnalysisResult, locales: Locales, lng: st
     '',
   );
   for (const area of result.helpReceived) {
-    out.push(t('area', { area: area.area, label: label(area.area) }));
+    // A top-level outcome's one table is named by its question; a block outcome's by the area.
+    out.push(area.topLevel ? t('outcome', { question: area.area, label: questionText(area.area) }) : t('area', { area: area.area, label: label(area.area) }));
     const outcomes = Object.keys(area.rows[0]?.outcomes ?? {});
     const gaps = new Map(area.gaps.map((g) => [g.group, g.gap]));
     out.push(

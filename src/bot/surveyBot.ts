@@ -1,4 +1,4 @@
-import { Activity, ActivityHandler, ActivityTypes, StatePropertyAccessor, TurnContext } from 'botbuilder';
+import { Activity, ActivityHandler, ActivityTypes, EndOfConversationCodes, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { Dialog, DialogSet, DialogState, DialogTurnStatus } from './dialogFramework';
 import { channelKind } from '../identity';
 import { DuplicateDeliveryError, EtagConflictError, SurveyStore } from '../store/store';
@@ -118,6 +118,16 @@ export class SurveyBot extends ActivityHandler {
     const record = TurnRecord.of(context);
     record.language = turn.state.lang;
     const dc = await this.dialogs.createContext(context);
+    if (turn.closed) {
+      // A closed survey takes no more answers; what a running conversation gave is kept as given.
+      if (context.activity.type === ActivityTypes.Message || !dc.activeDialog) {
+        await turn.say(turn.t('bot:survey.closed'));
+        await turn.say({ type: ActivityTypes.EndOfConversation, code: EndOfConversationCodes.CompletedSuccessfully });
+      }
+      await dc.cancelAllDialogs();
+      turn.response.finish();
+      return;
+    }
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.mainDialog.id);
     record.language = turn.state.lang;

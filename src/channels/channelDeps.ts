@@ -3,6 +3,7 @@ import { InFlight } from '../inFlight';
 import { Logger } from '../logger';
 import { Metrics } from '../metrics';
 import { SurveyBot } from '../bot/surveyBot';
+import { SurveyCatalog } from '../registry/surveyCatalog';
 import { Texts } from '../language/texts';
 import { SurveyStore } from '../store/store';
 import { DirectAdapter } from './directAdapter';
@@ -14,6 +15,9 @@ export interface ChannelDeps {
   direct: DirectAdapter;
   bot: SurveyBot;
   store: SurveyStore;
+  /** Which survey an SMS number is for (src/registry/surveyCatalog.ts). */
+  catalog: Pick<SurveyCatalog, 'surveyForNumber'>;
+  /** The default survey's texts: the web page's words and the bot's apologies. */
   texts: Texts;
   /** The server secret: signs Direct Line tokens, keys HMACs of conversation and message ids. */
   secret: string;

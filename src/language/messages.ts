@@ -14,6 +14,9 @@ export interface SurveyTextsOptions {
   languages?: readonly string[];
 }
 
+/** What a greeting promises when a survey does not say how long it takes. */
+const DEFAULT_MINUTES = 5;
+
 export class Messages {
   readonly ns: string;
   /** The locales the survey can be offered in, in menu order. */
@@ -42,6 +45,12 @@ export class Messages {
    */
   t(lng: string, key: string, vars: Record<string, unknown> = {}): string {
     return directional(this.locales.i18n.t(key, { lng, ...vars }) as string, this.meta(lng).dir);
+  }
+
+  /** The first thing the bot says: hello, the survey's title and how long it takes. */
+  greeting(lng: string): string {
+    const title = this.locales.i18n.t(`${this.ns}:title`, { lng }) as string;
+    return this.t(lng, 'bot:greeting', { title, minutes: this.survey.minutes ?? DEFAULT_MINUTES });
   }
 
   /** A survey string: question texts, option labels, consent. */

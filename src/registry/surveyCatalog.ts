@@ -49,6 +49,10 @@ export class SurveyCatalog {
         this.versions = versions;
         this.routes = new Map(routes.map((r) => [r.number, r.surveyId]));
         this.readAt = now;
+      } catch (err) {
+        // A database outage: the versions read last stay good until it is back (and the turn
+        // itself will fail cleanly on the store); with nothing read yet there is nothing to go on.
+        if (this.readAt === -Infinity) throw err;
       } finally {
         this.reading = undefined;
       }

@@ -158,13 +158,14 @@ export function carriedProvenance(pkg: SurveyPackage, previous?: SurveyPackage):
   const out: PackageProvenance = {};
   for (const [lng, byKey] of Object.entries(pkg.provenance)) {
     out[lng] = { ...byKey };
-    if (lng === source) continue;
     const oldTexts = flattenTexts(previous.texts[lng]);
-    const newTexts = flattenTexts(pkg.texts[lng]);
-    for (const [key, text] of newTexts) {
-      const sourceChanged = before.has(key) && JSON.stringify(before.get(key)) !== JSON.stringify(now.get(key));
-      const translationKept = JSON.stringify(oldTexts.get(key)) === JSON.stringify(text);
-      if (sourceChanged && translationKept) out[lng][key] = { ...(previous.provenance[lng]?.[key] ?? out[lng][key] ?? { by: 'unknown' }), status: 'stale' };
+    for (const [key, text] of flattenTexts(pkg.texts[lng])) {
+      const earlier = previous.provenance[lng]?.[key];
+      const kept = oldTexts.has(key) && JSON.stringify(oldTexts.get(key)) === JSON.stringify(text);
+      const sourceChanged = lng !== source && before.has(key) && JSON.stringify(before.get(key)) !== JSON.stringify(now.get(key));
+      // A text nobody touched keeps who wrote or reviewed it; one whose source moved under it is stale.
+      if (kept && sourceChanged) out[lng][key] = { ...(earlier ?? out[lng][key] ?? { by: 'unknown' }), status: 'stale' };
+      else if (kept && earlier) out[lng][key] = earlier;
     }
   }
   return out;

@@ -174,7 +174,10 @@ export const analysisSpec = z.strictObject({
   dimensions: z.array(z.strictObject({ id, from: valueSource })).min(1),
   /** The reference group every other group is compared with. */
   baseline: z.strictObject({ question: id, anyOf: z.array(id).min(1) }),
-  /** The outcome: a question of a repeat block, asked per option of the block; `success` is "got help". */
+  /**
+   * The outcome, a single-choice or yes/no question; `success` is "got help". A question of a repeat
+   * block gives one table per option of the block (per help area); a top-level question one table.
+   */
   outcome: z.strictObject({ question: id, success: z.array(id).min(1) }),
   barriers: z.array(barrierMeasure).default([]),
 });
@@ -188,6 +191,8 @@ export const surveyDefinition = z.strictObject({
    * (XLSForm's `default_language`); a translation whose source text changes is marked stale.
    */
   defaultLanguage: z.string().optional(),
+  /** About how many minutes the survey takes, as the greeting tells the respondent. */
+  minutes: z.number().int().positive().max(60).optional(),
   /** Bumped whenever the consent text changes; stored with each response. */
   consentVersion: z.number().int().positive(),
   items: z.array(surveyItem).min(1),

@@ -149,8 +149,12 @@ function validateAnalysis(survey: SurveyDefinition, problems: Problem[]): void {
   const base = topLevelQuestion(survey, a.baseline.question);
   if (!base) at('baseline.question', `"${a.baseline.question}" is not a top-level question`);
   else a.baseline.anyOf.forEach((o, i) => optionsOf(base).includes(o) || at(`baseline.anyOf[${i}]`, `"${o}" is not an option of "${base.id}"`));
+  // The outcome: a question of a repeat block (one table per option the block repeats for), or a
+  // top-level question (one table); either way one answer per table, from a list of options.
   const outcome = findQuestion(survey, a.outcome.question);
-  if (!outcome?.block) at('outcome.question', `"${a.outcome.question}" is not a question of a repeat block`);
+  if (!outcome) at('outcome.question', `"${a.outcome.question}" is not a question of this survey`);
+  else if (outcome.question.type !== 'single' && outcome.question.type !== 'yes_no')
+    at('outcome.question', `"${a.outcome.question}" is a ${outcome.question.type} question, not single or yes_no`);
   else
     a.outcome.success.forEach(
       (o, i) => optionsOf(outcome.question).includes(o) || at(`outcome.success[${i}]`, `"${o}" is not an option of "${a.outcome.question}"`),

@@ -21,7 +21,7 @@ describe('choosing the language', () => {
     const h = await createHarness();
     const r = h.respondent();
     const reply = await r.text(first);
-    expect(reply).toContain(texts.t(lng, 'bot:greeting'));
+    expect(reply).toContain(texts.greeting(lng));
     expect(reply).toContain(confirmText(lng));
     const consent = await r.text('1');
     expect(consent).toContain(texts.t(lng, 'bot:language.changed', { endonym: endonym(lng) }));

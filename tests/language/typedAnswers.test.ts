@@ -159,7 +159,7 @@ describe('the back-translation review', () => {
 
   test('so: the purpose asks whether people get help, and the survey takes about 5 minutes', () => {
     expect(s('so', 'consent.purpose')).toContain('haddii dadku helaan');
-    expect(texts.t('so', 'bot:greeting')).toContain('qiyaastii 5 daqiiqo');
+    expect(texts.greeting('so')).toContain('qiyaastii 5 daqiiqo');
   });
 
   test('ckb: bostøtte is not named with the survey\'s general word for housing help; respect starts at "not at all"; born in Norway says born', () => {

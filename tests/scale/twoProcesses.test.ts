@@ -83,7 +83,7 @@ it('Web Chat polling one process and posting to the other loses and reorders not
   const dl = await DirectLineRespondent.start(split.url, { locale: 'nb' });
   try {
     const greeting = textOf(await dl.greeting());
-    expect(greeting).toContain(texts.t('nb', 'bot:greeting'));
+    expect(greeting).toContain(texts.greeting('nb'));
     const asked = await surveyThrough((t) => dl.text(t), greeting);
     const [mine] = newIn(before, await completed());
     expect(mine.answers).toHaveLength(asked.length);

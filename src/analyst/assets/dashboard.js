@@ -556,7 +556,8 @@
   function renderHelpArea(container, area, by) {
     var success = config.outcome.success[0];
     var outcomes = area.rows.length ? Object.keys(area.rows[0].outcomes) : [];
-    var title = tr('help.chart', { area: optionLabel(area.area) });
+    // A top-level outcome's one table is named by its question, a block outcome's by the help area.
+    var title = area.topLevel ? tr('help.chart_question', { question: questionLabel(area.area) }) : tr('help.chart', { area: optionLabel(area.area) });
     var canvas = figure(
       container,
       title,
@@ -585,7 +586,9 @@
       }),
       'percent',
     );
-    var gapTitle = tr('help.gap_chart', { area: optionLabel(area.area) });
+    var gapTitle = area.topLevel
+      ? tr('help.gap_chart_question', { question: questionLabel(area.area) })
+      : tr('help.gap_chart', { area: optionLabel(area.area) });
     var gapCanvas = figure(container, gapTitle, {
       head: [text('table.group'), text('table.gap')],
       rows: area.gaps.map(function (g) {

@@ -8,7 +8,7 @@ import { isDatabaseUnavailable } from '../../store/errors';
 import { ChannelDeps } from '../channelDeps';
 import { BOT_ID, botReply, OUTBOX_TTL_MS, outboxExpiry, outboxSeqFloor, StoredActivity, toServed, userEcho } from './outbox';
 import { DELIVERY_TTL_MS, TurnRecord } from '../../bot/turn';
-import { DirectLineTokens, TokenClaims } from './tokens';
+import { DirectLineTokens, SURVEY_ID, TokenClaims } from './tokens';
 import { DirectLineRateLimit } from './rateLimit';
 
 export const DIRECT_LINE_BASE = '/v3/directline';
@@ -42,6 +42,8 @@ const incomingActivity = z.object({
     .optional()
     .catch(undefined),
 });
+/** `tokens/generate` takes no body in Direct Line; ours may name the survey of the start link. An unknown survey is the default one. */
+const generateBody = z.object({ survey: z.string().regex(SURVEY_ID).optional().catch(undefined) }).catch({ survey: undefined });
 const startBody = z.object({ locale: bcp47.optional().catch(undefined) }).catch({ locale: undefined });
 
 /** The outbox key of a conversation: its id never reaches the database. */
@@ -113,6 +115,7 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
         // Direct Line echoes the user's message into the stream before the bot answers; Web Chat
         // marks a message sent only when it sees that echo (channelData.clientActivityID).
         const record = TurnRecord.of(ctx);
+        record.survey = claims.survey;
         record.outbox = {
           conversation: conversationHash,
           expiresAt: outboxExpiry(at),
@@ -210,7 +213,8 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
     `${DIRECT_LINE_BASE}/tokens/generate`,
     handle('tokens/generate', async (req, res) => {
       if (!(await limit.admit('tokens/generate', req, res))) return;
-      const { token, claims } = tokens.issueNew();
+      // The start link's survey (`/s/<survey>`) rides in the token, so every process knows it.
+      const { token, claims } = tokens.issueNew(generateBody.parse(req.body ?? {}).survey);
       res.send(200, conversation(claims, token));
     }),
   );
@@ -220,7 +224,7 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
     handle('tokens/refresh', async (req, res) => {
       const claims = authorize(req, res);
       if (!claims) return;
-      const fresh = tokens.issue(claims.conv, claims.user);
+      const fresh = tokens.issue(claims.conv, claims.user, claims.survey);
       res.send(200, conversation(fresh.claims, fresh.token));
     }),
   );
@@ -233,7 +237,7 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
       if (!claims) return;
       // DirectLineJS sends conversationStartProperties.locale here: the first greeting's language hint.
       await ensureStarted(claims, startBody.parse(req.body ?? {}).locale);
-      const fresh = tokens.issue(claims.conv, claims.user);
+      const fresh = tokens.issue(claims.conv, claims.user, claims.survey);
       res.send(201, conversation(fresh.claims, fresh.token));
     }),
   );
@@ -246,7 +250,7 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
       // Reconnect (a reloaded page). Polling clients read `?watermark` themselves from the activity
       // stream; there is no stream URL to position.
       await ensureStarted(claims, undefined);
-      const fresh = tokens.issue(claims.conv, claims.user);
+      const fresh = tokens.issue(claims.conv, claims.user, claims.survey);
       res.send(200, conversation(fresh.claims, fresh.token));
     }),
   );

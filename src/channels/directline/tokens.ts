@@ -10,14 +10,20 @@ export interface TokenClaims {
    * sender; the `dl_` prefix is Direct Line's mark for "embedded in the token, cannot be forged".
    */
   user: string;
+  /** The survey the conversation was opened for (`/s/<survey>`); the default survey when absent. */
+  survey?: string;
   /** Issued and expiry times, seconds since the epoch (RFC 7519 NumericDate). */
   iat: number;
   exp: number;
 }
 
+/** A survey id as the registry spells it (src/survey/definition.ts). */
+export const SURVEY_ID = /^[a-z][a-z0-9-]{0,63}$/;
+
 const claimsSchema = z.object({
   conv: z.string().min(1).max(128),
   user: z.string().regex(/^dl_[A-Za-z0-9_-]{8,64}$/),
+  survey: z.string().regex(SURVEY_ID).optional(),
   iat: z.number().int(),
   exp: z.number().int(),
 });
@@ -50,14 +56,14 @@ export class DirectLineTokens {
   }
 
   /** A new conversation with a new random user. */
-  issueNew(): { token: string; claims: TokenClaims } {
-    return this.issue(crypto.randomBytes(18).toString('base64url'), `dl_${crypto.randomBytes(12).toString('base64url')}`);
+  issueNew(survey?: string): { token: string; claims: TokenClaims } {
+    return this.issue(crypto.randomBytes(18).toString('base64url'), `dl_${crypto.randomBytes(12).toString('base64url')}`, survey);
   }
 
   /** A token for an existing conversation and user, valid for `ttlMs` from now (refresh). */
-  issue(conv: string, user: string): { token: string; claims: TokenClaims } {
+  issue(conv: string, user: string, survey?: string): { token: string; claims: TokenClaims } {
     const iat = Math.floor(this.now().getTime() / 1000);
-    const claims: TokenClaims = { conv, user, iat, exp: iat + Math.ceil(this.ttlMs / 1000) };
+    const claims: TokenClaims = { conv, user, ...(survey ? { survey } : {}), iat, exp: iat + Math.ceil(this.ttlMs / 1000) };
     return { token: this.sign(claims), claims };
   }
 

@@ -15,6 +15,8 @@ export interface InboundSms {
   /** The sender's phone number: it only feeds the HMAC that keys conversation state. */
   from: string;
   text: string;
+  /** The number the message was sent to: with a route (`survey-bot survey sms-number`), it picks the survey. */
+  to?: string;
   /** The provider's message id, for at-least-once delivery. */
   messageId: string;
 }
@@ -51,6 +53,10 @@ export type SmsOutcome = { texts: string[] } | { unavailable: true; texts: strin
 export async function handleInboundSms(sms: InboundSms, deps: ChannelDeps, deadlineMs: number, sendLate?: LateSender): Promise<SmsOutcome> {
   const { secret, logger } = deps;
   const key = keyedHash(secret, 'sms-message', sms.messageId);
+  const survey = sms.to ? await deps.catalog.surveyForNumber(sms.to) : undefined;
+  // SMS has no conversation; one per sender (and per survey, where the number picks one), named
+  // by HMAC so no number is passed around. Without a route the key is the sender's alone, as before.
+  const conversation = keyedHash(secret, 'sms-conversation', survey ? `${sms.from}\u0000${survey}` : sms.from);
   const turn = (async (): Promise<SmsOutcome> => {
     const { activities, context } = await deps.direct.runTurn(
       {
@@ -58,12 +64,12 @@ export async function handleInboundSms(sms: InboundSms, deps: ChannelDeps, deadl
         channelId: 'sms',
         from: { id: sms.from, name: '' },
         recipient: { id: 'bot', name: '' },
-        // SMS has no conversation; one per sender, named by HMAC so no number is passed around.
-        conversation: { id: keyedHash(secret, 'sms-conversation', sms.from), isGroup: false, conversationType: 'personal', name: '' },
+        conversation: { id: conversation, isGroup: false, conversationType: 'personal', name: '' },
         text: sms.text,
       },
       (context) => deps.bot.run(context),
       (context) => {
+        TurnRecord.of(context).survey = survey;
         TurnRecord.of(context).delivery = { key, expiresAt: new Date(Date.now() + DELIVERY_TTL_MS), reply: (out) => JSON.stringify(renderForSms(out)) };
       },
     );

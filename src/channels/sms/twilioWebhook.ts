@@ -62,7 +62,12 @@ export function registerTwilioSms(server: Server, deps: ChannelDeps, options: Tw
     }
     const { MessageSid, From, To, Body } = parsed.data;
     try {
-      const outcome = await handleInboundSms({ from: From, text: Body, messageId: MessageSid }, deps, config.sms.replyDeadlineMs, lateSender?.(From, To));
+      const outcome = await handleInboundSms(
+        { from: From, to: To, text: Body, messageId: MessageSid },
+        deps,
+        config.sms.replyDeadlineMs,
+        lateSender?.(From, To),
+      );
       if ('unavailable' in outcome) {
         // Twilio's convention for "try again": a 5xx makes it call the number's fallback URL, or
         // retry where the webhook URL asks for it (#rc=5&rp=all); nothing was stored, and the

@@ -7,6 +7,7 @@ import { Texts } from '../../language/texts';
 import { projectRoot } from '../../paths';
 import { ChannelDeps } from '../channelDeps';
 import { DIRECT_LINE_BASE } from '../directline/directLine';
+import { SURVEY_ID } from '../directline/tokens';
 import { StaticFile } from './staticFile';
 import { escapeHtml, fill, jsonForScript } from '../../htmlTemplate';
 import { rankAcceptLanguage } from '../../language/acceptLanguage';
@@ -55,13 +56,14 @@ export function registerWebPage(server: Server, deps: ChannelDeps): void {
   const locales = texts.locales.list.map((l) => pageLocale(texts, l.tag));
   const supported = locales.map((l) => l.tag);
 
-  server.get('/', async (req: Request, res: Response) => {
+  const page = async (req: Request, res: Response) => {
     const nonce = crypto.randomBytes(16).toString('base64');
-    // Only a first guess for the server-rendered texts; the script decides from navigator.languages
-    // and from the language the respondent chooses.
-    const lng = fromAcceptLanguage(req.header('accept-language'), supported, texts.defaultLocale);
+    const start = startLink(req, supported);
+    // Only a first guess for the server-rendered texts; the script decides from the link's `lang`,
+    // navigator.languages and the language the respondent chooses.
+    const lng = start.lang ?? fromAcceptLanguage(req.header('accept-language'), supported, texts.defaultLocale);
     const current = locales.find((l) => l.tag === lng)!;
-    const config = { defaultLocale: texts.defaultLocale, directLine: DIRECT_LINE_BASE, nonce, locales };
+    const config = { defaultLocale: texts.defaultLocale, directLine: DIRECT_LINE_BASE, nonce, locales, ...start };
     const html = fill(template, {
       lang: escapeHtml(current.tag),
       dir: current.dir,
@@ -81,7 +83,10 @@ export function registerWebPage(server: Server, deps: ChannelDeps): void {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
     res.sendRaw(200, html);
-  });
+  };
+  server.get('/', page);
+  // A survey's start link, as posters and invitations print it: /s/<survey>?lang=so
+  server.get('/s/:survey', page);
 
   server.get('/assets/webchat.js', async (req: Request, res: Response) => files.webchat.send(req, res));
   server.get('/assets/page.js', async (req: Request, res: Response) => files.page.send(req, res));
@@ -125,6 +130,17 @@ function pageLocale(texts: Texts, tag: string): PageLocale {
   // this locale really has, not with a fallback language's.
   for (const [id, key] of Object.entries(WEBCHAT_STRINGS)) if (!texts.fallsBack(tag, 'bot', key)) webchat[id] = texts.t(tag, `bot:${key}`);
   return { tag, dir: meta.dir, endonym: meta.endonym, title: texts.t(tag, 'bot:web.title'), privacy: texts.t(tag, 'bot:web.privacy'), webchat };
+}
+
+/**
+ * What a start link asks for: the survey (its id, as the token will carry it; an id the registry
+ * does not hold reaches the default survey) and the language to offer first.
+ */
+function startLink(req: Request, supported: string[]): { survey?: string; lang?: string } {
+  const survey = typeof req.params?.survey === 'string' && SURVEY_ID.test(req.params.survey) ? req.params.survey : undefined;
+  const asked = new URLSearchParams(req.getQuery() ?? '').get('lang') ?? undefined;
+  const lang = asked ? negotiateLocale({ activityLocale: asked }, supported, '') || undefined : undefined;
+  return { ...(survey ? { survey } : {}), ...(lang ? { lang } : {}) };
 }
 
 /** The best supported language of an Accept-Language header, by q-value, or the default. */

@@ -14,7 +14,8 @@
 
   // sessionStorage, not cookies or localStorage: the conversation survives a reload of this tab
   // and is gone when the tab closes, so a shared phone does not hand the survey to the next person.
-  var SESSION_KEY = 'survey.directline';
+  // One conversation per survey: a tab that opens another survey's link starts that survey.
+  var SESSION_KEY = 'survey.directline' + (config.survey ? '.' + config.survey : '');
   var LOCALE_KEY = 'survey.locale';
   var RESTART_KEY = 'survey.restarted';
 
@@ -52,8 +53,8 @@
     return undefined;
   }
 
-  // The language to greet in: one chosen earlier in this tab, else the browser's.
-  var hint = supported(read(LOCALE_KEY)) || browserLocale();
+  // The language to greet in: the start link's (?lang=so), one chosen earlier in this tab, else the browser's.
+  var hint = supported(config.lang) || supported(read(LOCALE_KEY)) || browserLocale();
   var locale = hint || config.defaultLocale;
   var container = document.getElementById('webchat');
   var directLine;
@@ -162,7 +163,9 @@
   }
 
   function newConversation() {
-    return fetch(config.directLine + '/tokens/generate', { method: 'POST', credentials: 'omit' }).then(function (res) {
+    var body = JSON.stringify(config.survey ? { survey: config.survey } : {});
+    var init = { method: 'POST', credentials: 'omit', headers: { 'Content-Type': 'application/json' }, body: body };
+    return fetch(config.directLine + '/tokens/generate', init).then(function (res) {
       if (!res.ok) throw new Error('tokens/generate answered ' + res.status);
       return res.json();
     });
