@@ -14,7 +14,7 @@ Commands:
   start                     run the bot (migrates the database first)
   migrate                   apply pending database migrations and exit
   survey validate <file>    check a survey definition and its texts in every locale
-\${SURVEY_USAGE}  redact [--explain]        read lines on stdin, print them with personal data replaced
+${SURVEY_USAGE}  redact [--explain]        read lines on stdin, print them with personal data replaced
                             (--explain: what was replaced in each line, by kind and count)
   detect-language           read lines on stdin, print the locale tag the bot would guess (or und)
   recognize --locale L --question Q

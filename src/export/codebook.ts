@@ -1,11 +1,12 @@
 import { Locales } from '../language/i18n';
-import { stringProvenance } from '../language/stringProvenance';
+import { localeWording, SurveyWording } from '../language/surveyWording';
 import { reviewSummary } from '../language/translations';
 import { Condition, Question, SurveyDefinition, optionsOf } from '../survey/definition';
 import { bandOf } from '../survey/engine';
 import { topLevelQuestion } from '../survey/walk';
 import { ExportColumn } from './exportPlan';
 import { levelName } from './levelName';
+import type { CodebookVersion } from './versionHistory';
 
 /**
  * The codebook: what every exported column means, every code it can hold with its label in every
@@ -56,6 +57,12 @@ export interface Codebook {
   missing: string;
   columns: CodebookColumn[];
   locales: CodebookLocale[];
+  /**
+   * Every version of the survey, oldest first: its questions and codes, and what changed from the
+   * version before (src/export/versionHistory.ts). In the codebook on its own (`survey-bot
+   * codebook`, `GET /api/analyst/codebook`), not in the one an export carries.
+   */
+  versions?: CodebookVersion[];
 }
 
 /** The languages the codebook can be written in: those with an `analyst` namespace. */
@@ -63,20 +70,24 @@ export function codebookLanguages(locales: Locales): string[] {
   return locales.list.filter((l) => locales.i18n.hasResourceBundle(l.tag, 'analyst')).map((l) => l.tag);
 }
 
-export function buildCodebook(def: SurveyDefinition, locales: Locales, columns: readonly ExportColumn[], language: string): Codebook {
+/**
+ * @param wording where the survey version's texts are (its i18next namespace) and who wrote each:
+ *   the files in `locales/` unless given (src/language/surveyWording.ts)
+ */
+export function buildCodebook(
+  def: SurveyDefinition,
+  locales: Locales,
+  columns: readonly ExportColumn[],
+  language: string,
+  wording: SurveyWording = localeWording(locales, def.id),
+): Codebook {
   const lng = codebookLanguages(locales).includes(language) ? language : 'en';
   const t = (key: string, vars: Record<string, unknown> = {}) => locales.i18n.t(`analyst:codebook.${key}`, { lng, ...vars }) as string;
-  const s = (tag: string, key: string, vars: Record<string, unknown> = {}) => locales.i18n.t(`${def.id}:${key}`, { lng: tag, ...vars }) as string;
+  const s = (tag: string, key: string, vars: Record<string, unknown> = {}) => locales.i18n.t(`${wording.ns}:${key}`, { lng: tag, ...vars }) as string;
   const tags = locales.tags;
   const label = (tag: string, code: string) => s(tag, `options.${code}.label`);
   const derived = new Set((def.analysis?.quasiIdentifiers ?? []).flatMap((q) => q.derived));
-  const provenanceOf = (key: string): Record<string, StringProvenance> =>
-    Object.fromEntries(
-      tags.map((tag) => {
-        const p = stringProvenance(locales, tag, def.id, key);
-        return [tag, { status: p.status, by: p.by, ...(p.date ? { date: p.date } : {}) }];
-      }),
-    );
+  const provenanceOf = (key: string): Record<string, StringProvenance> => Object.fromEntries(tags.map((tag) => [tag, wording.provenance(tag, key)]));
 
   const out: CodebookColumn[] = columns.map((c) => {
     const notes: string[] = [];
