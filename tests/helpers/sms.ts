@@ -52,10 +52,12 @@ export class SmsPhone {
   constructor(
     private readonly server: TestServer,
     readonly number = nextPhoneNumber(),
+    /** The number the phone writes to: with an SMS route, it picks the survey. */
+    readonly to = '+4759440000',
   ) {}
 
   params(text: string, messageSid = nextSid()): Record<string, string> {
-    return { MessageSid: messageSid, AccountSid: `AC${'0'.repeat(32)}`, From: this.number, To: '+4759440000', Body: text, NumMedia: '0' };
+    return { MessageSid: messageSid, AccountSid: `AC${'0'.repeat(32)}`, From: this.number, To: this.to, Body: text, NumMedia: '0' };
   }
 
   async send(text: string): Promise<string[]> {

@@ -54,15 +54,17 @@ export async function handleInboundSms(sms: InboundSms, deps: ChannelDeps, deadl
   const { secret, logger } = deps;
   const key = keyedHash(secret, 'sms-message', sms.messageId);
   const survey = sms.to ? await deps.catalog.surveyForNumber(sms.to) : undefined;
-  // SMS has no conversation; one per sender (and per survey, where the number picks one), named
-  // by HMAC so no number is passed around. Without a route the key is the sender's alone, as before.
-  const conversation = keyedHash(secret, 'sms-conversation', survey ? `${sms.from}\u0000${survey}` : sms.from);
+  // SMS has no conversation; one per sender (and per survey, where the number picks one: the
+  // respondent state is keyed by sender), named by HMAC so no number is passed around. Without a
+  // route the sender alone is the key, as before routes existed.
+  const sender = survey ? `${sms.from}\u0000${survey}` : sms.from;
+  const conversation = keyedHash(secret, 'sms-conversation', sender);
   const turn = (async (): Promise<SmsOutcome> => {
     const { activities, context } = await deps.direct.runTurn(
       {
         type: ActivityTypes.Message,
         channelId: 'sms',
-        from: { id: sms.from, name: '' },
+        from: { id: sender, name: '' },
         recipient: { id: 'bot', name: '' },
         conversation: { id: conversation, isGroup: false, conversationType: 'personal', name: '' },
         text: sms.text,
