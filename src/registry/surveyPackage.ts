@@ -31,11 +31,16 @@ export interface TextProvenance {
   date?: string;
 }
 
-/** SHA-256 over the definition and the texts, keys sorted, so that the same content hashes the same however it was written. */
+/**
+ * SHA-256 over the definition and the texts, keys sorted, so that the same content hashes the same
+ * however it was written. Not over the version number: a sheet that says `version 1` about what
+ * is already stored as version 2 is no change.
+ */
 export function contentHash(pkg: Pick<SurveyPackage, 'definition' | 'texts'>): string {
+  const { version: _version, ...definition } = pkg.definition;
   return crypto
     .createHash('sha256')
-    .update(stableJson({ definition: pkg.definition, texts: pkg.texts }))
+    .update(stableJson({ definition, texts: pkg.texts }))
     .digest('hex');
 }
 

@@ -1,3 +1,6 @@
+import { Command } from '../../src/language/texts';
+import { setText } from '../../src/registry/surveyPackage';
+import { SurveyRegistry } from '../../src/registry/surveyRegistry';
 import { PgStore } from '../../src/store/pgStore';
 import { StoredResponse } from '../../src/store/store';
 import { DirectLineRespondent, isBot, textOf } from '../channels/directLineClient';
@@ -26,7 +29,8 @@ beforeAll(async () => {
     return console.warn(POSTGRES_SKIP_MESSAGE);
   }
   db = await freshDatabase('two_processes');
-  const env = { DATABASE_URL: db.url, SURVEY_SECRET: TEST_SECRET, ...SMS_ENV, LOG_LEVEL: 'warn' };
+  // SURVEY_REFRESH_SECONDS=0: a version published through the registry is seen at the next turn.
+  const env = { DATABASE_URL: db.url, SURVEY_SECRET: TEST_SECRET, ...SMS_ENV, LOG_LEVEL: 'warn', SURVEY_REFRESH_SECONDS: '0' };
   // Started together: both migrate at once, under PostgreSQL's advisory lock.
   bots = await Promise.all([startBotProcess(env), startBotProcess(env)]);
   proxy = await roundRobinProxy(bots.map((b) => b.url));
@@ -117,6 +121,46 @@ it('two copies of one SMS delivered to the two processes at once store one answe
   const mine = (await store.listResponses()).filter((r) => r.channel === 'sms' && r.answers.some((x) => x.questionId === 'needed_help'));
   expect(mine).toHaveLength(1);
   expect(mine[0].answers.filter((x) => x.questionId === 'needed_help')).toHaveLength(1);
+});
+
+it('a conversation started on v1 finishes on v1 when v2 is published mid-conversation, with its turns on both processes', async () => {
+  const early = new HttpRespondent(proxy.url, 'versioned-early');
+  await early.say('hei');
+  await early.say(texts.meta('nb').endonym);
+  await early.say(texts.optionLabel('nb', 'yes'));
+  expect(askedStep('nb', await early.text(NB_PLAN.needed_help))).toBe('situation');
+
+  // An operator publishes v2 of the survey: one more situation, labelled in every language.
+  const registry = new SurveyRegistry(store, texts.locales);
+  const v1 = await registry.read('housing-help', 1);
+  const definition = structuredClone(v1.definition);
+  const situation = definition.items.find((i) => i.id === 'situation');
+  if (situation?.type !== 'single') throw new Error('situation is not a single choice');
+  situation.options.push('caravan');
+  const textsV2 = structuredClone(v1.texts);
+  for (const lng of Object.keys(textsV2)) setText(textsV2[lng], 'options.caravan.label', `Campingvogn (${lng})`);
+  const { version } = await registry.importPackage({ definition: { ...definition, version: 2 }, texts: textsV2, provenance: v1.provenance });
+  await registry.publish('housing-help', version);
+
+  // The running conversation goes on with v1, whichever process takes each turn.
+  let reply = await early.text(texts.words.keyword('nb', Command.Help));
+  expect(reply).not.toContain('Campingvogn');
+  reply = await early.text(NB_PLAN.situation);
+  for (let step = askedStep('nb', reply); step; step = askedStep('nb', reply)) reply = await early.text(NB_PLAN[step]);
+  expect(reply).toContain(texts.s('nb', 'thanks.done'));
+
+  const late = new HttpRespondent(proxy.url, 'versioned-late');
+  await late.say('hei');
+  await late.say(texts.meta('nb').endonym);
+  await late.say(texts.optionLabel('nb', 'yes'));
+  expect(await late.text(NB_PLAN.needed_help)).toContain('Campingvogn (nb)');
+
+  const versions = (await store.listResponses()).filter((r) => r.answers.length && r.surveyId === 'housing-help').map((r) => [r.status, r.surveyVersion]);
+  expect(versions.filter(([, v]) => v === 2)).toEqual([['in_progress', 2]]);
+  const earlyResponse = (await store.listResponses({ status: 'completed' })).filter(
+    (r) => r.surveyVersion === 1 && r.answers.some((a) => a.questionId === 'situation' && a.value === 'rent_private'),
+  );
+  expect(earlyResponse.length).toBeGreaterThan(0);
 });
 
 it('one process killed mid-survey: the other carries every conversation on', async () => {
