@@ -3,7 +3,11 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { projectRoot } from '../../src/paths';
 import { optionsOf } from '../../src/survey/definition';
+import { SurveyCatalog } from '../../src/registry/surveyCatalog';
+import { Texts } from '../../src/language/texts';
 import { askedStep, texts } from '../helpers/harness';
+
+const defaultTexts = texts;
 import { startTestServer, TestServer } from '../helpers/http';
 
 /**
@@ -27,7 +31,7 @@ if (!haveChromium) {
 type Action = { click: string } | { type: string };
 
 /** The lines that end a turn: every prompt the bot can finish a turn with, in `lng`. */
-function promptLines(lng: string): string[] {
+function promptLines(lng: string, texts: Texts = defaultTexts): string[] {
   const lines = [
     texts.s(lng, 'consent.ask'),
     texts.s(lng, 'thanks.where_help'),
@@ -64,7 +68,7 @@ async function lastBotText(page: Page): Promise<string> {
  * before, the last of them a prompt. A turn's replies arrive in one poll (one outbox
  * transaction), so when its prompt is on screen the rest of the turn is too.
  */
-async function act(page: Page, lng: string, action: Action | undefined): Promise<string> {
+async function act(page: Page, lng: string, action: Action | undefined, t: Texts = texts): Promise<string> {
   // Without an action this waits for the greeting, which may already be on screen.
   const before = action ? await page.locator(botBubbles).count() : 0;
   if (action && 'click' in action) {
@@ -81,7 +85,7 @@ async function act(page: Page, lng: string, action: Action | undefined): Promise
       const lines = (bubbles[bubbles.length - 1].innerText as string).split('\n').map((l) => l.trim());
       return prompts.some((p) => lines.includes(p));
     },
-    { selector: botBubbles, before, prompts: promptLines(lng) },
+    { selector: botBubbles, before, prompts: promptLines(lng, t) },
     { timeout: TURN_TIMEOUT_MS },
   );
   return lastBotText(page);
@@ -166,7 +170,7 @@ const plans: Record<string, Record<string, Action>> = {
   });
 
   /** A fresh browser context (no storage) in `locale`, with CSP violations recorded. */
-  async function openPage(locale: string): Promise<{ page: Page; violations: () => Promise<string[]>; close(): Promise<void> }> {
+  async function openPage(locale: string, at = '/'): Promise<{ page: Page; violations: () => Promise<string[]>; close(): Promise<void> }> {
     const context = await browser.newContext({ locale, viewport: PHONE, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
     await context.addInitScript(() => {
       const seen: string[] = [];
@@ -176,7 +180,7 @@ const plans: Record<string, Record<string, Action>> = {
       );
     });
     const page = await context.newPage();
-    await page.goto(`${server.url}/`);
+    await page.goto(`${server.url}${at}`);
     return {
       page,
       violations: () => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),
@@ -296,4 +300,44 @@ const plans: Record<string, Record<string, Action>> = {
       await close();
     }
   }, 30000);
+  test("a survey's start link (/s/resident-participation?lang=so) opens that survey in Somali, whatever the browser's language", async () => {
+    const catalog = new SurveyCatalog(server.bot.store, texts.locales, { defaultLocale: 'nb', defaultSurvey: 'housing-help', refreshMs: 0 });
+    const rp = await catalog.textsFor('resident-participation', 1);
+    const before = new Set((await server.bot.store.listResponses()).map((r) => r.id));
+    const { page, violations, close } = await openPage('en-US', '/s/resident-participation?lang=so');
+    try {
+      const greeting = await act(page, 'so', undefined, rp);
+      expect((await page.locator(botBubbles).allInnerTexts()).join('\n')).toContain(rp.greeting('so'));
+      expect(greeting).toContain(rp.t('so', 'bot:language.confirm', { endonym: rp.meta('so').endonym }));
+      await expectPageLanguage(page, 'so');
+      expect(await act(page, 'so', { click: rp.t('so', 'bot:language.confirm_yes') }, rp)).toContain(rp.s('so', 'consent.ask'));
+      let reply = await act(page, 'so', { click: rp.optionLabel('so', 'yes') }, rp);
+      const answers: Record<string, Action> = {
+        housing_offer: { click: rp.optionLabel('so', 'yes') },
+        took_part: { click: rp.optionLabel('so', 'partly') },
+        listened_to: { click: '3' },
+        safe_home: { click: rp.optionLabel('so', 'yes') },
+        easy_to_move: { click: rp.optionLabel('so', 'no') },
+        background: { click: rp.optionLabel('so', 'born_abroad') },
+        age_band: { type: '2' },
+        what_would_help: { type: rp.words.keyword('so', 'skip') },
+      };
+      const asked: string[] = [];
+      for (let guard = 0; guard < 12 && !reply.includes(rp.s('so', 'thanks.where_help')); guard++) {
+        const step = Object.keys(answers).find((q) => reply.split('\n').includes(rp.s('so', `questions.${q}.text`)));
+        if (!step) throw new Error(`no question of the survey in: ${reply}`);
+        asked.push(step);
+        reply = await act(page, 'so', answers[step], rp);
+      }
+      expect(asked).toEqual(Object.keys(answers));
+      await screenshot(page, 'webchat-resident-participation-so.png');
+      expect(await violations()).toEqual([]);
+      const created = (await server.bot.store.listResponses()).filter((r) => !before.has(r.id));
+      expect(created).toHaveLength(1);
+      expect(created[0]).toMatchObject({ surveyId: 'resident-participation', surveyVersion: 1, status: 'completed', channel: 'web', language: 'so' });
+      expect(created[0].answers.find((a) => a.questionId === 'took_part')?.value).toBe('partly');
+    } finally {
+      await close();
+    }
+  }, 60000);
 });
