@@ -7,6 +7,7 @@ import { createStore } from './store/createStore';
 import { MigrationReport, SurveyStore } from './store/store';
 import { Problem, requiredTextKeys, validateSurvey } from './survey/validate';
 import { SURVEY_USAGE } from './registry/surveyCommand';
+import { INVITE_USAGE } from './outreach/inviteCommand';
 
 const USAGE = `Usage: survey-bot <command>
 
@@ -14,27 +15,31 @@ Commands:
   start                     run the bot (migrates the database first)
   migrate                   apply pending database migrations and exit
   survey validate <file>    check a survey definition and its texts in every locale
-${SURVEY_USAGE}  redact [--explain]        read lines on stdin, print them with personal data replaced
+${SURVEY_USAGE}${INVITE_USAGE}  redact [--explain]        read lines on stdin, print them with personal data replaced
                             (--explain: what was replaced in each line, by kind and count)
   detect-language           read lines on stdin, print the locale tag the bot would guess (or und)
-  recognize --locale L --question Q
+  recognize --locale L --question Q [--survey ID]
                             read typed answers on stdin, print for each what the bot would do:
                             the code(s) it stores (several joined by +), confirm:CODE where it
                             asks the respondent to confirm first, or ask where it asks again
   translations export|import|status
                             review files for native reviewers (XLIFF or CSV), import of reviewed
                             texts with per-string provenance, the language table
-  export --format csv|xlsx|json [--out FILE] [--labels LOCALE] [--version N]
+  export --format csv|xlsx|json [--survey ID] [--out FILE] [--labels LOCALE] [--version N]
          [--from WEEK] [--to WEEK] [--language L] [--channel C] [--status completed|all]
          [--k 5] [--include-free-text] [--bom] [--codebook-language nb|en]
                             anonymised responses: shuffled, no response id, k-anonymous over the
                             survey's quasi-identifiers; WEEK is an ISO week such as 2026-W05
-  analyze --by language|background|situation|channel [--area AREA] [--json] [--k 5]
-          [--status completed|all] [--lang en|nb]
+  analyze --by language|background|situation|channel [--survey ID] [--version N] [--area AREA]
+          [--json] [--k 5] [--status completed|all] [--lang en|nb]
                             help received and barriers by group, with 95% intervals, gaps to the
                             baseline group and tests; every number through disclosure control
-  codebook [--format json|csv|xlsx] [--out FILE] [--lang en|nb]
-                            every column, question and code, with labels in every language
+  codebook [--survey ID] [--version N] [--format json|csv|xlsx] [--out FILE] [--lang en|nb]
+           [--history]
+                            every column, question and code, with labels in every language, and
+                            what changed in each version (--history: that table alone, as CSV)
+                            --survey: a survey in the registry (default DEFAULT_SURVEY); --version:
+                            one of its versions (default its newest published one)
   analyst add NAME [--role analyst|admin] | analyst list | analyst revoke NAME
                             tokens for the analyst API and dashboard (/analyst); a new token is
                             printed once, and stored only as a hash
@@ -61,6 +66,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return analyzeCommand(rest, env);
     case 'codebook':
       return codebookCommand(rest, env);
+    case 'invite': {
+      const config = configOrExit(env);
+      if (!config) return 1;
+      const { inviteCommand } = await import('./outreach/inviteCommand');
+      const progress = await progressBar();
+      return withStore(config.databaseUrl, (store) =>
+        inviteCommand(rest, config, store, createLogger(config.logLevel), { stdout: process.stdout, stderr: process.stderr, progress }),
+      );
+    }
     case 'analyst': {
       const config = configOrExit(env);
       if (!config) return 1;
@@ -77,7 +91,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
     case 'recognize': {
       const { recognizeCommand } = await import('./language/recognizeCommand');
-      return recognizeCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+      const { bundledSurveyFiles } = await import('./registry/surveyPackage');
+      return recognizeCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, surveyFiles: bundledSurveyFiles() });
     }
     case 'redact': {
       const config = configOrExit(env);
@@ -186,17 +201,41 @@ function kOption(args: string[]): number | undefined {
 
 const ISO_WEEK = /^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/;
 
-/** The analyst service over the configured store, for one command; the store is closed after. */
+/** Reads --version; undefined when not given, null (after saying why) when it is not a version number. */
+function versionOption(args: string[]): number | undefined | null {
+  const version = option(args, '--version');
+  if (version === undefined) return undefined;
+  if (/^[1-9]\d*$/.test(version)) return Number(version);
+  process.stderr.write(`--version must be a survey version number, not "${version}"\n`);
+  return null;
+}
+
+/**
+ * The analyst service over the configured store and its survey registry, for one command; the
+ * store is closed after. A survey or version the registry does not hold ends the command with
+ * what it does hold.
+ */
 async function withAnalyst(env: NodeJS.ProcessEnv, work: (service: import('./analyst/analystService').AnalystService) => Promise<number>): Promise<number> {
   const config = configOrExit(env);
   if (!config) return 1;
-  const { AnalystService } = await import('./analyst/analystService');
-  const { DEFAULT_SURVEY_FILE, loadSurvey } = await import('./survey/load');
-  const survey = loadSurvey(DEFAULT_SURVEY_FILE);
+  const { AnalystService, SurveyChoiceError } = await import('./analyst/analystService');
+  const { RegistrySurveys } = await import('./analyst/surveyResolver');
+  const { SurveyRegistry } = await import('./registry/surveyRegistry');
   const locales = loadLocales();
   // At the server's own command line the operator may choose k (at least 3); the HTTP API never lets a request choose.
   const parallel = { databaseUrl: config.databaseUrl, threads: Math.min(2, (await import('node:os')).availableParallelism()) };
-  return withStore(config.databaseUrl, (store) => work(new AnalystService({ store, survey, locales, parallel }, 3)));
+  return withStore(config.databaseUrl, async (store) => {
+    // The surveys shipped with the project are in the registry, as they are when the bot starts.
+    await new SurveyRegistry(store, locales).syncBundled();
+    const surveys = new RegistrySurveys(store, locales, config.defaultSurvey);
+    try {
+      return await work(new AnalystService({ store, surveys, locales, parallel }, 3));
+    } catch (err) {
+      if (!(err instanceof SurveyChoiceError)) throw err;
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+  });
 }
 
 /** A progress bar on a terminal; nothing when stderr is piped or a file. */
@@ -242,17 +281,16 @@ async function exportCommand(args: string[], env: NodeJS.ProcessEnv): Promise<nu
       return 2;
     }
   }
-  const version = option(args, '--version');
-  if (version !== undefined && !/^[1-9]\d*$/.test(version)) {
-    process.stderr.write(`--version must be a survey version number, not "${version}"\n`);
-    return 2;
-  }
+  const version = versionOption(args);
+  if (version === null) return 2;
   const file = option(args, '--out');
   if (format === 'xlsx' && !file && process.stdout.isTTY) {
     process.stderr.write('An XLSX file is binary: give --out FILE, or redirect the output to a file\n');
     return 2;
   }
   return withAnalyst(env, async (service) => {
+    // Checked before a file is created for it.
+    const chosen = await service.resolve({ survey: option(args, '--survey'), version });
     const lng = option(args, '--codebook-language') ?? option(args, '--labels') ?? 'en';
     const out = file ? fs.createWriteStream(file) : process.stdout;
     const freeFile = file ? file.replace(/(\.[a-z]+)?$/i, '.free-text$1') : undefined;
@@ -261,6 +299,7 @@ async function exportCommand(args: string[], env: NodeJS.ProcessEnv): Promise<nu
     try {
       const summary = await service.export(
         {
+          survey: chosen.id,
           format,
           k,
           labels: option(args, '--labels'),
@@ -269,7 +308,7 @@ async function exportCommand(args: string[], env: NodeJS.ProcessEnv): Promise<nu
           bom: args.includes('--bom'),
           filter: {
             status: status === 'all' ? undefined : 'completed',
-            surveyVersion: version === undefined ? undefined : Number(version),
+            surveyVersion: version,
             language: option(args, '--language'),
             channel: option(args, '--channel'),
             fromPeriod: from,
@@ -283,8 +322,7 @@ async function exportCommand(args: string[], env: NodeJS.ProcessEnv): Promise<nu
       bar.stop();
       await Promise.all([closed(out), ...(freeOut ? [closed(freeOut)] : [])]);
       const { disclosureLines } = await import('./export/exportService');
-      const locales = loadLocales();
-      process.stderr.write(`${disclosureLines(summary.report, locales, lng).join('\n')}\n`);
+      process.stderr.write(`${disclosureLines(summary.report, service.locales, lng).join('\n')}\n`);
       if (freeOut) process.stderr.write(`${summary.freeTextItems} free-text answer(s), redacted and shuffled, in ${freeFile}\n`);
       return 0;
     } catch (err) {
@@ -303,7 +341,8 @@ async function analyzeCommand(args: string[], env: NodeJS.ProcessEnv): Promise<n
   const lng = choiceOption(args, '--lang', ['en', 'nb'] as const);
   const k = kOption(args);
   const by = option(args, '--by');
-  if (status === undefined || lng === undefined || k === undefined) return 2;
+  const version = versionOption(args);
+  if (status === undefined || lng === undefined || k === undefined || version === null) return 2;
   if (!by) {
     process.stderr.write('analyze needs --by language|background|situation|channel\n');
     return 2;
@@ -311,11 +350,12 @@ async function analyzeCommand(args: string[], env: NodeJS.ProcessEnv): Promise<n
   return withAnalyst(env, async (service) => {
     const { AnalysisRequestError } = await import('./analysis/analyze');
     try {
-      const result = await service.analyze({ by, area: option(args, '--area'), k, status });
+      const chosen = await service.resolve({ survey: option(args, '--survey'), version });
+      const result = await service.analyze({ survey: chosen.id, version: chosen.version, by, area: option(args, '--area'), k, status });
       if (args.includes('--json')) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else {
         const { formatAnalysis } = await import('./analysis/format');
-        process.stdout.write(formatAnalysis(result, loadLocales(), lng, service.survey));
+        process.stdout.write(formatAnalysis(result, service.locales, lng, chosen.definition, chosen.wording.ns));
       }
       return 0;
     } catch (err) {
@@ -331,11 +371,14 @@ async function analyzeCommand(args: string[], env: NodeJS.ProcessEnv): Promise<n
 async function codebookCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const format = choiceOption(args, '--format', ['json', 'csv', 'xlsx'] as const);
   const lng = choiceOption(args, '--lang', ['en', 'nb'] as const);
-  if (format === undefined || lng === undefined) return 2;
+  const version = versionOption(args);
+  if (format === undefined || lng === undefined || version === null) return 2;
   return withAnalyst(env, async (service) => {
+    // Checked before a file is created for it.
+    const chosen = await service.resolve({ survey: option(args, '--survey'), version });
     const file = option(args, '--out');
     const out = file ? fs.createWriteStream(file) : process.stdout;
-    await service.writeCodebook(format, lng, out);
+    await service.writeCodebook(format, lng, out, { survey: chosen.id, version: chosen.version }, { history: args.includes('--history') });
     await closed(out);
     return 0;
   });

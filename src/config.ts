@@ -37,6 +37,13 @@ const envSchema = z.object({
     .string()
     .regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')
     .optional(),
+  /** The Messaging Service invitations are sent through (`survey-bot invite`); it holds the sender. */
+  TWILIO_MESSAGING_SERVICE_SID: z
+    .string()
+    .regex(/^MG[0-9a-fA-F]{32}$/, 'must look like MG followed by 32 hex digits')
+    .optional(),
+  /** Twilio's REST API; another base only for a test double. */
+  TWILIO_API_BASE: z.url({ protocol: /^https?$/ }).default('https://api.twilio.com'),
   /** Answer the SMS webhook within this time; a slower turn's replies are sent afterwards. */
   SMS_REPLY_DEADLINE_MS: z.coerce.number().int().min(100).max(10000).default(1500),
   /**
@@ -104,7 +111,7 @@ export interface Config {
   surveyRefreshMs: number;
   organisation?: string;
   publicUrl?: string;
-  sms: { twilioAuthToken?: string; twilioAccountSid?: string; replyDeadlineMs: number };
+  sms: { twilioAuthToken?: string; twilioAccountSid?: string; messagingServiceSid?: string; apiBase: string; replyDeadlineMs: number };
   /** Passed to `configureRedaction` at start-up. */
   redaction: { phoneRegions?: string[] };
   /** k for everything the analyst HTTP API publishes (`ANALYST_MIN_K`, at least 3). */
@@ -164,7 +171,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     surveyRefreshMs: e.SURVEY_REFRESH_SECONDS * 1000,
     organisation: e.SURVEY_ORGANISATION,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
-    sms: { twilioAuthToken: e.TWILIO_AUTH_TOKEN, twilioAccountSid: e.TWILIO_ACCOUNT_SID, replyDeadlineMs: e.SMS_REPLY_DEADLINE_MS },
+    sms: {
+      twilioAuthToken: e.TWILIO_AUTH_TOKEN,
+      twilioAccountSid: e.TWILIO_ACCOUNT_SID,
+      messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
+      apiBase: e.TWILIO_API_BASE,
+      replyDeadlineMs: e.SMS_REPLY_DEADLINE_MS,
+    },
     redaction: { phoneRegions: e.REDACT_PHONE_REGIONS },
     analystMinK: e.ANALYST_MIN_K,
     directLineLimits: { tokensPerMinute: e.DIRECTLINE_TOKENS_PER_MINUTE, conversationsPerMinute: e.DIRECTLINE_CONVERSATIONS_PER_MINUTE },

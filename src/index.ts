@@ -27,6 +27,7 @@ import { SurveyRegistry } from './registry/surveyRegistry';
 import { detectLanguage, UND } from './language/detect';
 import { registerAnalyst } from './analyst/analystApi';
 import { AnalystService } from './analyst/analystService';
+import { RegistrySurveys } from './analyst/surveyResolver';
 import { createAnalystStore } from './store/createAnalystStore';
 import { configureRedaction } from './privacy/redact';
 
@@ -126,8 +127,14 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
   registerWebPage(server, channels);
   registerTwilioSms(server, channels, overrides.twilio);
   // Analyst web access (issue 12): the API under /api/analyst/ and the dashboard at /analyst; k is ANALYST_MIN_K.
+  // Every survey and version in the registry, the default survey's newest published one unless a request names another.
   const analystService = new AnalystService(
-    { store, survey: texts.survey, locales: texts.locales, parallel: { databaseUrl: config.databaseUrl, threads: 2 } },
+    {
+      store,
+      surveys: new RegistrySurveys(store, texts.locales, config.defaultSurvey),
+      locales: texts.locales,
+      parallel: { databaseUrl: config.databaseUrl, threads: 2 },
+    },
     config.analystMinK,
   );
   registerAnalyst(server, { service: analystService, analysts: createAnalystStore(config.databaseUrl), config, logger, locales: texts.locales });

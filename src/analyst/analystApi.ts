@@ -1,13 +1,13 @@
 import { Writable } from 'node:stream';
 import { Request, Response, Server } from 'restify';
-import { AnalysisRequestError, areasOf, dimensionsOf } from '../analysis/analyze';
+import { AnalysisRequestError, areasOf, dimensionsOf, topLevelOutcome } from '../analysis/analyze';
 import { Config } from '../config';
 import { ExportFormat, ExportRequest } from '../export/exportService';
 import { Locales } from '../language/i18n';
 import { Logger, safeError } from '../logger';
 import { AnalystNameTakenError, AnalystRole, AnalystStore, AnalystTokenInfo, AuditOutcome, StoredAuditEntry } from '../store/analystStore';
 import { AnalystLanguage, analystLanguage } from './analystLanguage';
-import { AnalystService } from './analystService';
+import { AnalystService, ChosenSurvey, SurveyChoiceError } from './analystService';
 import { AnalystIdentity, credentialsOf, FailedLoginLimiter, hasRole, hourOf, issueToken, sessionCookie, TokenRequestError, TokenVerifier } from './auth';
 import { registerDashboard } from './dashboard';
 import { FilterName, SelectionProblem } from './differencing';
@@ -83,9 +83,9 @@ const CHANNEL = /^[a-z][a-z0-9_-]{0,31}$/;
 
 /** The parameters each route takes. Anything else is refused, so a typo is not silently ignored. */
 const PARAMETERS = {
-  analysis: ['by', 'area'],
-  export: ['format', 'labels', 'from', 'to', 'language', 'channel', 'status', 'version', 'bom', 'codebook_language'],
-  codebook: ['format', 'lang'],
+  analysis: ['survey', 'version', 'by', 'area'],
+  export: ['survey', 'format', 'labels', 'from', 'to', 'language', 'channel', 'status', 'version', 'bom', 'codebook_language'],
+  codebook: ['survey', 'version', 'format', 'lang', 'history'],
   audit: ['limit', 'before'],
   none: [],
 } as const;
@@ -118,6 +118,7 @@ class AnalystApi {
     route('get', '/analysis', 'analyst', (c) => this.analysis(c));
     route('get', '/export', 'analyst', (c) => this.export(c));
     route('get', '/codebook', 'analyst', (c) => this.codebook(c));
+    route('get', '/surveys', 'analyst', (c) => this.listSurveys(c));
     route('get', '/tokens', 'admin', (c) => this.listTokens(c));
     route('post', '/tokens', 'admin', (c) => this.addToken(c));
     route('del', '/tokens/:name', 'admin', (c) => this.revokeToken(c));
@@ -265,13 +266,41 @@ class AnalystApi {
 
   // --- the analyst service ---
 
+  /**
+   * The survey version a request names (`survey`, `version`), checked against the registry: the
+   * default survey's newest published version when it names none.
+   */
+  private async chosenSurvey(q: URLSearchParams): Promise<ChosenSurvey> {
+    const survey = q.get('survey') ?? undefined;
+    const versionText = q.get('version') ?? undefined;
+    if (versionText !== undefined && !/^[1-9]\d{0,5}$/.test(versionText)) throw new Refusal(400, 'bad_parameter', 'bad_version', { value: shown(versionText) });
+    try {
+      return await this.deps.service.resolve({ survey, version: versionText === undefined ? undefined : Number(versionText) });
+    } catch (err) {
+      if (!(err instanceof SurveyChoiceError)) throw err;
+      if (err.reason === 'unknown_survey')
+        throw new Refusal(400, 'unknown_survey', 'unknown_survey', { value: shown(survey ?? ''), allowed: err.known.join(', ') });
+      throw new Refusal(400, 'unknown_version', 'unknown_version', { survey: err.surveyId, value: shown(versionText ?? ''), allowed: err.known.join(', ') });
+    }
+  }
+
+  private async listSurveys(c: Call): Promise<void> {
+    expectParameters(c.query, PARAMETERS.none);
+    const surveys = await this.deps.service.listSurveys();
+    await c.audit('ok');
+    json(c.res, 200, { default: this.deps.service.defaultSurvey, surveys });
+  }
+
   private async analysis(c: Call): Promise<void> {
     const q = expectParameters(c.query, PARAMETERS.analysis);
-    const survey = this.deps.service.survey;
+    const chosen = await this.chosenSurvey(q);
+    const survey = chosen.definition;
     const by = choice(q, 'by', dimensionsOf(survey), { required: true })!;
+    // A survey whose outcome is one top-level question has one table and no help areas.
+    if (q.has('area') && topLevelOutcome(survey)) throw new Refusal(400, 'bad_parameter', 'no_areas', { survey: chosen.id });
     const area = choice(q, 'area', areasOf(survey));
     const result = await this.heavyWork(() =>
-      this.deps.service.analyze({ by, area }).catch((err: unknown) => {
+      this.deps.service.analyze({ survey: chosen.id, version: chosen.version, by, area }).catch((err: unknown) => {
         if (err instanceof AnalysisRequestError) throw new Refusal(400, 'bad_parameter', 'analysis_request', { detail: err.message });
         throw err;
       }),
@@ -298,7 +327,7 @@ class AnalystApi {
     const channel = q.get('channel') ?? undefined;
     if (channel !== undefined && !CHANNEL.test(channel)) throw new Refusal(400, 'bad_parameter', 'bad_channel', { value: shown(channel) });
     const versionText = q.get('version') ?? undefined;
-    if (versionText !== undefined && !/^[1-9]\d{0,5}$/.test(versionText)) throw new Refusal(400, 'bad_parameter', 'bad_version', { value: shown(versionText) });
+    const chosen = await this.chosenSurvey(q);
     const filter: ExportRequest['filter'] = {
       status: status === 'all' ? undefined : 'completed',
       surveyVersion: versionText === undefined ? undefined : Number(versionText),
@@ -308,16 +337,15 @@ class AnalystApi {
       toPeriod: to,
     };
     await this.heavyWork(async () => {
-      const problem = await this.deps.service.exportSelectionProblem(filter);
+      const problem = await this.deps.service.exportSelectionProblem(filter, chosen.id);
       if (problem) throw refusalOf(problem, this.deps.service.minK, (key, vars) => this.t(c.lng, key, vars));
       // Before the first byte: no data leaves without its audit row.
       await c.audit('ok');
-      const survey = this.deps.service.survey;
       c.res.setHeader('Content-Type', CONTENT_TYPES[format]);
-      c.res.setHeader('Content-Disposition', `attachment; filename="${survey.id}-v${filter.surveyVersion ?? survey.version}-responses.${format}"`);
+      c.res.setHeader('Content-Disposition', `attachment; filename="${chosen.id}-v${filter.surveyVersion ?? chosen.version}-responses.${format}"`);
       const out = new ResponseStream(c.res);
       try {
-        await this.deps.service.export({ format, labels, codebookLanguage, bom, includeFreeText: false, filter }, out);
+        await this.deps.service.export({ survey: chosen.id, format, labels, codebookLanguage, bom, includeFreeText: false, filter }, out);
         await out.close();
       } catch (err) {
         if (!c.res.headersSent) {
@@ -342,12 +370,15 @@ class AnalystApi {
     const q = expectParameters(c.query, PARAMETERS.codebook);
     const format = choice(q, 'format', ['json', 'csv', 'xlsx'] as const) ?? 'json';
     const lang = choice(q, 'lang', ['nb', 'en'] as const) ?? c.lng;
+    // CSV is one table: the columns, or with history=true the version history (JSON and XLSX hold both).
+    const history = choice(q, 'history', ['true', 'false'] as const) === 'true';
+    const chosen = await this.chosenSurvey(q);
     await c.audit('ok');
-    const survey = this.deps.service.survey;
+    const part = history && format === 'csv' ? 'versions' : 'codebook';
     c.res.setHeader('Content-Type', CONTENT_TYPES[format]);
-    c.res.setHeader('Content-Disposition', `attachment; filename="${survey.id}-v${survey.version}-codebook-${lang}.${format}"`);
+    c.res.setHeader('Content-Disposition', `attachment; filename="${chosen.id}-v${chosen.version}-${part}-${lang}.${format}"`);
     const out = new ResponseStream(c.res);
-    await this.deps.service.writeCodebook(format, lang, out);
+    await this.deps.service.writeCodebook(format, lang, out, { survey: chosen.id, version: chosen.version }, { history });
     await out.close();
   }
 

@@ -144,11 +144,14 @@ export class SurveyBot extends ActivityHandler {
     const { state } = turn;
     TurnRecord.of(context).language = state.lang;
     switch (turn.texts.smsKeyword(context.activity.text)) {
-      case 'opt_out':
+      case 'opt_out': {
         state.paused = true;
         state.optedOut = true;
-        await turn.say(turn.t('bot:sms.stopped'));
+        // Someone who never chose a language (an invitation answered with "JOOJI") is answered in the stop word's language.
+        const lng = state.lang ?? turn.texts.words.smsKeywordLanguage('opt_out', context.activity.text) ?? turn.lng;
+        await turn.say(turn.texts.t(lng, 'bot:sms.stopped'));
         return true;
+      }
       case 'opt_in':
         if (!state.optedOut) return false;
         state.optedOut = false;

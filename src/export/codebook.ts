@@ -3,10 +3,9 @@ import { localeWording, SurveyWording } from '../language/surveyWording';
 import { reviewSummary } from '../language/translations';
 import { Condition, Question, SurveyDefinition, optionsOf } from '../survey/definition';
 import { bandOf } from '../survey/engine';
-import { topLevelQuestion } from '../survey/walk';
+import { QuestionSlot, topLevelQuestion } from '../survey/walk';
 import { ExportColumn } from './exportPlan';
 import { levelName } from './levelName';
-import type { CodebookVersion } from './versionHistory';
 
 /**
  * The codebook: what every exported column means, every code it can hold with its label in every
@@ -57,12 +56,6 @@ export interface Codebook {
   missing: string;
   columns: CodebookColumn[];
   locales: CodebookLocale[];
-  /**
-   * Every version of the survey, oldest first: its questions and codes, and what changed from the
-   * version before (src/export/versionHistory.ts). In the codebook on its own (`survey-bot
-   * codebook`, `GET /api/analyst/codebook`), not in the one an export carries.
-   */
-  versions?: CodebookVersion[];
 }
 
 /** The languages the codebook can be written in: those with an `analyst` namespace. */
@@ -98,13 +91,6 @@ export function buildCodebook(
     const vars = (tag: string) => (c.step!.option ? { area: label(tag, c.step!.option) } : {});
     const text = Object.fromEntries(tags.map((tag) => [tag, s(tag, `questions.${q.id}.text`, vars(tag))]));
     const textProvenance = provenanceOf(`questions.${q.id}.text`);
-    const asked = [
-      c.step.block ? t('when.repeat', { question: c.step.block.forEach }) : '',
-      c.step.block?.when ? conditionInWords(c.step.block.when, def, t, (code) => label(lng, code)) : '',
-      q.when ? conditionInWords(q.when, def, t, (code) => label(lng, code)) : '',
-    ]
-      .filter(Boolean)
-      .join(t('when.and'));
     const options = optionsOf(q);
     return {
       name: c.name,
@@ -114,7 +100,7 @@ export function buildCodebook(
       type: typeInWords(q, t),
       text,
       textProvenance,
-      askedWhen: asked || t('when.always'),
+      askedWhen: askedWhenInWords(c.step, def, t, (code) => label(lng, code)),
       ...(options.length
         ? {
             options: options.map((code) => ({
@@ -139,10 +125,26 @@ export function buildCodebook(
   };
 }
 
-function typeInWords(q: Question, t: (key: string, vars?: Record<string, unknown>) => string): string {
+/** A question's type in the codebook's words: "single choice", "scale 1–5", "number, stored as a band (…)". */
+export function typeInWords(q: Question, t: (key: string, vars?: Record<string, unknown>) => string): string {
   if (q.type === 'scale') return t('types.scale', { min: q.min, max: q.max });
   if (q.type === 'number' && q.bands) return t('types.banded', { bands: q.bands.map((b) => bandOf(b, q.bands!)).join(', ') });
   return t(`types.${q.type}`);
+}
+
+/** When a question is asked, in the codebook's language: its block's repetition and condition, its own condition, or "always". */
+export function askedWhenInWords(
+  slot: QuestionSlot,
+  def: SurveyDefinition,
+  t: (key: string, vars?: Record<string, unknown>) => string,
+  label: (code: string) => string,
+): string {
+  const parts = [
+    slot.block ? t('when.repeat', { question: slot.block.forEach }) : '',
+    slot.block?.when ? conditionInWords(slot.block.when, def, t, label) : '',
+    slot.question.when ? conditionInWords(slot.question.when, def, t, label) : '',
+  ].filter(Boolean);
+  return parts.join(t('when.and')) || t('when.always');
 }
 
 /** A skip condition in the codebook's language: 'needed_help is yes ("Yes")', "all of: …". */

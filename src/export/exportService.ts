@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { Locales, textOr } from '../language/i18n';
+import { localeWording, SurveyWording } from '../language/surveyWording';
 import { KAnonymityReport } from '../privacy/kAnonymity';
 import { redact } from '../privacy/redact';
 import { ResponseFilter, SurveyStore } from '../store/store';
@@ -49,15 +50,17 @@ const SPILL_FILES = 64;
  * Record-level export in one pass over the database: every selected response is read once, in
  * batches; its quasi-identifiers go to the planner and the response to the external shuffle.
  * Then disclosure control decides, and the shuffled responses are written, row by row, in the
- * chosen format. Rows carry no response id; free text never sits on a row.
+ * chosen format. Rows carry no response id; free text never sits on a row. Labels and the codebook
+ * come from `wording` (the survey version's texts), the files in `locales/` unless given.
  */
 export async function runExport(
-  deps: { store: SurveyStore; survey: SurveyDefinition; locales: Locales },
+  deps: { store: SurveyStore; survey: SurveyDefinition; locales: Locales; wording?: SurveyWording },
   request: ExportRequest,
   out: Writable,
   freeTextOut?: Writable,
 ): Promise<ExportSummary> {
   const { store, survey, locales } = deps;
+  const wording = deps.wording ?? localeWording(locales, survey.id);
   if (request.labels && !locales.byTag.has(request.labels))
     throw new RangeError(`--labels ${request.labels}: no such locale (have ${locales.tags.join(', ')})`);
   if (request.includeFreeText && request.format === 'csv' && !freeTextOut)
@@ -65,7 +68,7 @@ export async function runExport(
   const filter: ResponseFilter = { ...request.filter, surveyId: survey.id };
   const random = request.random ?? (() => crypto.randomInt(0, 2 ** 32) / 2 ** 32);
   const total = await store.countResponses(filter);
-  const label = request.labels ? labeller(locales, survey.id, request.labels) : undefined;
+  const label = request.labels ? labeller(locales, wording.ns, request.labels) : undefined;
   const planner = new ExportPlanner(survey, { k: request.k ?? 5, label });
   const spill = new Spill<[number, Cell[]]>(SPILL_FILES, random);
   try {
@@ -82,7 +85,7 @@ export async function runExport(
       request.onProgress?.(read, 2 * total);
     }
     const plan = planner.finish();
-    const codebook = buildCodebook(survey, locales, plan.columns, request.codebookLanguage ?? request.labels ?? 'en');
+    const codebook = buildCodebook(survey, locales, plan.columns, request.codebookLanguage ?? request.labels ?? 'en', wording);
     const disclosure = disclosureTable(plan.report, locales, codebook.language);
     const sink = sinkFor(request, out, freeTextOut, { survey: { id: survey.id, version: survey.version }, k: plan.report.k, disclosure: plan.report });
     await sink.start(plan.columns);
@@ -121,13 +124,16 @@ function sinkFor(request: ExportRequest, out: Writable, freeTextOut: Writable | 
   }
 }
 
-/** Option codes as labels in one locale; anything that is not an option (bands, generalised groups) stays a code. */
-export function labeller(locales: Locales, surveyId: string, lng: string): (code: string) => string {
+/**
+ * Option codes as labels in one locale; anything that is not an option (bands, generalised groups) stays a code.
+ * @param ns the survey version's i18next namespace (src/language/surveyWording.ts)
+ */
+export function labeller(locales: Locales, ns: string, lng: string): (code: string) => string {
   const cache = new Map<string, string>();
   return (code) => {
     let v = cache.get(code);
     if (v === undefined) {
-      v = textOr(locales, `${surveyId}:options.${code}.label`, lng, code);
+      v = textOr(locales, `${ns}:options.${code}.label`, lng, code);
       cache.set(code, v);
     }
     return v;

@@ -7,7 +7,7 @@ import { DEFAULT_SURVEY_FILE, loadSurvey } from '../survey/load';
 import { Recognition, recognize } from '../survey/recognize';
 import { questionsOf } from '../survey/walk';
 
-const USAGE = 'Usage: survey-bot recognize --locale L --question Q < lines\n';
+const USAGE = 'Usage: survey-bot recognize --locale L --question Q [--survey ID] < lines\n';
 
 /** A stored value as one word: an option code, codes joined by "+", a number or band, or "skip". */
 function shown(value: AnswerValue): string {
@@ -34,7 +34,7 @@ export function recognitionLine(r: Recognition): string {
  */
 export async function recognizeCommand(
   args: string[],
-  io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+  io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; surveyFiles: { id: string; file: string }[] },
 ): Promise<number> {
   const opt = (name: string) => {
     const i = args.indexOf(name);
@@ -46,7 +46,14 @@ export async function recognizeCommand(
     io.stderr.write(USAGE);
     return 2;
   }
-  const texts = new Texts(loadLocales(), loadSurvey(DEFAULT_SURVEY_FILE), undefined, 'nb');
+  // A survey shipped with the project (src/survey/definitions/), the default one unless named.
+  const surveyId = opt('--survey');
+  const file = surveyId ? io.surveyFiles.find((f) => f.id === surveyId)?.file : DEFAULT_SURVEY_FILE;
+  if (!file) {
+    io.stderr.write(`Unknown survey "${surveyId}". Surveys: ${io.surveyFiles.map((f) => f.id).join(', ')}\n`);
+    return 2;
+  }
+  const texts = new Texts(loadLocales(), loadSurvey(file), undefined, 'nb');
   if (!texts.locales.byTag.has(lng)) {
     io.stderr.write(`Unknown locale "${lng}". Locales: ${texts.locales.tags.join(', ')}\n`);
     return 2;

@@ -234,6 +234,20 @@ export class Words {
     return best;
   }
 
+  /**
+   * The first language, in menu order, whose own word for an SMS keyword this is ("JOOJI" is
+   * Somali): what a STOP from someone who has not chosen a language is answered in. "STOP" itself
+   * is in many lists and gives the first of them.
+   */
+  smsKeywordLanguage(kind: SmsKeyword, text: string | undefined): string | undefined {
+    if (!text || text.length > MAX_SMS_KEYWORD_LENGTH) return undefined;
+    const { messages } = this;
+    return messages.languages.find((l) => {
+      const fold = this.fold(l);
+      return messages.list(l, `bot:keywords.${kind}`).some((w) => fold(w) === fold(text));
+    });
+  }
+
   /** A number typed alone, in any digit script ("٣", "๓", "3."), or undefined. */
   number(text: string | undefined): number | undefined {
     const m = /^\s*([+-]?\d{1,9})\s*[.)]?\s*$/u.exec(plainDigits(text ?? ''));

@@ -1,6 +1,6 @@
 import type ExcelJS from 'exceljs';
 import { Locales } from '../language/i18n';
-import { Question, RepeatBlock, SurveyDefinition, SurveyItem, optionsOf } from '../survey/definition';
+import { Question, RepeatBlock, SurveyDefinition, optionsOf } from '../survey/definition';
 import { questionsOf } from '../survey/walk';
 import { formatRelevant } from './relevant';
 import { SurveyPackage, flattenTexts } from './surveyPackage';
@@ -137,13 +137,14 @@ export async function writeXlsForm(pkg: SurveyPackage, locales: Locales): Promis
     end
       ? ['end_repeat', b.id]
       : ['begin_repeat', b.id, ...surveyLang.map(() => ''), b.when ? formatRelevant(b.when, multi) : '', '', `count-selected(\${${b.forEach}})`];
-  for (const item of def.items as SurveyItem[]) {
-    if (item.type === 'repeat') {
-      survey.addRow(blockRow(item, false));
-      for (const q of item.questions) survey.addRow(questionRow(q));
-      survey.addRow(blockRow(item, true));
-    } else survey.addRow(questionRow(item));
+  let open: RepeatBlock | undefined;
+  for (const { question, block } of questionsOf(def)) {
+    if (open && block !== open) survey.addRow(blockRow(open, true));
+    if (block && block !== open) survey.addRow(blockRow(block, false));
+    open = block;
+    survey.addRow(questionRow(question));
   }
+  if (open) survey.addRow(blockRow(open, true));
 
   const choices = workbook.addWorksheet('choices');
   const choiceLang = perLanguage(CHOICE_LANGUAGE_COLUMNS);

@@ -2,7 +2,7 @@ import type ExcelJS from 'exceljs';
 import { Locales } from '../language/i18n';
 import { Texts } from '../language/texts';
 import { checkLocale } from '../language/review/reviewImport';
-import { AnalysisSpec, Condition, Question, SurveyItem, analysisSpec } from '../survey/definition';
+import { AnalysisSpec, Condition, Question, analysisSpec } from '../survey/definition';
 import { requiredTextKeys, validateSurvey } from '../survey/validate';
 import { RelevantError, parseRelevant, relevantRefs } from './relevant';
 import { PackageProvenance, SurveyPackage, TextTree, setText } from './surveyPackage';
@@ -139,7 +139,7 @@ class Reader {
       for (const key of required) {
         const v = have.get(key);
         if (typeof v === 'string' && v !== '') continue;
-        const where = this.placeOf(key, lng, survey.items, rowOf);
+        const where = this.placeOf(key, lng);
         this.problem(where.sheet, where.row, where.column, `no ${lng} text for ${key}`);
       }
     }
@@ -559,7 +559,7 @@ class Reader {
   }
 
   /** Where a key's text belongs, for "no text" problems: its cell if the row exists, else the column. */
-  private placeOf(key: string, lng: string, items: SurveyItem[], rowOf: Map<string, number>): { sheet: string; row: number; column: string } {
+  private placeOf(key: string, lng: string): { sheet: string; row: number; column: string } {
     const known = this.origin.get(`${lng}\u0000${key}`);
     if (known) return known;
     const header = (sheetName: string, base: string) =>
@@ -569,11 +569,7 @@ class Reader {
       }) ?? `${base}::${lng}`;
     const q = /^questions\.([a-z0-9_]+)\.(text|simple|min|max)$/.exec(key);
     if (q) {
-      let row = 0;
-      items.forEach((item, i) => {
-        if (item.id === q[1]) row = rowOf.get(`items[${i}]`) ?? 0;
-        if (item.type === 'repeat') item.questions.forEach((x, j) => x.id === q[1] && (row = rowOf.get(`items[${i}].questions[${j}]`) ?? 0));
-      });
+      const row = this.sheets.get('survey')!.rows.find((r) => r.cells.get('name') === q[1])?.row ?? 0;
       return { sheet: 'survey', row, column: header('survey', QUESTION_TEXT_COLUMNS[q[2]]) };
     }
     const o = /^options\.([a-z0-9_]+)\.label$/.exec(key);

@@ -7,6 +7,8 @@ import { migrationsDir } from '../paths';
 import { pendingMigrations, readMigrations } from './migrator';
 import {
   AnalysisResponse,
+  CampaignRecord,
+  InvitationRecord,
   KnownResponse,
   DuplicateDeliveryError,
   EtagConflictError,
@@ -258,6 +260,66 @@ export class PgStore implements SurveyStore {
         number,
         surveyId,
       ]);
+  }
+
+  async optedOut(keys: readonly string[]): Promise<Set<string>> {
+    if (!keys.length) return new Set();
+    const { rows } = await this.pool.query<{ key: string }>('SELECT key FROM "SmsOptOut" WHERE key = ANY($1::text[])', [keys]);
+    return new Set(rows.map((r) => r.key));
+  }
+
+  async setOptOut(key: string, optedOut: boolean, at: Date): Promise<void> {
+    if (optedOut) await this.pool.query('INSERT INTO "SmsOptOut" (key, "createdAt") VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, at]);
+    else await this.pool.query('DELETE FROM "SmsOptOut" WHERE key = $1', [key]);
+  }
+
+  async saveCampaign(c: CampaignRecord): Promise<void> {
+    await this.pool.query('INSERT INTO "Campaign" (id, "surveyId", "createdAt", "reminderAfterHours") VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING', [
+      c.id,
+      c.surveyId,
+      c.createdAt,
+      c.reminderAfterHours ?? null,
+    ]);
+  }
+
+  async readCampaign(id: string): Promise<CampaignRecord | undefined> {
+    const { rows } = await this.pool.query<{ id: string; surveyId: string; createdAt: Date; reminderAfterHours: number | null }>(
+      'SELECT id, "surveyId", "createdAt", "reminderAfterHours" FROM "Campaign" WHERE id = $1',
+      [id],
+    );
+    const r = rows[0];
+    return (
+      r && { id: r.id, surveyId: r.surveyId, createdAt: r.createdAt, ...(r.reminderAfterHours !== null ? { reminderAfterHours: r.reminderAfterHours } : {}) }
+    );
+  }
+
+  async invitations(campaign: string, keys: readonly string[]): Promise<Map<string, InvitationRecord>> {
+    if (!keys.length) return new Map();
+    const { rows } = await this.pool.query<InvitationRecord>(
+      'SELECT key, language, state, "invitedAt" FROM "Invitation" WHERE campaign = $1 AND key = ANY($2::text[])',
+      [campaign, keys],
+    );
+    return new Map(rows.map((r) => [r.key, r]));
+  }
+
+  async saveInvitations(campaign: string, rows: readonly InvitationRecord[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 500) {
+      const batch = rows.slice(i, i + 500);
+      await this.pool.query(
+        `INSERT INTO "Invitation" (campaign, key, language, state, "invitedAt")
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamp(3)[])
+         ON CONFLICT (campaign, key) DO UPDATE SET state = EXCLUDED.state`,
+        [campaign, batch.map((r) => r.key), batch.map((r) => r.language), batch.map((r) => r.state), batch.map((r) => r.invitedAt)],
+      );
+    }
+  }
+
+  async markReplied(key: string): Promise<void> {
+    await this.pool.query(`UPDATE "Invitation" SET state = 'replied' WHERE key = $1`, [key]);
+  }
+
+  async endCampaign(id: string): Promise<number> {
+    return (await this.pool.query('DELETE FROM "Invitation" WHERE campaign = $1', [id])).rowCount ?? 0;
   }
 
   async readDelivery(key: string): Promise<string | undefined> {

@@ -6,6 +6,9 @@ import { migrationsDir } from '../paths';
 import { pendingMigrations, readMigrations } from './migrator';
 import {
   AnalysisResponse,
+  CampaignRecord,
+  InvitationRecord,
+  InvitationState,
   AnswerRecord,
   AnswerTuple,
   KnownResponse,
@@ -266,6 +269,71 @@ export class SqliteStore implements SurveyStore {
           surveyId,
         );
     });
+  }
+
+  async optedOut(keys: readonly string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    const stmt = this.sql('SELECT key FROM "SmsOptOut" WHERE key = ?');
+    for (const k of keys) if (stmt.get(k)) out.add(k);
+    return out;
+  }
+
+  async setOptOut(key: string, optedOut: boolean, at: Date): Promise<void> {
+    await this.write(() => {
+      if (optedOut) this.sql('INSERT INTO "SmsOptOut" (key, createdAt) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, stamp(at));
+      else this.sql('DELETE FROM "SmsOptOut" WHERE key = ?').run(key);
+    });
+  }
+
+  async saveCampaign(c: CampaignRecord): Promise<void> {
+    await this.write(() =>
+      this.sql('INSERT INTO "Campaign" (id, surveyId, createdAt, reminderAfterHours) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING').run(
+        c.id,
+        c.surveyId,
+        stamp(c.createdAt),
+        c.reminderAfterHours ?? null,
+      ),
+    );
+  }
+
+  async readCampaign(id: string): Promise<CampaignRecord | undefined> {
+    const r = this.sql('SELECT id, surveyId, createdAt, reminderAfterHours FROM "Campaign" WHERE id = ?').get(id) as
+      { id: string; surveyId: string; createdAt: string; reminderAfterHours: number | null } | undefined;
+    return (
+      r && {
+        id: r.id,
+        surveyId: r.surveyId,
+        createdAt: new Date(r.createdAt),
+        ...(r.reminderAfterHours !== null ? { reminderAfterHours: r.reminderAfterHours } : {}),
+      }
+    );
+  }
+
+  async invitations(campaign: string, keys: readonly string[]): Promise<Map<string, InvitationRecord>> {
+    const out = new Map<string, InvitationRecord>();
+    const stmt = this.sql('SELECT key, language, state, invitedAt FROM "Invitation" WHERE campaign = ? AND key = ?');
+    for (const k of keys) {
+      const r = stmt.get(campaign, k) as { key: string; language: string; state: InvitationState; invitedAt: string } | undefined;
+      if (r) out.set(k, { ...r, invitedAt: new Date(r.invitedAt) });
+    }
+    return out;
+  }
+
+  async saveInvitations(campaign: string, rows: readonly InvitationRecord[]): Promise<void> {
+    await this.write(() => {
+      const stmt = this.sql(
+        'INSERT INTO "Invitation" (campaign, key, language, state, invitedAt) VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign, key) DO UPDATE SET state = excluded.state',
+      );
+      for (const r of rows) stmt.run(campaign, r.key, r.language, r.state, stamp(r.invitedAt));
+    });
+  }
+
+  async markReplied(key: string): Promise<void> {
+    await this.write(() => this.sql(`UPDATE "Invitation" SET state = 'replied' WHERE key = ?`).run(key));
+  }
+
+  async endCampaign(id: string): Promise<number> {
+    return this.write(() => this.sql('DELETE FROM "Invitation" WHERE campaign = ?').run(id).changes);
   }
 
   async outboxDepth(): Promise<number> {

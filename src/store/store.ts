@@ -1,10 +1,12 @@
 import { ChannelStore } from './channelStore';
+import { OutreachStore } from './outreachStore';
 import { RegistryStore } from './registryStore';
 import { ResponseStore } from './responseStore';
 import { StateStore } from './stateStore';
 import { TurnStore } from './turnStore';
 
 export * from './channelStore';
+export * from './outreachStore';
 export * from './registryStore';
 export * from './responseStore';
 export * from './stateStore';
@@ -17,7 +19,7 @@ export * from './turnStore';
  * (pgStore.ts). The bot, the channels and the analyst service talk only to these interfaces; the
  * dialogs see less still (src/bot/responseRecorder.ts).
  */
-export interface SurveyStore extends ResponseStore, StateStore, ChannelStore, TurnStore, RegistryStore {
+export interface SurveyStore extends ResponseStore, StateStore, ChannelStore, TurnStore, RegistryStore, OutreachStore {
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<MigrationReport>;
   /** Resolves when the database answers; rejects with the driver's error when it does not. */

@@ -1,54 +1,19 @@
-import crypto from 'node:crypto';
-import path from 'node:path';
 import { analyze, AnalysisRequestError, AnalysisResult, areasOf, BASELINE, PublishedProportion } from '../../src/analysis/analyze';
 import { formatAnalysis } from '../../src/analysis/format';
 import { independenceTest } from '../../src/analysis/independence';
 import { newcombe, wilson } from '../../src/analysis/intervals';
 import { loadLocales } from '../../src/language/i18n';
-import { surveysDir } from '../../src/paths';
-import { StoredAnswer, StoredResponse, SurveyStore } from '../../src/store/store';
-import { loadSurvey } from '../../src/survey/load';
+import { SurveyStore } from '../../src/store/store';
 import { validateSurvey } from '../../src/survey/validate';
 import { insertIntoSqlite, populatedSqliteStore } from '../helpers/population';
+import { participationResponses, residentParticipation as survey } from '../helpers/residentParticipation';
 
 /**
  * resident-participation's outcome, `took_part`, is a top-level question: the analysis gives it
  * one "help received" table, named by the question, with the same disclosure control, intervals,
  * gaps and test as the per-area tables of a block outcome.
  */
-const survey = loadSurvey(path.join(surveysDir, 'resident-participation.v1.json'));
 const K = 5;
-
-/** A completed response, its answers in the order the survey asks them. */
-function response(background: string, tookPart: string | undefined, language = 'nb'): StoredResponse {
-  const values: [string, string | number][] = [
-    ['housing_offer', tookPart === undefined ? 'no' : 'yes'],
-    ...(tookPart === undefined ? [] : ([['took_part', tookPart]] as [string, string][])),
-    ...(tookPart === 'yes' || tookPart === 'partly' ? ([['listened_to', 3]] as [string, number][]) : []),
-    ['safe_home', 'yes'],
-    ['easy_to_move', 'no'],
-    ['background', background],
-    ['age_band', 'age_36_66'],
-  ];
-  const answers: StoredAnswer[] = values.map(([questionId, value]) => ({ questionId, iteration: '', value, language, fallback: false, notUnderstood: 0 }));
-  return {
-    id: crypto.randomUUID(),
-    surveyId: survey.id,
-    surveyVersion: survey.version,
-    consentVersion: survey.consentVersion,
-    channel: 'web',
-    period: '2026-W10',
-    language,
-    status: 'completed',
-    languageSwitches: 0,
-    notUnderstoodCount: 0,
-    confirmations: 0,
-    confirmationsDeclined: 0,
-    answers,
-  };
-}
-
-const times = (n: number, make: () => StoredResponse) => Array.from({ length: n }, make);
 
 /**
  * The counts, by hand: took_part by background (only those offered housing were asked it).
@@ -71,9 +36,11 @@ beforeAll(async () => {
   store = made.store;
   const responses = [
     ...Object.entries(COUNTS).flatMap(([background, byOutcome]) =>
-      Object.entries(byOutcome).flatMap(([outcome, n]) => times(n, () => response(background, outcome, background === 'born_norway' ? 'nb' : 'so'))),
+      Object.entries(byOutcome).flatMap(([tookPart, n]) =>
+        participationResponses(n, { background, tookPart, language: background === 'born_norway' ? 'nb' : 'so' }),
+      ),
     ),
-    ...times(NOT_OFFERED, () => response('born_abroad', undefined, 'so')),
+    ...participationResponses(NOT_OFFERED, { background: 'born_abroad', language: 'so' }),
   ];
   insertIntoSqlite(made.file, responses);
   result = await analyze(store, survey, { by: 'background', k: K });
@@ -83,6 +50,24 @@ afterAll(() => store.close());
 test('the definition with a top-level outcome is valid, and it has no help areas', () => {
   expect(validateSurvey(JSON.parse(JSON.stringify(survey))).problems).toEqual([]);
   expect(areasOf(survey)).toEqual([]);
+});
+
+test('an outcome must be a single-choice or yes/no question of the survey, with its success among its options', () => {
+  const withOutcome = (outcome: { question: string; success: string[] }) => {
+    const def = JSON.parse(JSON.stringify(survey));
+    def.analysis.outcome = outcome;
+    return validateSurvey(def).problems;
+  };
+  expect(withOutcome({ question: 'housing_offer', success: ['yes'] })).toEqual([]);
+  expect(withOutcome({ question: 'what_would_help', success: ['yes'] })).toEqual([
+    { path: 'analysis.outcome.question', message: '"what_would_help" is a text question, not single or yes_no' },
+  ]);
+  expect(withOutcome({ question: 'nowhere', success: ['yes'] })).toEqual([
+    { path: 'analysis.outcome.question', message: '"nowhere" is not a question of this survey' },
+  ]);
+  expect(withOutcome({ question: 'took_part', success: ['maybe'] })).toEqual([
+    { path: 'analysis.outcome.success[0]', message: '"maybe" is not an option of "took_part"' },
+  ]);
 });
 
 test('a top-level outcome is one table, named by the question and marked as such', () => {

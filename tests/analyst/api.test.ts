@@ -83,7 +83,7 @@ describe('the analyst API over a generated population', () => {
       ['language=xx', `“language” must be one of ${locales.list.map((l) => l.tag).join(', ')} (got “xx”).`],
       ['channel=Web%20Chat', '“channel” must be a channel kind such as web or sms (got “Web Chat”).'],
       ['version=0', '“version” must be a survey version number such as 1 (got “0”).'],
-      ['k=3', 'Unknown parameter “k”. This route takes: format, labels, from, to, language, channel, status, version, bom, codebook_language.'],
+      ['k=3', 'Unknown parameter “k”. This route takes: survey, format, labels, from, to, language, channel, status, version, bom, codebook_language.'],
     ];
     for (const [q, message] of cases) {
       const r = await get(`/export?${q}`);

@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import restify, { Server } from 'restify';
 import { AnalystService } from '../../src/analyst/analystService';
+import { RegistrySurveys } from '../../src/analyst/surveyResolver';
+import { SurveyRegistry } from '../../src/registry/surveyRegistry';
 import { AnalystDeps, registerAnalyst } from '../../src/analyst/analystApi';
 import { issueToken } from '../../src/analyst/auth';
 import { Config, loadConfig } from '../../src/config';
@@ -50,14 +52,18 @@ export interface AnalystServerOptions {
 
 /**
  * A restify server as the bot builds it (same body parser), with only the analyst routes, over a
- * migrated SQLite file holding a generated population.
+ * migrated SQLite file holding a generated population of housing-help responses. The surveys
+ * shipped with the project are in its registry, as at the bot's start, and the service finds them
+ * there; it also holds housing-help's definition file, for the codebook of that file.
  */
 export async function startAnalystServer(options: AnalystServerOptions = {}): Promise<AnalystServer> {
   const { store, file, population } = await populatedSqliteStore(survey, options.responses ?? 600, options.population);
   if (options.extra) insertIntoSqlite(file, options.extra);
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${file}`, LOG_LEVEL: 'debug', ...options.env });
   const { logger, lines } = memoryLogger();
-  const real = new AnalystService({ store, survey, locales }, config.analystMinK);
+  await new SurveyRegistry(store, locales).syncBundled();
+  const surveys = new RegistrySurveys(store, locales, config.defaultSurvey);
+  const real = new AnalystService({ store, survey, surveys, locales }, config.analystMinK);
   const service = options.service ? options.service(real) : real;
   const analysts = new SqliteAnalystStore(config.databaseUrl);
   const server: Server = restify.createServer({ name: 'survey-bot', handleUncaughtExceptions: false });

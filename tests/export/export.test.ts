@@ -513,6 +513,6 @@ describe('the codebook', () => {
     await new Promise((r) => setTimeout(r, 100));
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['codebook', 'locales']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['codebook', 'locales', 'versions']);
   });
 });

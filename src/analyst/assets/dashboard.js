@@ -33,7 +33,7 @@
     '#31a354',
     '#756bb1',
   ];
-  var state = { lng: initialLanguage(), me: null, result: null, charts: [], auditNext: null };
+  var state = { lng: initialLanguage(), survey: config.defaultSurvey, me: null, result: null, charts: [], auditNext: null };
 
   function $(id) {
     return document.getElementById(id);
@@ -69,8 +69,13 @@
       return vars && vars[name] !== undefined ? String(vars[name]) : m;
     });
   }
+  /** The survey chosen in the picker: its structure and labels (config.surveys, one per registered survey). */
+  function survey() {
+    for (var i = 0; i < config.surveys.length; i++) if (config.surveys[i].id === state.survey) return config.surveys[i];
+    return config.surveys[0];
+  }
   function labels() {
-    return config.labels[state.lng];
+    return survey().labels[state.lng];
   }
   function optionLabel(code) {
     return labels().options[code] || code;
@@ -81,6 +86,13 @@
   function endonym(tag) {
     for (var i = 0; i < config.languages.length; i++) if (config.languages[i].tag === tag) return config.languages[i].endonym;
     return tag;
+  }
+  /** A dimension's name: the dashboard's word for it, or the text of the question it comes from. */
+  function dimensionLabel(d) {
+    var own = text('dimensions.' + d);
+    if (own !== 'dimensions.' + d) return own;
+    var q = survey().dimensionQuestions[d];
+    return q ? questionLabel(q) : d;
   }
   function groupLabel(code, by) {
     if (code === 'baseline' || code === 'unknown') return text('groups.' + code);
@@ -189,19 +201,31 @@
     sw.setAttribute('lang', state.lng === 'nb' ? 'en' : 'nb');
     if (state.me) $('whoami').textContent = tr('signed_in', { name: state.me.name, role: text('roles.' + state.me.role) });
     fillSelect(
+      $('survey'),
+      config.surveys.map(function (s) {
+        return [s.id, s.title[state.lng] || s.id];
+      }),
+    );
+    $('survey').value = survey().id;
+    fillSelect(
       $('by'),
-      config.dimensions.map(function (d) {
-        return [d, text('dimensions.' + d)];
+      survey().dimensions.map(function (d) {
+        return [d, dimensionLabel(d)];
       }),
     );
     fillSelect(
       $('area'),
       [['', text('filters.all_areas')]].concat(
-        config.areas.map(function (a) {
+        survey().areas.map(function (a) {
           return [a, optionLabel(a)];
         }),
       ),
     );
+    // A survey whose outcome is one top-level question has no help areas to choose from.
+    $('area-field').hidden = survey().areas.length === 0;
+    var outcome = survey().outcome;
+    $('help-intro').textContent =
+      outcome && survey().topLevelOutcome ? tr('help.intro_question', { question: questionLabel(outcome.question) }) : text('help.intro');
     fillSelect(
       $('dl-language'),
       [['', text('downloads.any')]].concat(
@@ -330,9 +354,19 @@
     loadAnalysis();
   });
 
+  // Another survey: its own groups, areas and labels, and its analysis at once.
+  $('survey').addEventListener('change', function () {
+    state.survey = $('survey').value;
+    state.result = null;
+    destroyCharts();
+    ['help-charts', 'barrier-charts', 'funnel-charts'].forEach(clear);
+    applyTexts();
+    loadAnalysis();
+  });
+
   function loadAnalysis() {
-    var query = '?by=' + encodeURIComponent($('by').value || config.dimensions[0]);
-    if ($('area').value) query += '&area=' + encodeURIComponent($('area').value);
+    var query = '?survey=' + encodeURIComponent(survey().id) + '&by=' + encodeURIComponent($('by').value || survey().dimensions[0]);
+    if ($('area').value && survey().areas.length) query += '&area=' + encodeURIComponent($('area').value);
     setStatus('status', text('loading'));
     api('/analysis' + query)
       .then(function (res) {
@@ -366,7 +400,7 @@
       'status',
       tr('loaded', {
         responses: result.responses === null ? text('suppressed') : numberFormat().format(result.responses),
-        by: text('dimensions.' + result.by),
+        by: dimensionLabel(result.by),
       }),
     );
     $('summary').textContent = tr('summary', { k: s.k, hidden: s.primary + s.secondary, cells: s.cells, primary: s.primary, secondary: s.secondary });
@@ -554,7 +588,7 @@
   }
 
   function renderHelpArea(container, area, by) {
-    var success = config.outcome.success[0];
+    var success = survey().outcome.success[0];
     var outcomes = area.rows.length ? Object.keys(area.rows[0].outcomes) : [];
     // A top-level outcome's one table is named by its question, a block outcome's by the help area.
     var title = area.topLevel ? tr('help.chart_question', { question: questionLabel(area.area) }) : tr('help.chart', { area: optionLabel(area.area) });
@@ -608,7 +642,8 @@
   }
 
   function barrierSpec(question) {
-    for (var i = 0; i < config.barriers.length; i++) if (config.barriers[i].question === question) return config.barriers[i];
+    var barriers = survey().barriers;
+    for (var i = 0; i < barriers.length; i++) if (barriers[i].question === question) return barriers[i];
     return {};
   }
 
@@ -724,7 +759,7 @@
   }
 
   function renderFunnel(container, comprehension) {
-    var steps = config.milestones;
+    var steps = survey().milestones;
     var stepLabel = function (s) {
       return s === 'completed' ? text('funnel.completed') : questionLabel(s);
     };
@@ -841,7 +876,10 @@
   }
 
   function exportQuery(format) {
-    var params = [['format', format]];
+    var params = [
+      ['survey', survey().id],
+      ['format', format],
+    ];
     [
       ['language', 'dl-language'],
       ['channel', 'dl-channel'],
@@ -867,7 +905,7 @@
   });
   document.querySelectorAll('button[data-codebook]').forEach(function (b) {
     b.addEventListener('click', function () {
-      download('/codebook?format=' + b.getAttribute('data-codebook') + '&lang=' + state.lng);
+      download('/codebook?survey=' + encodeURIComponent(survey().id) + '&format=' + b.getAttribute('data-codebook') + '&lang=' + state.lng);
     });
   });
 

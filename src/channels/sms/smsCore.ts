@@ -5,6 +5,8 @@ import { safeError } from '../../logger';
 import { isDatabaseUnavailable } from '../../store/errors';
 import { ChannelDeps } from '../channelDeps';
 import { splitForSms } from '../../text/smsText';
+import { numberKey } from '../../outreach/invitations';
+import { floorHour } from '../../period';
 
 /**
  * The provider-neutral SMS channel: one inbound text in, the bot's replies out as SMS-sized
@@ -84,6 +86,7 @@ export async function handleInboundSms(sms: InboundSms, deps: ChannelDeps, deadl
       deps.metrics?.sms.inc({ outcome: 'unavailable' });
       return { unavailable: true, texts: renderForSms(activities) };
     }
+    await outreachBookkeeping(sms, deps);
     return { texts: renderForSms(activities) };
   })();
 
@@ -121,4 +124,22 @@ export async function handleInboundSms(sms: InboundSms, deps: ChannelDeps, deadl
       .catch((err) => logger.error({ event: 'sms_late_send_failed', error: safeError(err) }, 'could not send a late SMS reply')),
   );
   return { texts: [] };
+}
+
+/**
+ * What an invitation campaign needs to know about a message (src/outreach/invitations.ts), by
+ * the number's HMAC only: it wrote back (so no reminder), or it wrote STOP or START in any
+ * language (the opt-out list every campaign honours). After the turn: a failure here is logged
+ * and never costs the respondent their answer.
+ */
+async function outreachBookkeeping(sms: InboundSms, deps: ChannelDeps): Promise<void> {
+  const key = numberKey(deps.secret, sms.from);
+  try {
+    await deps.store.markReplied(key);
+    const keyword = deps.texts.smsKeyword(sms.text);
+    if (keyword === 'opt_out') await deps.store.setOptOut(key, true, floorHour(new Date()));
+    else if (keyword === 'opt_in') await deps.store.setOptOut(key, false, floorHour(new Date()));
+  } catch (err) {
+    deps.logger.warn({ event: 'sms_outreach_bookkeeping_failed', error: safeError(err) }, 'could not record an SMS for invitations');
+  }
 }
