@@ -85,7 +85,7 @@ export class SurveyTurn {
 
 /**
  * The survey a Bot Framework client asks for when it opens a conversation (`channelData.survey`,
- * or the Emulator's start parameters, which arrive as the conversation update's `value`).
+ * or `value.survey` on the conversation update, for a client that opens the conversation with one).
  */
 function requestedSurvey(activity: Partial<Activity>): string | undefined {
   for (const holder of [activity.channelData, activity.value] as unknown[]) {

@@ -61,7 +61,7 @@ test('Bot Framework channelData picks the survey; the greeting names its title i
   expect(askedIn(participation, 'so', first)).toBe('housing_offer');
 });
 
-test("the Emulator's start parameters (the conversation update's value) pick the survey too", async () => {
+test('value.survey on the conversation update picks the survey too', async () => {
   const r = harness.respondent('emulator-user', 'emulator');
   const replies = await r.text({
     type: ActivityTypes.ConversationUpdate,
