@@ -47,7 +47,12 @@ async function measure(page: Page, cdp: CDPSession, url: string, untilGreeting: 
 
 async function main(): Promise<void> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  const bot = await startBotProcess({ DATA_DIR: tempDir(), SURVEY_SECRET: TEST_SECRET, DIRECTLINE_TOKENS_PER_MINUTE: '0', DIRECTLINE_CONVERSATIONS_PER_MINUTE: '0' });
+  const bot = await startBotProcess({
+    DATA_DIR: tempDir(),
+    SURVEY_SECRET: TEST_SECRET,
+    DIRECTLINE_TOKENS_PER_MINUTE: '0',
+    DIRECTLINE_CONVERSATIONS_PER_MINUTE: '0',
+  });
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
   const run = async (throttled: boolean, what: 'page' | 'html'): Promise<Load> => {
