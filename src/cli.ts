@@ -6,6 +6,7 @@ import { configureRedaction } from './privacy/redact';
 import { createStore } from './store/createStore';
 import { MigrationReport, SurveyStore } from './store/store';
 import { Problem, requiredTextKeys, validateSurvey } from './survey/validate';
+import { option } from './cliArgs';
 import { SURVEY_USAGE } from './registry/surveyCommand';
 import { INVITE_USAGE } from './outreach/inviteCommand';
 
@@ -176,11 +177,6 @@ async function withStore(databaseUrl: string, work: (store: SurveyStore, migrati
   } finally {
     await store.close();
   }
-}
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
 }
 
 /** Reads an option limited to `choices`; undefined (after saying why) for anything else. */

@@ -49,8 +49,15 @@ export class Messages {
 
   /** The first thing the bot says: hello, the survey's title and how long it takes. */
   greeting(lng: string): string {
-    const title = this.locales.i18n.t(`${this.ns}:title`, { lng }) as string;
-    return this.t(lng, 'bot:greeting', { title, minutes: this.survey.minutes ?? DEFAULT_MINUTES });
+    return this.t(lng, 'bot:greeting', this.surveyVars(lng));
+  }
+
+  /**
+   * What a text about the survey as a whole names: its title (plain, to go inside another text)
+   * and about how many minutes it takes. For the greeting and the SMS invitations.
+   */
+  surveyVars(lng: string): { title: string; minutes: number } {
+    return { title: this.locales.i18n.t(`${this.ns}:title`, { lng }) as string, minutes: this.survey.minutes ?? DEFAULT_MINUTES };
   }
 
   /** A survey string: question texts, option labels, consent. */

@@ -1,3 +1,4 @@
+import { option } from '../cliArgs';
 import { once } from 'node:events';
 import readline from 'node:readline';
 import { Texts } from './texts';
@@ -36,10 +37,7 @@ export async function recognizeCommand(
   args: string[],
   io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; surveyFiles: { id: string; file: string }[] },
 ): Promise<number> {
-  const opt = (name: string) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
+  const opt = (name: string) => option(args, name);
   const lng = opt('--locale');
   const questionId = opt('--question');
   if (!lng || !questionId) {

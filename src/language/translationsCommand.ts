@@ -1,3 +1,4 @@
+import { option } from '../cliArgs';
 import fs from 'node:fs';
 import { loadLocales } from './i18n';
 import { localesDir } from '../paths';
@@ -23,11 +24,6 @@ export interface TranslationsIo {
   surveyFile?: string;
   /** Today, for the review date; injectable so a test does not depend on the clock. */
   today?: () => string;
-}
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
 }
 
 /**

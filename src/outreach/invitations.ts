@@ -163,9 +163,8 @@ export async function runInvitations(run: InvitationRun, deps: InvitationDeps): 
   const body = (lng: string) => {
     let b = bodyFor.get(lng);
     if (!b) {
-      const title = texts.locales.i18n.t(`${texts.ns}:title`, { lng }) as string;
       const stop = (texts.list(lng, 'bot:keywords.opt_out')[0] ?? 'STOP').toLocaleUpperCase(lng);
-      bodyFor.set(lng, (b = texts.t(lng, key, { title, minutes: texts.survey.minutes ?? 5, stop })));
+      bodyFor.set(lng, (b = texts.t(lng, key, { ...texts.surveyVars(lng), stop })));
     }
     return b;
   };

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { option } from '../cliArgs';
 import type { CountryCode } from 'libphonenumber-js';
 import { Config } from '../config';
 import { loadLocales } from '../language/i18n';
@@ -24,11 +25,6 @@ interface Io {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   progress?: { update(done: number, total: number): void; stop(): void };
-}
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
 }
 
 /** "3d", "36h", "2w" as hours. */

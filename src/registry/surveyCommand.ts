@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { option } from '../cliArgs';
 import { loadLocales } from '../language/i18n';
 import { RegistryStore } from '../store/registryStore';
 import { RegistryError, SurveyRegistry } from './surveyRegistry';
@@ -23,11 +24,6 @@ export const SURVEY_USAGE = `  survey list               every survey, one a lin
 `;
 
 const E164 = /^\+[1-9]\d{6,14}$/;
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
 
 function versionOption(args: string[], io: Io): number | undefined | null {
   const v = option(args, '--version');

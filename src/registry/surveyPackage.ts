@@ -5,7 +5,7 @@ import { Locales } from '../language/i18n';
 import { stringProvenance } from '../language/stringProvenance';
 import { surveysDir } from '../paths';
 import { SurveyDefinition } from '../survey/definition';
-import { requiredTextKeys, validateSurvey } from '../survey/validate';
+import { validateSurvey } from '../survey/validate';
 
 /**
  * A survey version as the registry holds it: the definition, its texts per locale (an i18next
@@ -71,15 +71,6 @@ export function setText(tree: TextTree, key: string, value: string | string[]): 
   let node = tree;
   for (const p of parts.slice(0, -1)) node = (node[p] ??= {}) as TextTree;
   node[parts[parts.length - 1]] = value;
-}
-
-/** The locales a version can be offered in: those with every text the survey needs. */
-export function completeLocales(definition: SurveyDefinition, texts: Record<string, TextTree>): string[] {
-  const keys = requiredTextKeys(definition);
-  return Object.keys(texts).filter((lng) => {
-    const have = flattenTexts(texts[lng]);
-    return keys.every((k) => typeof have.get(k) === 'string' && (have.get(k) as string).trim() !== '');
-  });
 }
 
 /** The survey definitions shipped with the project: `src/survey/definitions/<id>.v<N>.json`, newest version of each. */

@@ -38,11 +38,14 @@ const backends: Backend[] = [
         raw: async (sql) => {
           const db = new Database(path.join(dir, 'survey.db'));
           try {
-            // The triggers must be there for this check to mean anything. (Reading the schema first
-            // also made a flaky "did not throw" go away: 3 of 7 multi-file runs had one with a bare
-            // exec on this fresh connection; the cause is not understood, see the closing note.)
+            // The triggers must be there for this check to mean anything.
             expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'SurveyVersion_%'").all()).toHaveLength(2);
             db.prepare(sql).run();
+          } catch (err) {
+            // better-sqlite3's native addon keeps the SqliteError class of the first test file that
+            // loaded it in this worker; to a later file's realm that is no Error, and Jest reports
+            // "did not throw". The database's own message is what is checked.
+            throw new Error((err as { message?: string }).message ?? String(err));
           } finally {
             db.close();
           }
