@@ -45,7 +45,7 @@ const backends: Backend[] = [
             // better-sqlite3's native addon keeps the SqliteError class of the first test file that
             // loaded it in this worker; to a later file's realm that is no Error, and Jest reports
             // "did not throw". The database's own message is what is checked.
-            throw new Error((err as { message?: string }).message ?? String(err));
+            throw new Error((err as { message?: string }).message ?? String(err), { cause: err });
           } finally {
             db.close();
           }
