@@ -1,29 +1,41 @@
 /**
  * Redaction of personal data in free text: the one pipeline used when an answer is captured, when
  * a Direct Line echo waits in the outbox, and again before anything is exported. The consent text
- * asks respondents not to write names or ID numbers; this is the safety net for when they do, so
- * that the answers tables stay anonymous (GDPR recital 26) rather than merely pseudonymous. Where
- * something is ambiguous, privacy wins: it is redacted.
+ * and the line under every free-text question ask respondents not to write names or personal
+ * numbers; this is the safety net for when they do, so that the answers tables stay anonymous
+ * (GDPR recital 26) rather than merely pseudonymous. Where something is ambiguous, privacy wins:
+ * it is redacted.
  *
  * What is replaced, in any decimal digit script (ASCII, Arabic-Indic, Persian, …):
  * - names after a self-introduction or in a closing signature, in all seventeen languages
- *   (`locales/<lng>/redaction.json`) → `<NAME>`;
+ *   (`locales/<lng>/redaction.json`), and names anywhere in the text found by evidence: the name
+ *   lists of `src/privacy/redaction/namelists` (given and family names of Norway and the respondents'
+ *   countries of origin, in native script and transliteration), a capital in the middle of a
+ *   sentence, a person word before it ("saksbehandler", "my son", "الموظفة") and a second name
+ *   next to it (redaction/personNames.ts) → `<NAME>`;
  * - street addresses and postcodes with a place → `<ADDRESS>`;
  * - phone numbers: Norwegian by Nkom's plan, others by libphonenumber-js in the configured
  *   regions, with or without a country prefix → `<PHONE>`;
- * - e-mail addresses → `<EMAIL>`; links with a path or query → `<URL>`; @handles → `<HANDLE>`;
+ * - e-mail addresses, also written out ("ola at example dot no", "ola krøllalfa example punktum
+ *   no") → `<EMAIL>`; links with a path or query → `<URL>`; @handles → `<HANDLE>`;
  * - Norwegian identity numbers (fødselsnummer, D-, H-numbers) and PESEL → `<ID>`; bank accounts
  *   and IBANs → `<ACCOUNT>`; passport and ID-card numbers → `<DOCUMENT>`; registration plates →
- *   `<PLATE>`.
+ *   `<PLATE>`;
+ * - dates of birth announced by a birth word ("født 12.03.1985", "born in 1985", "مواليد ١٩٧٩")
+ *   or written right after a name → `<BIRTHDATE>`;
+ * - case and reference numbers after the words that introduce them ("saksnummer 2023/45781",
+ *   "case no. 12345", "رقم الملف …") → `<REFERENCE>`.
  *
- * Ordinary numbers (years, rents, square metres, months, prices, dates), place names alone
- * ("Bergen") and institutions ("NAV", "Husbanken", "Bergen kommune") are left alone.
+ * Ordinary numbers (years, rents, square metres, months, prices, dates that are no birth date),
+ * place names ("Bergen"), institutions ("NAV", "Husbanken", "Bergen kommune") and names that are
+ * also ordinary words where nothing else says they are names ("Hope", أمل "hope") are left alone.
  *
  * Callers learn what was replaced by kind and count only ({@link redactText}); neither the text
  * nor what was found may be logged.
  */
 import { CountryCode } from 'libphonenumber-js/max';
 import { PLACEHOLDERS, RedactionKind } from './redaction/kinds';
+import { defaultGazetteer, Gazetteer } from './redaction/gazetteer';
 import { defaultLexicon, Lexicon } from './redaction/lexicon';
 import { phoneRegions } from './redaction/phones';
 import { createRedactor as build, Redaction, Redactor } from './redaction/pipeline';
@@ -45,6 +57,8 @@ export interface RedactionOptions {
   phoneRegions?: readonly string[];
   /** The word lists; the project's own locales when undefined (tests pass their own). */
   lexicon?: Lexicon;
+  /** The name lists; the project's own (src/privacy/redaction/namelists) when undefined. */
+  gazetteer?: Gazetteer;
 }
 
 /**
@@ -54,7 +68,7 @@ export interface RedactionOptions {
 export function createRedactor(options: RedactionOptions = {}): Redactor {
   const lexicon = options.lexicon ?? defaultLexicon();
   const regions: CountryCode[] = phoneRegions(options.phoneRegions ?? lexicon.phoneRegions);
-  return build({ lexicon, phoneRegions: regions });
+  return build({ lexicon, gazetteer: options.gazetteer ?? defaultGazetteer(), phoneRegions: regions });
 }
 
 let options: RedactionOptions = {};

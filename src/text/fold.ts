@@ -27,6 +27,8 @@ export const LETTER_CLASSES = {
   yeh: [['ی', 'ي', 'ى']],
   /** Only alef maksura as ی: Pashto keeps ي as a letter of its own. */
   final_yeh: [['ی', 'ى']],
+  /** Persian ی and Arabic ي, alef maksura kept apart: Arabic على "on" is not the name علي. */
+  yeh_not_maksura: [['ی', 'ي']],
   /** Persian keheh ک and Arabic kaf ك. */
   kaf: [['ک', 'ك']],
   /** Heh in its forms: Urdu ہ and ھ, Sorani ە (a Persian keyboard has only ه), heh with yeh ۀ. */
@@ -35,6 +37,8 @@ export const LETTER_CLASSES = {
   teh_marbuta: [['ه', 'ة']],
   /** Hamza seats on alef: they vary between keyboards and writers. */
   alef: [['ا', 'أ', 'إ', 'آ', 'ٱ']],
+  /** Persian gaf and the Pashto gaf with a ring (ګل, گل): a Persian keyboard has only the first. */
+  gaf: [['گ', 'ګ']],
   /** Sorani letters an Arabic or Persian keyboard lacks, as their base letters. */
   sorani: [
     ['ی', 'ێ'],
@@ -103,6 +107,7 @@ export function isInvisible(ch: string): boolean {
 // eslint-disable-next-line no-misleading-character-class -- the marks are matched on their own, to be removed
 const ARABIC_OPTIONAL = /[\u0640\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED]/g;
 const APOSTROPHES = /[’‘ʼ`´]/g;
+const PRINTABLE_ASCII = /^[\x20-\x7E]*$/;
 // Latin letters that Unicode does not decompose into a base letter and a mark.
 const LATIN_SPELLED_OUT: ReadonlyArray<[RegExp, string]> = [
   [/ø/g, 'o'],
@@ -115,6 +120,8 @@ const LATIN_SPELLED_OUT: ReadonlyArray<[RegExp, string]> = [
   [/ß/g, 'ss'],
 ];
 const MARK_ON_LATIN = /(\p{Script=Latin})\p{M}+/gu;
+const LATIN_BEYOND_ASCII = /(?![\x20-\x7E])\p{Script=Latin}/u;
+const ASCII_LETTER_MARK = /[A-Za-z]\p{M}/u;
 // Sentence punctuation of the scripts we serve: Latin, Arabic ، ؛ ؟ ۔, Devanagari ।, Ethiopic
 // ። ፣ ፤ ፥ ፦ ፧ ፨, Thai ฯ is a letter-like abbreviation mark and stays.
 const PUNCTUATION = /[.!?,;:'"«»“”„‹›()[\]{}\u060C\u061B\u061F\u06D4\u0964\u0965\u1361-\u1368]+/g;
@@ -139,11 +146,24 @@ export function createLetterFold(rules: FoldRules): Fold {
   const letters = letterPairs(rules.letters)
     .map(([from, to]) => [from.normalize('NFKC').toLowerCase(), to.normalize('NFKC').toLowerCase()] as const)
     .sort((a, b) => b[0].length - a[0].length);
+  // letterPairs resolves every letter in one step, so single letters can be replaced in one pass.
+  const table = new Map<string, string>(letters);
+  const single = letters.every(([from]) => from.length === 1);
+  const anyLetter = single && letters.length ? new RegExp(`[${letters.map(([from]) => from.replace(/[\]\\^-]/g, '\\$&')).join('')}]`, 'g') : undefined;
+  // Printable ASCII needs no normalisation, has no invisible characters, marks or other digits:
+  // lower case and the backtick as apostrophe is all, unless a class folds ASCII letters (aa).
+  const asciiShortcut = !letters.some(([from]) => PRINTABLE_ASCII.test(from));
   return (text) => {
+    if (asciiShortcut && PRINTABLE_ASCII.test(text)) {
+      const lower = text.toLowerCase();
+      return lower.includes('`') ? lower.replace(/`/g, "'") : lower;
+    }
     let s = text.normalize('NFKC').toLowerCase();
-    for (const [from, to] of letters) s = s.split(from).join(to);
+    if (anyLetter) s = s.replace(anyLetter, (c) => table.get(c)!);
+    else for (const [from, to] of letters) s = s.split(from).join(to);
     s = foldDigits(s.replace(INVISIBLE, '').replace(ARABIC_OPTIONAL, '')).replace(APOSTROPHES, "'");
-    if (rules.diacritics) {
+    // Only a Latin letter can lose a mark: text without one (Cyrillic, Arabic) is left as it is.
+    if (rules.diacritics && (LATIN_BEYOND_ASCII.test(s) || ASCII_LETTER_MARK.test(s))) {
       for (const [re, to] of LATIN_SPELLED_OUT) s = s.replace(re, to);
       s = s.normalize('NFD').replace(MARK_ON_LATIN, '$1').normalize('NFC');
     }
@@ -189,6 +209,15 @@ export function createFold(rules: FoldRules): CompiledFold {
  * Latin diacritics itself, only for words typed without any (src/privacy/redaction/words.ts).
  */
 export const REDACTION_FOLD_RULES: FoldRules = { diacritics: false, letters: ['yeh', 'kaf', 'heh', 'teh_marbuta'] };
+
+/**
+ * The fold of the name lists (src/privacy/redaction/namelists/names-*.json) and of the words they are
+ * compared with: a name is spelled many ways, so more letters count as one than in the word lists —
+ * Persian and Arabic yeh, kaf, heh, teh marbuta, hamza seats and gaf, the Sorani letters an Arabic
+ * or Persian keyboard lacks, Russian ё as е, and Latin diacritics folded ("Łukasz", "Lukasz").
+ * Alef maksura stays apart from yeh: in Arabic على is "on" and علي is Ali.
+ */
+export const NAME_LIST_FOLD_RULES: FoldRules = { diacritics: true, letters: ['yeh_not_maksura', 'kaf', 'heh', 'teh_marbuta', 'alef', 'gaf', 'sorani', 'yo'] };
 
 /**
  * The fold of the first-message language detector, which does not yet know the language: Latin

@@ -3,7 +3,7 @@
  * logs, the `redact --explain` command and export summaries can say "2 phone numbers" without
  * carrying the text.
  */
-export const REDACTION_KINDS = ['name', 'address', 'phone', 'email', 'id', 'account', 'document', 'plate', 'url', 'handle'] as const;
+export const REDACTION_KINDS = ['name', 'address', 'phone', 'email', 'id', 'account', 'document', 'plate', 'url', 'handle', 'birthdate', 'reference'] as const;
 export type RedactionKind = (typeof REDACTION_KINDS)[number];
 
 /**
@@ -21,6 +21,8 @@ export const PLACEHOLDERS: Readonly<Record<RedactionKind, string>> = {
   plate: '<PLATE>',
   url: '<URL>',
   handle: '<HANDLE>',
+  birthdate: '<BIRTHDATE>',
+  reference: '<REFERENCE>',
 };
 
 /** A zero count for every kind. */

@@ -50,8 +50,34 @@ export const redactionLexiconFile = z.strictObject({
   streetWords: z.array(z.string().min(1)),
   /** Street words that come before the name: "ul.", "вул.". */
   streetPrefixes: z.array(z.string().min(1)),
+  /**
+   * Words that introduce a person, so that a name-like word right after them is a name: roles
+   * ("saksbehandler", "caseworker", "الموظفة"), relatives ("sønnen min", "my wife", "сын") and
+   * titles ("fru", "Mrs", "Pani", "آقای", "ኣቶ", "คุณ"). See src/privacy/redaction/personNames.ts.
+   */
+  personWords: z.array(z.string().min(1)).default([]),
+  /** Titles that follow a name: Persian جان, Urdu صاحب. */
+  personWordsAfter: z.array(z.string().min(1)).default([]),
+  /**
+   * Titles that stand only before a name: "Mrs", "fru", "Pani", "السيد", "آقای", "ኣቶ", "کاک". Like
+   * a person word; and where the script has no case, the word after one is a name even when no
+   * list knows it ("ወይዘሮ ሓዳስ").
+   */
+  personTitles: z.array(z.string().min(1)).default([]),
+  /** Month names, abbreviations and inflected forms: never names, and part of a written-out date ("12. mars 1985"). */
+  months: z.array(z.string().min(1)).default([]),
+  /** Weekday names: never names. */
+  weekdays: z.array(z.string().min(1)).default([]),
+  /** Words that announce a date of birth, before or after it: "født", "date of birth", "مواليد", "به دنیا آمدم". */
+  birthWords: z.array(z.string().min(1)).default([]),
+  /** Words that announce a case or reference number: "saksnummer", "case number", "رقم الملف", "номер дела". */
+  referenceWords: z.array(z.string().min(1)).default([]),
+  /** Words for "@" in an e-mail address written out: "at", "krøllalfa", "małpa", "собака". */
+  emailAt: z.array(z.string().min(1)).default([]),
+  /** Words for "." in an e-mail address written out: "dot", "punktum", "kropka", "точка". */
+  emailDot: z.array(z.string().min(1)).default([]),
 });
-export type RedactionLexiconFile = z.infer<typeof redactionLexiconFile>;
+export type RedactionLexiconFile = z.output<typeof redactionLexiconFile>;
 
 /** Every locale's lists merged, with the phone regions of every locale in menu order. */
 export interface Lexicon {

@@ -1,4 +1,6 @@
+import { Lexicon } from './lexicon';
 import { Detector, regexDetector } from './numbers';
+import { keySet, phrasesPattern } from './words';
 
 /**
  * E-mail addresses, links to a person's profile or page, and handles. A bare domain is kept
@@ -44,3 +46,85 @@ const NETWORK_HANDLE =
 
 export const email = regexDetector(EMAIL, 'email');
 export const links: Detector[] = [personalLink, regexDetector(HANDLE, 'handle', (m) => m.length >= 3), regexDetector(NETWORK_HANDLE, 'handle')];
+
+// Top-level domains and mail services people name when they spell an address out, also as they
+// are said in Cyrillic, Arabic and Persian script ("точка ру", "دوت كوم", "جيميل").
+const TLDS = new Set(
+  [
+    'no com net org se dk fi is uk de nl be fr it es pl lt lv ee ua ru by kz so er et sy iq ir af pk th tr eg sd ps lb jo sa ae qa ch at io info biz eu me co us ca au nz in bd np lk cn jp kr',
+    'ру ком нет орг юа укр рф но',
+    'كوم نت اورغ كم',
+    'کام نت',
+  ]
+    .join(' ')
+    .split(' '),
+);
+const PROVIDERS = new Set(
+  [
+    'gmail hotmail outlook yahoo live icloud online yandex mail msn aol protonmail proton gmx wp onet interia o2 ukr meta rambler inbox bk list',
+    'гмейл гмеил джимейл жмейл яндекс мейл мэйл майл рамблер укрнет хотмейл',
+    'جيميل جيمايل هوتميل هوتمايل ياهو اوتلوك',
+    'جیمیل جیمایل هاتمیل یاهو',
+  ]
+    .join(' ')
+    .split(' '),
+);
+
+/**
+ * E-mail addresses written out so that no "@" or "." appears: "ola at example dot no", "ola (at)
+ * example.no", "ola krøllalfa example punktum no", "anna małpa wp kropka pl", "ола собака mail
+ * точка ru". The words for "@" and "." are the locales' `emailAt` and `emailDot`; brackets around
+ * them ("(at)", "[dot]") are accepted, so is "@" with spaces around it. The address must end in a
+ * top-level domain or name a mail service. An "at" that is also an ordinary word (English "at",
+ * Norwegian "at" = that) counts only when the rest is spelled out too ("dot") or names a mail
+ * service, so "sa at nav.no har skjemaet" stays.
+ */
+export function spelledEmail(lexicon: Lexicon): Detector {
+  const { emailAt, emailDot, nameStops } = lexicon.lists;
+  const ordinary = keySet(nameStops);
+  const atWords = [...new Set(emailAt)];
+  const dotWords = [...new Set(emailDot)];
+  const at = atWords.length ? phrasesPattern(atWords) : '(?!)';
+  const dot = dotWords.length ? phrasesPattern(dotWords) : '(?!)';
+  const open = '[(\\[{<]';
+  const close = '[)\\]}>]';
+  const word = (w: string) => `(?<![\\p{L}\\p{M}])(?:${w})(?![\\p{L}\\p{M}])`;
+  // The separators, with what they are made of: bracketed or spaced words, or the sign itself.
+  const AT = new RegExp(` *${open} *(?:${at}|@) *${close} *| +${word(at)} +| *@ +| +@ *`, 'giu');
+  // A spelled dot, a bracketed one, or a dot with spaces on both sides ("gmail . com").
+  const DOT_WORD = ` *${open} *(?:${dot}|\\.) *${close} *| +${word(dot)} +| +\\. +`;
+  const DOT = `(?:${DOT_WORD}|\\.)`;
+  const LOCAL = new RegExp(`(?<![\\p{L}\\p{M}\\p{N}._%+-])[\\p{L}\\p{N}_%+-]+(?:${DOT}[\\p{L}\\p{N}_%+-]+){0,3}$`, 'iu');
+  const LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]*[\\p{L}\\p{N}])?';
+  const DOMAIN = new RegExp(`${LABEL}(?:${DOT}${LABEL}){0,4}`, 'iuy');
+  const SPELLED_DOT = new RegExp(DOT_WORD, 'iu');
+  const LABELS = new RegExp(LABEL, 'giu');
+  const MAX_LOCAL = 80;
+
+  return function* (text) {
+    for (const m of text.matchAll(AT)) {
+      const sep = m[0].trim();
+      const local = LOCAL.exec(text.slice(Math.max(0, m.index! - MAX_LOCAL), m.index!));
+      if (!local) continue;
+      DOMAIN.lastIndex = m.index! + m[0].length;
+      const domain = DOMAIN.exec(text);
+      if (!domain) continue;
+      const labels = domain[0].match(LABELS) ?? [];
+      // The domain ends at the last label that is a top-level domain, or is one mail service.
+      let last = -1;
+      for (let i = labels.length - 1; i > 0 && last < 0; i--) if (TLDS.has(labels[i].toLowerCase())) last = i;
+      const provider = PROVIDERS.has(labels[0]?.toLowerCase() ?? '');
+      if (last < 0 && !provider) continue;
+      let end = domain.index + domain[0].length;
+      if (last >= 0) {
+        // Cut after the top-level domain's label.
+        let seen = -1;
+        for (const l of domain[0].matchAll(LABELS)) if (++seen === last) end = domain.index + l.index! + l[0].length;
+      } else end = domain.index + (labels[0] ?? '').length;
+      const spelled = /[([{<@]/.test(sep) || !ordinary.has(sep) || SPELLED_DOT.test(domain[0].slice(0, end - domain.index)) || provider;
+      if (!spelled) continue;
+      const start = m.index! - local[0].length;
+      yield { start, end, kind: 'email' };
+    }
+  };
+}

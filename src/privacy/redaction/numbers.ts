@@ -148,8 +148,11 @@ function isIdentityNumber(m: string): boolean {
   return hasValidCheckDigits(digits) || isDateLike(digits) || isValidPesel(digits) || isValidLithuanianCode(digits);
 }
 
-/** A detector: finds spans in the masked, folded text (earlier findings are masked out). */
-export type Detector = (text: string) => Iterable<Finding>;
+/**
+ * A detector: finds spans in the masked, folded text (earlier findings are masked out). `original`
+ * is the same folded text before any masking, for detectors that judge the writing as a whole.
+ */
+export type Detector = (text: string, original?: string) => Iterable<Finding>;
 
 /** A detector from one regular expression, with an optional test on each match. */
 export function regexDetector(re: RegExp, kind: Finding['kind'], accept?: (match: string, text: string, index: number) => boolean): Detector {

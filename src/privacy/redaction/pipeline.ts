@@ -1,14 +1,18 @@
 import { CountryCode } from 'libphonenumber-js/max';
 import { addressDetectors } from './addresses';
+import { birthDateDetectors } from './dates';
 import { documentDetectors } from './documents';
 import { foldKeepingOffsets as fold } from '../../text/fold';
 import { MASK } from './mask';
+import { Gazetteer } from './gazetteer';
 import { Finding, noRedactions, PLACEHOLDERS, RedactionKind } from './kinds';
 import { Lexicon } from './lexicon';
-import { email, links } from './links';
+import { email, links, spelledEmail } from './links';
 import { nameDetectors } from './names';
+import { personNameDetectors } from './personNames';
 import { Detector, groupedAccountNumber, identityNumber, internationalPhoneShape, norwegianPhone, norwegianPrefixedPhone, plainAccountNumber } from './numbers';
 import { phoneDetectors } from './phones';
+import { referenceDetectors } from './references';
 
 /** What one redaction did: the text with placeholders, and how many of each kind it replaced. */
 export interface Redaction {
@@ -22,6 +26,8 @@ export interface Redactor {
 
 export interface RedactorOptions {
   lexicon: Lexicon;
+  /** The name lists of the evidence-based name detector (gazetteer.ts). */
+  gazetteer: Gazetteer;
   /** Regions whose local phone formats are recognised, in the order tried. */
   phoneRegions: readonly CountryCode[];
 }
@@ -29,18 +35,23 @@ export interface RedactorOptions {
 /**
  * Builds a redactor: every pattern is compiled here, once, so redacting is only matching.
  *
- * Order matters: each detector sees the text with earlier findings masked out. E-mail and links
- * first (they hold digits and @), then numbers with an international prefix (unambiguous), then
- * account and identity numbers (11 digits and more) before an 8-digit phone pattern could take
- * part of one, then documents announced by a word, Norwegian and then other countries' phone numbers,
- * document and plate shapes, addresses, and names last, which stop at anything masked.
+ * Order matters: each detector sees the text with earlier findings masked out. E-mail (also
+ * written out: "ola at example dot no") and links first (they hold digits and @), then numbers
+ * with an international prefix (unambiguous), then account and identity numbers (11 digits and
+ * more) before an 8-digit phone pattern could take part of one, then dates of birth, documents
+ * announced by a word, Norwegian phone numbers, case and reference numbers announced by a word,
+ * other countries' phone numbers, document and plate shapes, addresses, names after
+ * introductions and in signatures, the names found by evidence (personNames.ts), which stop
+ * at anything masked, and last full dates right after a name ("Adam, 12.03.2015").
  */
 export function createRedactor(options: RedactorOptions): Redactor {
   const { lexicon } = options;
   const phones = phoneDetectors(lexicon, options.phoneRegions);
   const documents = documentDetectors(lexicon);
+  const birthDates = birthDateDetectors(lexicon);
   const detectors: Detector[] = [
     email,
+    spelledEmail(lexicon),
     ...links,
     norwegianPrefixedPhone,
     phones.prefixed,
@@ -48,12 +59,16 @@ export function createRedactor(options: RedactorOptions): Redactor {
     ...groupedAccountNumber,
     ...identityNumber,
     plainAccountNumber,
+    birthDates.announced,
     documents.announced,
     norwegianPhone,
+    ...referenceDetectors(lexicon),
     phones.national,
     ...documents.shaped,
     ...addressDetectors(lexicon),
     ...nameDetectors(lexicon),
+    ...personNameDetectors(lexicon, options.gazetteer),
+    birthDates.afterNames,
   ];
 
   return {
@@ -64,7 +79,7 @@ export function createRedactor(options: RedactorOptions): Redactor {
       let masked = folded.text;
       const spans: { start: number; end: number; kind: RedactionKind }[] = [];
       for (const detect of detectors) {
-        const found = disjoint([...detect(masked)]);
+        const found = disjoint([...detect(masked, folded.text)]);
         if (!found.length) continue;
         const parts: string[] = [];
         let at = 0;

@@ -111,3 +111,108 @@ export const isCapitalised = (word: string) => UPPER.test(word);
 export const hasCase = (word: string) => CASED.test(word);
 /** An acronym such as NAV or UDI: several letters, all capitals. */
 export const isAcronym = (word: string) => word.length > 1 && word === word.toUpperCase() && word !== word.toLowerCase();
+
+/** Where one phrase of a {@link phraseFinder} was found: [start, end) in the text searched. */
+export interface PhraseMatch {
+  start: number;
+  end: number;
+  /** The phrase found, as listed. */
+  phrase: string;
+}
+
+const PHRASE_WORD = /[\p{L}\p{M}](?:[\p{L}\p{M}'’ʼ`´-]*[\p{L}\p{M}])?/gu;
+// The fold of single letters, kept: letters are no personal data, and there are few of them.
+const letterKeys = new Map<string, string>();
+const letterKey = (ch: string) => {
+  let key = letterKeys.get(ch);
+  if (key === undefined) letterKeys.set(ch, (key = plainKey(ch)[0] ?? ''));
+  return key;
+};
+const LETTER_AFTER = /^[\p{L}\p{M}]/u;
+const collapse = (gap: string) => gap.replace(/\s+/g, ' ');
+
+/**
+ * Finds any of `phrases` as whole words, as {@link wholePhrases} does, but word by word: the text
+ * is cut into words once and each word looked up by its {@link plainKey}, which for lists of
+ * hundreds of phrases is many times faster than one alternation with a class for every letter.
+ * Punctuation inside or after a phrase must be typed as listed ("f.", "sak nr.", "ወ/ሮ", "№ дела"),
+ * spaces may be one or more; a phrase in an unspaced script (Thai) is found inside the letters.
+ * Matches do not overlap; the longest phrase at a word wins.
+ */
+export function phraseFinder(phrases: readonly string[]): (text: string) => PhraseMatch[] {
+  interface Phrase {
+    raw: string;
+    keys: string[];
+    gaps: string[];
+    lead: string;
+    trail: string;
+    length: number;
+  }
+  const index = new Map<string, Phrase[]>();
+  const unspaced: { raw: string; phrase: string }[] = [];
+  for (const raw of new Set(phrases)) {
+    const phrase = phraseLetters(raw);
+    if (UNSPACED.test(phrase)) {
+      unspaced.push({ raw, phrase });
+      continue;
+    }
+    const words = [...phrase.matchAll(PHRASE_WORD)];
+    if (!words.length) continue;
+    const last = words[words.length - 1];
+    const p: Phrase = {
+      raw,
+      keys: words.map((m) => plainKey(m[0])),
+      gaps: words.slice(1).map((m, i) => collapse(phrase.slice(words[i].index! + words[i][0].length, m.index))),
+      lead: phrase.slice(0, words[0].index).trim(),
+      trail: phrase.slice(last.index! + last[0].length),
+      length: phrase.length,
+    };
+    const list = index.get(p.keys[0]) ?? [];
+    list.push(p);
+    index.set(p.keys[0], list);
+  }
+  for (const list of index.values()) list.sort((a, b) => b.length - a.length);
+  unspaced.sort((a, b) => b.phrase.length - a.phrase.length);
+  // The letters a phrase can begin with: a word beginning with another is not folded at all.
+  const firstLetters = new Set([...index.keys()].map((k) => k[0]));
+
+  return (text) => {
+    const found: PhraseMatch[] = [];
+    if (index.size) {
+      const keys = new Map<string, string>();
+      const keyOf = (word: string) => {
+        let key = keys.get(word);
+        if (key === undefined) keys.set(word, (key = plainKey(word)));
+        return key;
+      };
+      const words = [...text.matchAll(PHRASE_WORD)].map((m) => ({ start: m.index!, end: m.index! + m[0].length, word: m[0] }));
+      for (let i = 0; i < words.length; i++) {
+        // A word that begins with a letter no phrase begins with is not folded at all.
+        if (!firstLetters.has(letterKey(words[i].word[0]))) continue;
+        for (const p of index.get(keyOf(words[i].word)) ?? []) {
+          if (i + p.keys.length > words.length) continue;
+          let ok = true;
+          for (let j = 1; j < p.keys.length && ok; j++)
+            ok = keyOf(words[i + j].word) === p.keys[j] && collapse(text.slice(words[i + j - 1].end, words[i + j].start)) === p.gaps[j - 1];
+          if (!ok) continue;
+          const start = p.lead ? text.slice(0, words[i].start).trimEnd().length - p.lead.length : words[i].start;
+          if (p.lead && (start < 0 || !text.startsWith(p.lead, start))) continue;
+          const end = words[i + p.keys.length - 1].end;
+          if (p.trail && !text.startsWith(p.trail, end)) continue;
+          if (p.trail && LETTER_AFTER.test(text.slice(end + p.trail.length, end + p.trail.length + 1))) continue;
+          found.push({ start, end: end + p.trail.length, phrase: p.raw });
+          i += p.keys.length - 1;
+          break;
+        }
+      }
+    }
+    if (unspaced.length && UNSPACED.test(text)) {
+      const lower = text.toLowerCase();
+      for (const { raw, phrase } of unspaced)
+        for (let at = lower.indexOf(phrase); at >= 0; at = lower.indexOf(phrase, at + phrase.length))
+          if (!found.some((f) => at < f.end && at + phrase.length > f.start)) found.push({ start: at, end: at + phrase.length, phrase: raw });
+      found.sort((a, b) => a.start - b.start);
+    }
+    return found;
+  };
+}
