@@ -319,7 +319,11 @@ async function exportCommand(args: string[], env: NodeJS.ProcessEnv): Promise<nu
       await Promise.all([closed(out), ...(freeOut ? [closed(freeOut)] : [])]);
       const { disclosureLines } = await import('./export/exportService');
       process.stderr.write(`${disclosureLines(summary.report, service.locales, lng).join('\n')}\n`);
-      if (freeOut) process.stderr.write(`${summary.freeTextItems} free-text answer(s), redacted and shuffled, in ${freeFile}\n`);
+      if (args.includes('--include-free-text'))
+        process.stderr.write(
+          `${summary.freeTextItems} free-text answer(s), approved by a reviewer, redacted and shuffled, ${freeOut ? `in ${freeFile}` : 'in the export'}; ` +
+            `${summary.freeTextPending} still waiting for review (the dashboard's review page, reviewer role), not in the export\n`,
+        );
       return 0;
     } catch (err) {
       bar.stop();

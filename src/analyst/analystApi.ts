@@ -11,6 +11,8 @@ import { registerExportRoutes } from './routes/exportRoutes';
 import { HeavyWork } from './routes/heavyWork';
 import { RouteGuard } from './routes/routeGuard';
 import { registerSessionRoutes } from './routes/sessionRoutes';
+import { registerReviewPage } from './reviewPage';
+import { registerReviewRoutes } from './routes/reviewRoutes';
 import { registerSurveyRoutes } from './routes/surveyRoutes';
 
 export { ANALYST_API } from './analystDeps';
@@ -46,8 +48,10 @@ export function registerAnalyst(server: Server, deps: AnalystDeps): void {
   registerExportRoutes(route, ctx);
   registerSurveyRoutes(route, ctx);
   registerAdminRoutes(route, ctx);
+  registerReviewRoutes(route, ctx);
   guard.answerRestifyErrors(server);
   registerDashboard(server, deps);
+  registerReviewPage(server, deps);
   server.on('close', () => {
     deps.analysts
       .close()

@@ -8,7 +8,8 @@ import { CodebookWithVersions, SurveyVersionSource, versionHistory, versionTable
 import { writeCsvTable, xlsxWriter } from '../export/writers';
 import { Locales } from '../language/i18n';
 import { localeWording, SurveyWording } from '../language/surveyWording';
-import { SurveyStore } from '../store/store';
+import { FreeTextDecision, FreeTextItemRecord, FreeTextState, SurveyStore } from '../store/store';
+import { queueFreeText } from '../export/freeTextReview';
 import { SurveyDefinition } from '../survey/definition';
 import { SelectionProblem, selectionCells, selectionProblem } from './differencing';
 import { fixedSurvey, SurveyListing, SurveyResolver } from './surveyResolver';
@@ -137,6 +138,33 @@ export class AnalystService {
       out,
       freeTextOut,
     );
+  }
+
+  /**
+   * The free-text review queue of one survey (src/export/freeTextReview.ts): answers completed
+   * since the last look are queued first. Items carry an id, the question, the language and the
+   * redacted text; never the response they belong to.
+   */
+  async freeTextQueue(
+    chosen: ChosenSurvey,
+    options: { state?: FreeTextState; allVersions?: boolean; limit?: number },
+  ): Promise<{ items: FreeTextItemRecord[]; counts: Record<FreeTextState, number> }> {
+    await queueFreeText(this.deps.store, chosen.definition);
+    const surveyVersion = options.allVersions ? undefined : chosen.version;
+    const [items, counts] = await Promise.all([
+      this.deps.store.freeTextItems({ surveyId: chosen.id, surveyVersion, state: options.state, limit: options.limit }),
+      this.deps.store.freeTextCounts(chosen.id, surveyVersion),
+    ]);
+    return { items, counts };
+  }
+
+  freeTextItem(id: string): Promise<FreeTextItemRecord | undefined> {
+    return this.deps.store.freeTextItem(id);
+  }
+
+  /** A reviewer's decision on an item; undefined when there is no such item, or it was deleted. */
+  reviewFreeText(id: string, decision: FreeTextDecision): Promise<FreeTextItemRecord | undefined> {
+    return this.deps.store.reviewFreeText(id, decision);
   }
 
   /**

@@ -52,9 +52,9 @@ export function hourOf(d: Date): Date {
   return new Date(Math.floor(d.getTime() / 3_600_000) * 3_600_000);
 }
 
-/** Whether an admin may grant this role; admins can do everything analysts can. */
+/** Whether the caller's role allows a route: admins can do everything, reviewers what analysts can and review free text. */
 export function hasRole(identity: { role: AnalystRole }, needed: AnalystRole): boolean {
-  return needed === 'analyst' || identity.role === 'admin';
+  return needed === 'analyst' || identity.role === 'admin' || identity.role === needed;
 }
 
 async function hashSecret(secret: string, salt: Buffer, params = SCRYPT): Promise<string> {
@@ -76,7 +76,8 @@ export async function issueToken(
 ): Promise<{ token: string; info: AnalystTokenInfo }> {
   if (!TOKEN_NAME_PATTERN.test(request.name))
     throw new TokenRequestError('bad_name', 'A token name is 1 to 48 letters, digits, dots, dashes or underscores, starting with a letter or digit.');
-  if (!(ANALYST_ROLES as readonly string[]).includes(request.role)) throw new TokenRequestError('bad_role', `The role must be ${ANALYST_ROLES.join(' or ')}.`);
+  if (!(ANALYST_ROLES as readonly string[]).includes(request.role))
+    throw new TokenRequestError('bad_role', `The role must be ${ANALYST_ROLES.slice(0, -1).join(', ')} or ${ANALYST_ROLES[ANALYST_ROLES.length - 1]}.`);
   const id = crypto.randomBytes(9).toString('base64url');
   const secret = crypto.randomBytes(32).toString('base64url');
   const salt = crypto.randomBytes(16);

@@ -64,18 +64,23 @@ export function registerDashboard(server: Server, deps: { service: AnalystServic
       jsHash: files.js.hash,
       cssHash: files.css.hash,
     });
-    res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    res.setHeader('Content-Security-Policy', DASHBOARD_CSP);
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-    res.sendRaw(200, html);
+    sendDashboardPage(res, html);
   });
   server.get('/analyst/assets/chart.js', async (req: Request, res: Response) => files.chart.send(req, res));
   server.get('/analyst/assets/dashboard.js', async (req: Request, res: Response) => files.js.send(req, res));
   server.get('/analyst/assets/dashboard.css', async (req: Request, res: Response) => files.css.send(req, res));
+}
+
+/** An analyst page: no caching, no referrer, no framing, and the strict CSP below. */
+export function sendDashboardPage(res: Response, html: string): void {
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.setHeader('Content-Security-Policy', DASHBOARD_CSP);
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+  res.sendRaw(200, html);
 }
 
 /**

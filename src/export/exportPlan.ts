@@ -2,10 +2,11 @@ import crypto from 'node:crypto';
 import { municipalityOf } from '../privacy/counties';
 import { hierarchyFor } from '../privacy/hierarchies';
 import { Dependency, KAnonymityReport, QiValue, SUPPRESSED, kAnonymise } from '../privacy/kAnonymity';
-import { StoredResponse } from '../store/store';
+import { StoredResponse, freeTextKey } from '../store/store';
 import { Condition, QuasiIdentifierSpec, SurveyDefinition, ValueSource } from '../survey/definition';
 import { AnswerValue, Answers, holds, stepKey } from '../survey/engine';
-import { StepColumn, questionsOf, stepColumns, topLevelQuestion } from '../survey/walk';
+import { StepColumn, stepColumns, topLevelQuestion } from '../survey/walk';
+import { freeTextQuestionIds } from './freeTextReview';
 
 /**
  * Disclosure control for one export. Every response the export covers is {@link ExportPlanner.add
@@ -258,15 +259,15 @@ export class ExportPlanner {
   }
 }
 
-/** The free-text answers of a response, as stored (the caller redacts them again). */
-export function freeTextOf(def: SurveyDefinition, r: StoredResponse): FreeTextItem[] {
-  const text = new Set(
-    questionsOf(def)
-      .filter((s) => s.question.type === 'text')
-      .map((s) => s.question.id),
-  );
+/**
+ * The free-text answers of a response, as stored (the caller redacts them again); with
+ * `approved`, only those a reviewer approved (keys as {@link freeTextKey}).
+ */
+export function freeTextOf(def: SurveyDefinition, r: StoredResponse, approved?: ReadonlySet<string>): FreeTextItem[] {
+  const text = new Set(freeTextQuestionIds(def));
   return r.answers
     .filter((a) => text.has(a.questionId) && typeof a.value === 'string' && a.value !== '')
+    .filter((a) => !approved || approved.has(freeTextKey(r.id, a.questionId, a.iteration)))
     .map((a) => ({ question: a.questionId, text: a.value as string }));
 }
 

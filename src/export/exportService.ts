@@ -7,6 +7,7 @@ import { ResponseFilter, SurveyStore } from '../store/store';
 import { SurveyDefinition } from '../survey/definition';
 import { buildCodebook, codebookTable, provenanceTable } from './codebook';
 import crypto from 'node:crypto';
+import { queueFreeText } from './freeTextReview';
 import { Cell, ExportColumn, ExportPlanner, FreeTextItem, freeTextOf, shuffle } from './exportPlan';
 import { levelName } from './levelName';
 import { Spill } from './spill';
@@ -23,7 +24,7 @@ export interface ExportRequest {
   /** The codebook's own language (nb or en); defaults to `labels` where it can, else English. */
   codebookLanguage?: string;
   filter: Omit<ResponseFilter, 'surveyId'>;
-  /** Free text, redacted, shuffled apart from the rows: a second file for CSV, a sheet or array otherwise. */
+  /** Free text a reviewer approved, redacted, shuffled apart from the rows: a second file for CSV, a sheet or array otherwise. */
   includeFreeText?: boolean;
   /** CSV only: a byte-order mark, for Excel. */
   bom?: boolean;
@@ -33,7 +34,10 @@ export interface ExportRequest {
 
 export interface ExportSummary {
   rows: number;
+  /** Free-text answers in the export: approved by a reviewer, redacted, shuffled. */
   freeTextItems: number;
+  /** Free-text answers still waiting for review, not in the export (0 without free text). */
+  freeTextPending: number;
   report: KAnonymityReport;
 }
 
@@ -73,13 +77,21 @@ export async function runExport(
   const spill = new Spill<[number, Cell[]]>(SPILL_FILES, random);
   try {
     const freeText: { index: number; item: FreeTextItem }[] = [];
+    // Only what a reviewer approved leaves; what waits is counted, so the export can say so.
+    let approved: Set<string> | undefined;
+    let freeTextPending = 0;
+    if (request.includeFreeText) {
+      await queueFreeText(store, survey);
+      approved = await store.approvedFreeText(survey.id, request.filter.surveyVersion);
+      freeTextPending = (await store.freeTextCounts(survey.id, request.filter.surveyVersion)).pending;
+    }
     let read = 0;
     for await (const batch of store.scanResponses(filter, { batchSize: EXPORT_BATCH })) {
       for (const r of batch) {
         const { index, cells } = planner.add(r);
         spill.put([index, cells]);
         if (request.includeFreeText)
-          for (const item of freeTextOf(survey, r)) freeText.push({ index, item: { question: item.question, text: redact(item.text) } });
+          for (const item of freeTextOf(survey, r, approved)) freeText.push({ index, item: { question: item.question, text: redact(item.text) } });
       }
       read += batch.length;
       request.onProgress?.(read, 2 * total);
@@ -87,7 +99,12 @@ export async function runExport(
     const plan = planner.finish();
     const codebook = buildCodebook(survey, locales, plan.columns, request.codebookLanguage ?? request.labels ?? 'en', wording);
     const disclosure = disclosureTable(plan.report, locales, codebook.language);
-    const sink = sinkFor(request, out, freeTextOut, { survey: { id: survey.id, version: survey.version }, k: plan.report.k, disclosure: plan.report });
+    const sink = sinkFor(request, out, freeTextOut, {
+      survey: { id: survey.id, version: survey.version },
+      k: plan.report.k,
+      disclosure: plan.report,
+      ...(request.includeFreeText ? { freeTextPending } : {}),
+    });
     await sink.start(plan.columns);
     let done = 0;
     for (let f = 0; f < spill.files; f++) {
@@ -107,7 +124,7 @@ export async function runExport(
       disclosure,
       json: { codebook, disclosure: plan.report },
     });
-    return { rows: done, freeTextItems: free.length, report: plan.report };
+    return { rows: done, freeTextItems: free.length, freeTextPending, report: plan.report };
   } finally {
     spill.dispose();
   }

@@ -27,8 +27,12 @@ export interface AnalystStore {
 }
 
 /** An analyst reads the analysis, the exports and the codebook; an admin also manages tokens and reads the audit log. */
-export type AnalystRole = 'analyst' | 'admin';
-export const ANALYST_ROLES: readonly AnalystRole[] = ['analyst', 'admin'];
+/**
+ * analyst: analyses, exports, codebooks. reviewer: that, and the free-text review queue, the one
+ * place where answers are read one by one. admin: everything, tokens and the audit log too.
+ */
+export type AnalystRole = 'analyst' | 'reviewer' | 'admin';
+export const ANALYST_ROLES: readonly AnalystRole[] = ['analyst', 'reviewer', 'admin'];
 
 export interface NewAnalystToken {
   /** The token's public prefix: random, unique, not secret. */

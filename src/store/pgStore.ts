@@ -26,6 +26,12 @@ import {
   SurveyVersionExistsError,
   SurveyVersionInfo,
   SurveyVersionRecord,
+  FreeTextCandidate,
+  FreeTextDecision,
+  FreeTextItemRecord,
+  FreeTextState,
+  countsByState,
+  freeTextKey,
 } from './store';
 import { storableJson } from './json';
 
@@ -322,6 +328,98 @@ export class PgStore implements SurveyStore {
     return (await this.pool.query('DELETE FROM "Invitation" WHERE campaign = $1', [id])).rowCount ?? 0;
   }
 
+  // --- free-text review ----------------------------------------------------------------------
+
+  async queueFreeText(
+    surveyId: string,
+    questionIds: readonly string[],
+    prepare: (candidate: FreeTextCandidate) => { id: string; text: string },
+  ): Promise<number> {
+    if (!questionIds.length) return 0;
+    return this.plainTransaction(async (client) => {
+      const { rows } = await client.query<FreeTextCandidate & { value: unknown }>(
+        `SELECT a."responseId", a."questionId", a.iteration, a.language, r."surveyVersion", a.value FROM "Answer" a JOIN "Response" r ON r.id = a."responseId"
+         WHERE r."surveyId" = $1 AND r.status = 'completed' AND a."questionId" = ANY($2::text[])
+           AND jsonb_typeof(a.value) = 'string' AND a.value <> '""'::jsonb
+           AND NOT EXISTS (SELECT 1 FROM "FreeTextItem" f WHERE f."responseId" = a."responseId" AND f."questionId" = a."questionId" AND f.iteration = a.iteration)
+         FOR UPDATE OF a`,
+        [surveyId, questionIds],
+      );
+      for (const row of rows) {
+        const item = prepare({ ...row, text: row.value as string });
+        // ON CONFLICT: another process queued the same answer meanwhile; its item stands.
+        const inserted = await client.query(
+          `INSERT INTO "FreeTextItem" (id, "responseId", "questionId", iteration, "surveyId", "surveyVersion", language, state, text)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8) ON CONFLICT ("responseId", "questionId", iteration) DO NOTHING`,
+          [item.id, row.responseId, row.questionId, row.iteration, surveyId, row.surveyVersion, row.language, item.text],
+        );
+        if (inserted.rowCount) await syncFreeTextAnswer(client, item.id);
+      }
+      return rows.length;
+    });
+  }
+
+  async freeTextItems(filter: { surveyId: string; surveyVersion?: number; state?: FreeTextState; limit?: number }): Promise<FreeTextItemRecord[]> {
+    const { rows } = await this.pool.query<FreeTextItemRecord>(
+      `SELECT ${FREE_TEXT_COLUMNS} FROM "FreeTextItem" WHERE "surveyId" = $1 AND ($2::int IS NULL OR "surveyVersion" = $2) AND ($3::text IS NULL OR state = $3)
+       ORDER BY id LIMIT $4`,
+      [filter.surveyId, filter.surveyVersion ?? null, filter.state ?? null, filter.limit ?? null],
+    );
+    return rows;
+  }
+
+  async freeTextItem(id: string): Promise<FreeTextItemRecord | undefined> {
+    const { rows } = await this.pool.query<FreeTextItemRecord>(`SELECT ${FREE_TEXT_COLUMNS} FROM "FreeTextItem" WHERE id = $1`, [id]);
+    return rows[0];
+  }
+
+  async freeTextCounts(surveyId: string, surveyVersion?: number): Promise<Record<FreeTextState, number>> {
+    const { rows } = await this.pool.query<{ state: string; n: string }>(
+      `SELECT state, COUNT(*) AS n FROM "FreeTextItem" WHERE "surveyId" = $1 AND ($2::int IS NULL OR "surveyVersion" = $2) GROUP BY state`,
+      [surveyId, surveyVersion ?? null],
+    );
+    return countsByState(rows);
+  }
+
+  async reviewFreeText(id: string, decision: FreeTextDecision): Promise<FreeTextItemRecord | undefined> {
+    return this.plainTransaction(async (client) => {
+      const update =
+        decision.action === 'approve'
+          ? await client.query(`UPDATE "FreeTextItem" SET state = 'approved' WHERE id = $1 AND state <> 'deleted'`, [id])
+          : decision.action === 'redact'
+            ? await client.query(`UPDATE "FreeTextItem" SET text = $2 WHERE id = $1 AND state <> 'deleted'`, [id, decision.text])
+            : await client.query(`UPDATE "FreeTextItem" SET state = 'deleted', text = '' WHERE id = $1 AND state <> 'deleted'`, [id]);
+      if (!update.rowCount) return undefined;
+      await syncFreeTextAnswer(client, id);
+      const { rows } = await client.query<FreeTextItemRecord>(`SELECT ${FREE_TEXT_COLUMNS} FROM "FreeTextItem" WHERE id = $1`, [id]);
+      return rows[0];
+    });
+  }
+
+  async approvedFreeText(surveyId: string, surveyVersion?: number): Promise<Set<string>> {
+    const { rows } = await this.pool.query<{ responseId: string; questionId: string; iteration: string }>(
+      `SELECT "responseId", "questionId", iteration FROM "FreeTextItem" WHERE "surveyId" = $1 AND ($2::int IS NULL OR "surveyVersion" = $2) AND state = 'approved'`,
+      [surveyId, surveyVersion ?? null],
+    );
+    return new Set(rows.map((r) => freeTextKey(r.responseId, r.questionId, r.iteration)));
+  }
+
+  /** Runs `work` in one transaction on a pooled connection, with plain (unnamed) queries. */
+  private async plainTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
   async readDelivery(key: string): Promise<string | undefined> {
     return (await readDelivery((q) => this.pool.query(q), key)) ?? undefined;
   }
@@ -347,19 +445,19 @@ export class PgStore implements SurveyStore {
 
   /** Runs `work` in one READ COMMITTED transaction on a pooled connection. */
   private async transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work((q) => client.query(q));
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    return this.plainTransaction((client) => work((q) => client.query(q)));
   }
+}
+
+const FREE_TEXT_COLUMNS = 'id, "surveyId", "surveyVersion", "questionId", language, state, text';
+
+/** The answer takes its item's text, the one change the database allows to a completed answer. */
+async function syncFreeTextAnswer(client: pg.PoolClient, id: string): Promise<void> {
+  await client.query(
+    `UPDATE "Answer" a SET value = CASE WHEN f.state = 'deleted' THEN 'null'::jsonb ELSE to_jsonb(f.text) END FROM "FreeTextItem" f
+     WHERE f.id = $1 AND a."responseId" = f."responseId" AND a."questionId" = f."questionId" AND a.iteration = f.iteration`,
+    [id],
+  );
 }
 
 /** Advisory lock keys: any fixed 64-bit numbers, the same in every process of a deployment. */

@@ -13,6 +13,12 @@ import {
   AnswerTuple,
   KnownResponse,
   DuplicateDeliveryError,
+  FreeTextCandidate,
+  FreeTextDecision,
+  FreeTextItemRecord,
+  FreeTextState,
+  countsByState,
+  freeTextKey,
   EtagConflictError,
   MigrationReport,
   OutboxRow,
@@ -336,6 +342,97 @@ export class SqliteStore implements SurveyStore {
     return this.write(() => this.sql('DELETE FROM "Invitation" WHERE campaign = ?').run(id).changes);
   }
 
+  // --- free-text review ----------------------------------------------------------------------
+
+  async queueFreeText(
+    surveyId: string,
+    questionIds: readonly string[],
+    prepare: (candidate: FreeTextCandidate) => { id: string; text: string },
+  ): Promise<number> {
+    if (!questionIds.length) return 0;
+    return this.write(() => {
+      const rows = this.sql(
+        `SELECT a.responseId, a.questionId, a.iteration, a.language, r.surveyVersion, a.value FROM "Answer" a JOIN "Response" r ON r.id = a.responseId
+         WHERE r.surveyId = ? AND r.status = 'completed' AND a.questionId IN (SELECT value FROM json_each(?))
+           AND json_type(a.value) = 'text' AND json_extract(a.value, '$') <> ''
+           AND NOT EXISTS (SELECT 1 FROM "FreeTextItem" f WHERE f.responseId = a.responseId AND f.questionId = a.questionId AND f.iteration = a.iteration)`,
+      ).all(surveyId, JSON.stringify(questionIds)) as {
+        responseId: string;
+        questionId: string;
+        iteration: string;
+        language: string;
+        surveyVersion: number;
+        value: string;
+      }[];
+      const insert = this.sql(
+        `INSERT INTO "FreeTextItem" (id, responseId, questionId, iteration, surveyId, surveyVersion, language, state, text) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+      );
+      for (const row of rows) {
+        const item = prepare({ ...row, text: JSON.parse(row.value) as string });
+        insert.run(item.id, row.responseId, row.questionId, row.iteration, surveyId, row.surveyVersion, row.language, item.text);
+        this.syncFreeTextAnswer(item.id);
+      }
+      return rows.length;
+    });
+  }
+
+  async freeTextItems(filter: { surveyId: string; surveyVersion?: number; state?: FreeTextState; limit?: number }): Promise<FreeTextItemRecord[]> {
+    return this.sql(
+      `SELECT ${FREE_TEXT_COLUMNS} FROM "FreeTextItem" WHERE surveyId = ? AND (? IS NULL OR surveyVersion = ?) AND (? IS NULL OR state = ?) ORDER BY id LIMIT ?`,
+    ).all(
+      filter.surveyId,
+      filter.surveyVersion ?? null,
+      filter.surveyVersion ?? null,
+      filter.state ?? null,
+      filter.state ?? null,
+      filter.limit ?? -1,
+    ) as FreeTextItemRecord[];
+  }
+
+  async freeTextItem(id: string): Promise<FreeTextItemRecord | undefined> {
+    return this.sql(`SELECT ${FREE_TEXT_COLUMNS} FROM "FreeTextItem" WHERE id = ?`).get(id) as FreeTextItemRecord | undefined;
+  }
+
+  async freeTextCounts(surveyId: string, surveyVersion?: number): Promise<Record<FreeTextState, number>> {
+    const rows = this.sql(`SELECT state, COUNT(*) AS n FROM "FreeTextItem" WHERE surveyId = ? AND (? IS NULL OR surveyVersion = ?) GROUP BY state`).all(
+      surveyId,
+      surveyVersion ?? null,
+      surveyVersion ?? null,
+    ) as { state: FreeTextState; n: number }[];
+    return countsByState(rows);
+  }
+
+  async reviewFreeText(id: string, decision: FreeTextDecision): Promise<FreeTextItemRecord | undefined> {
+    return this.write(() => {
+      const update =
+        decision.action === 'approve'
+          ? this.sql(`UPDATE "FreeTextItem" SET state = 'approved' WHERE id = ? AND state <> 'deleted'`).run(id)
+          : decision.action === 'redact'
+            ? this.sql(`UPDATE "FreeTextItem" SET text = ? WHERE id = ? AND state <> 'deleted'`).run(decision.text, id)
+            : this.sql(`UPDATE "FreeTextItem" SET state = 'deleted', text = '' WHERE id = ? AND state <> 'deleted'`).run(id);
+      if (!update.changes) return undefined;
+      this.syncFreeTextAnswer(id);
+      return this.sql(`SELECT ${FREE_TEXT_COLUMNS} FROM "FreeTextItem" WHERE id = ?`).get(id) as FreeTextItemRecord;
+    });
+  }
+
+  async approvedFreeText(surveyId: string, surveyVersion?: number): Promise<Set<string>> {
+    const rows = this.sql(
+      `SELECT responseId, questionId, iteration FROM "FreeTextItem" WHERE surveyId = ? AND (? IS NULL OR surveyVersion = ?) AND state = 'approved'`,
+    )
+      .raw()
+      .all(surveyId, surveyVersion ?? null, surveyVersion ?? null) as [string, string, string][];
+    return new Set(rows.map(([r, q, i]) => freeTextKey(r, q, i)));
+  }
+
+  /** The answer takes its item's text, the one change the database allows to a completed answer. */
+  private syncFreeTextAnswer(id: string): void {
+    this.sql(
+      `UPDATE "Answer" SET value = (SELECT CASE WHEN f.state = 'deleted' THEN 'null' ELSE json_quote(f.text) END FROM "FreeTextItem" f WHERE f.id = ?)
+       WHERE (responseId, questionId, iteration) = (SELECT responseId, questionId, iteration FROM "FreeTextItem" WHERE id = ?)`,
+    ).run(id, id);
+  }
+
   async outboxDepth(): Promise<number> {
     return (this.sql('SELECT COUNT(*) AS n FROM "OutboxEntry"').get() as { n: number }).n;
   }
@@ -491,6 +588,8 @@ export class SqliteStore implements SurveyStore {
     return s;
   }
 }
+
+const FREE_TEXT_COLUMNS = 'id, surveyId, surveyVersion, questionId, language, state, text';
 
 const RESPONSE_COLUMNS =
   'r.id, r.surveyId, r.surveyVersion, r.consentVersion, r.channel, r.period, r.language, r.status, r.languageSwitches, r.notUnderstoodCount, r.confirmations, r.confirmationsDeclined';

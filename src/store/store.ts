@@ -2,6 +2,7 @@ import { ChannelStore } from './channelStore';
 import { OutreachStore } from './outreachStore';
 import { RegistryStore } from './registryStore';
 import { ResponseStore } from './responseStore';
+import { ReviewStore } from './reviewStore';
 import { StateStore } from './stateStore';
 import { TurnStore } from './turnStore';
 
@@ -9,6 +10,7 @@ export * from './channelStore';
 export * from './outreachStore';
 export * from './registryStore';
 export * from './responseStore';
+export * from './reviewStore';
 export * from './stateStore';
 export * from './turnStore';
 
@@ -19,7 +21,7 @@ export * from './turnStore';
  * (pgStore.ts). The bot, the channels and the analyst service talk only to these interfaces; the
  * dialogs see less still (src/bot/responseRecorder.ts).
  */
-export interface SurveyStore extends ResponseStore, StateStore, ChannelStore, TurnStore, RegistryStore, OutreachStore {
+export interface SurveyStore extends ResponseStore, StateStore, ChannelStore, TurnStore, RegistryStore, OutreachStore, ReviewStore {
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<MigrationReport>;
   /** Resolves when the database answers; rejects with the driver's error when it does not. */

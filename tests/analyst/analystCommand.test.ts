@@ -48,7 +48,7 @@ describe('survey-bot analyst', () => {
     expect(again.code).toBe(2);
     expect(again.out).toBe('');
     expect(again.err).toMatch(/already used/);
-    expect((await run(url, 'add', 'per', '--role', 'owner')).err).toMatch(/analyst or admin/);
+    expect((await run(url, 'add', 'per', '--role', 'owner')).err).toMatch(/analyst, reviewer or admin/);
     expect((await run(url, 'add')).code).toBe(2);
   });
 

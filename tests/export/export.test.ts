@@ -220,7 +220,15 @@ describe('free text', () => {
     expect(plain.out.text()).not.toContain('svar nummer');
     expect(plain.out.text().split('\r\n')[0]).not.toContain('what_helped');
 
+    // Nothing leaves before a reviewer has read it (tests/review/): all of it waits at first.
+    const waiting = await exportTo(store, { format: 'csv', includeFreeText: true });
+    expect(waiting.summary.freeTextItems).toBe(0);
+    expect(waiting.summary.freeTextPending).toBeGreaterThanOrEqual(30);
+    for (const item of await store.freeTextItems({ surveyId: survey.id, state: 'pending', limit: 1000 }))
+      await store.reviewFreeText(item.id, { action: 'approve' });
+
     const { out, free, summary } = await exportTo(store, { format: 'csv', includeFreeText: true });
+    expect(summary.freeTextPending).toBe(0);
     expect(out.text()).not.toContain('svar nummer');
     const items = parse(free.text(), { columns: true }) as { question: string; text: string }[];
     expect(Object.keys(items[0])).toEqual(['question', 'text']);
