@@ -1,6 +1,7 @@
 import { Locales } from '../language/i18n';
 import { localeWording, storedWording, SurveyWording, WordingProvenance } from '../language/surveyWording';
 import { SurveyRegistry } from '../registry/surveyRegistry';
+import { loadVersion } from '../registry/loadedVersion';
 import { RegistryStore, SurveyVersionState } from '../store/registryStore';
 import { SurveyDefinition } from '../survey/definition';
 
@@ -63,17 +64,15 @@ export class RegistrySurveys implements SurveyResolver {
   }
 
   private load(id: string, version: number) {
-    const ns = `${id}@${version}`;
-    let entry = this.loaded.get(ns);
+    const key = `${id}@${version}`;
+    let entry = this.loaded.get(key);
     if (!entry) {
-      entry = (async () => {
-        const pkg = await this.registry.read(id, version);
-        for (const [lng, tree] of Object.entries(pkg.texts)) this.locales.i18n.addResourceBundle(lng, ns, tree, true, true);
-        return { definition: pkg.definition, wording: storedWording(this.locales, ns, pkg.provenance as Record<string, Record<string, WordingProvenance>>) };
-      })();
-      // A failed read (the database unreachable) is tried again by the next request.
-      entry.catch(() => this.loaded.delete(ns));
-      this.loaded.set(ns, entry);
+      entry = loadVersion(this.registry, this.locales, id, version).then(({ ns, pkg }) => ({
+        definition: pkg.definition,
+        wording: storedWording(this.locales, ns, pkg.provenance as Record<string, Record<string, WordingProvenance>>),
+      }));
+      entry.catch(() => this.loaded.delete(key));
+      this.loaded.set(key, entry);
     }
     return entry;
   }

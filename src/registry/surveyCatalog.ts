@@ -2,6 +2,7 @@ import { Locales } from '../language/i18n';
 import { Texts } from '../language/texts';
 import { RegistryStore, SurveyVersionInfo } from '../store/registryStore';
 import { currentOf, SurveyRegistry } from './surveyRegistry';
+import { loadVersion } from './loadedVersion';
 
 /** Which survey version a conversation is on, and whether it still takes answers. */
 export interface SurveyChoice {
@@ -105,12 +106,11 @@ export class SurveyCatalog {
     let texts = this.texts.get(key);
     if (!texts) {
       texts = (async () => {
-        const pkg = await this.registry.read(id, version);
-        for (const [lng, tree] of Object.entries(pkg.texts)) this.locales.i18n.addResourceBundle(lng, key, tree, true, true);
+        const { ns, pkg } = await loadVersion(this.registry, this.locales, id, version);
         // A language the version has texts in; where a bundled locale lacks one, it falls back (to
         // English, marked on the answer as text_fell_back). An imported version has every text.
         const languages = this.locales.tags.filter((t) => pkg.texts[t] !== undefined);
-        return new Texts(this.locales, pkg.definition, this.options.organisation, this.options.defaultLocale, { ns: key, languages });
+        return new Texts(this.locales, pkg.definition, this.options.organisation, this.options.defaultLocale, { ns, languages });
       })();
       // A failed load (a database outage) is tried again by the next turn.
       texts.catch(() => this.texts.delete(key));
