@@ -3,6 +3,7 @@ import { AnalysisSpec, SurveyDefinition, ValueSource } from '../survey/definitio
 import { AnalysisRequest, AnalysisRequestError, countedQuestions, dimensionsOf } from './analysisRequest';
 import { BarrierResult, Barriers, BarriersState } from './barriers';
 import { CodedResponse, ResponseCoder } from './coding';
+import { Completion, CompletionDimension, CompletionTable } from './completion';
 import { Comprehension, ComprehensionState, LanguageComprehension } from './comprehension';
 import { BASELINE, GroupCountsState, UNKNOWN } from './groups';
 import { HelpAreaResult, HelpReceived, HelpReceivedState } from './helpReceived';
@@ -24,6 +25,7 @@ export { AnalysisRequestError, areasOf, countedQuestions, dimensionsOf, topLevel
 export type { AnalysisRequest } from './analysisRequest';
 export type { BarrierResult, MultiBarrierResult, ScaleBarrierResult, ShareBarrierResult } from './barriers';
 export type { LanguageComprehension } from './comprehension';
+export type { CompletionRow, CompletionTable } from './completion';
 export { BASELINE, UNKNOWN } from './groups';
 export type { HelpAreaResult } from './helpReceived';
 export type { Count, Gap, GroupRow, Proportion, PublishedGap, PublishedMean, PublishedProportion, SharesTest, Withheld } from './shares';
@@ -41,6 +43,8 @@ export interface AnalysisResult {
   helpReceived: HelpAreaResult[];
   barriers: BarrierResult[];
   comprehension: LanguageComprehension[];
+  /** Responses started and completed by source, channel and language (every started response). */
+  completion: CompletionTable[];
   suppression: SuppressionSummary;
 }
 
@@ -61,6 +65,7 @@ export interface AccumulatorState {
   helpReceived: HelpReceivedState;
   barriers: BarriersState;
   comprehension: ComprehensionState;
+  completion: [CompletionDimension, GroupCountsState][];
 }
 
 /** Streams responses in, hands each to every measure, and has them make their tables at the end. */
@@ -72,6 +77,7 @@ export class Accumulator {
   private readonly helpReceived: HelpReceived;
   private readonly barriers: Barriers;
   private readonly comprehension: Comprehension;
+  private readonly completion = new Completion();
   /** Codes of the questions every response's group is found by. */
   private readonly codes: { baseline: number; dimension: number };
 
@@ -99,8 +105,9 @@ export class Accumulator {
   add(r: CodedResponse): void {
     const view = this.view;
     view.load(r);
-    // Comprehension counts every started response; the group tables only those the request asks for.
+    // Comprehension and completion count every started response; the group tables only those the request asks for.
     this.comprehension.add(view);
+    this.completion.add(view);
     if (this.request.status !== 'all' && r.status !== 'completed') return;
     view.group = this.groupOf(view);
     this.population.add(view);
@@ -122,6 +129,7 @@ export class Accumulator {
       helpReceived: this.helpReceived.snapshot(),
       barriers: this.barriers.snapshot(),
       comprehension: this.comprehension.snapshot(),
+      completion: this.completion.snapshot(),
     };
   }
 
@@ -131,12 +139,15 @@ export class Accumulator {
     this.helpReceived.merge(state.helpReceived);
     this.barriers.merge(state.barriers);
     this.comprehension.merge(state.comprehension);
+    this.completion.merge(state.completion);
   }
 
   result(): AnalysisResult {
     const k = this.request.k;
     const protector = new TableProtector(k);
     const population = this.population.table(protector);
+    const completion = this.completion.table(protector);
+    const byLanguage = completion.find((c) => c.by === 'language')!;
     return {
       survey: { id: this.def.id, version: this.def.version },
       by: this.request.by,
@@ -148,7 +159,8 @@ export class Accumulator {
       groups: population.groups,
       helpReceived: this.helpReceived.table(protector),
       barriers: this.barriers.table(protector),
-      comprehension: this.comprehension.table(protector),
+      comprehension: this.comprehension.table(protector, new Map(byLanguage.rows.map((r) => [r.group, r.started]))),
+      completion,
       suppression: protector.summary(),
     };
   }

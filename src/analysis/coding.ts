@@ -17,6 +17,7 @@ export interface CodedResponse {
   language: string;
   channel: string;
   period: string;
+  source: string;
   status: ResponseStatus;
   languageSwitches: number;
   confirmations: number;
@@ -65,6 +66,7 @@ export class ResponseCoder {
       language: this.intern(r.language),
       channel: this.intern(r.channel),
       period: this.intern(r.period),
+      source: this.intern(r.source),
       status: r.status,
       languageSwitches: r.languageSwitches,
       confirmations: r.confirmations,

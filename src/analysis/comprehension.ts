@@ -119,12 +119,23 @@ export class Comprehension implements Measure<ComprehensionState, LanguageCompre
     this.funnel.merge(state.reached);
   }
 
-  table(protector: TableProtector): LanguageComprehension[] {
+  /**
+   * @param started the started responses by language as the completion table published them
+   *   (src/analysis/completion.ts): the same counts are protected once, in one table, since two
+   *   tables hiding different cells of the same counts could together give a hidden one away.
+   *   Without it, they are protected here as a series.
+   */
+  table(protector: TableProtector, started?: ReadonlyMap<string, Count>): LanguageComprehension[] {
     const languages = [...this.started.keys()].sort();
-    const started = protector.series(
-      languages,
-      languages.map((l) => this.started.get(l)!),
-    );
+    const startedCells: Count[] =
+      started && languages.every((l) => started.has(l))
+        ? languages.map((l) => started.get(l)!)
+        : protector
+            .series(
+              languages,
+              languages.map((l) => this.started.get(l)!),
+            )
+            .cells.map(count);
     const switched = protector.table(languages, ['yes', 'no'], this.switched);
     const fallback = protector.table(languages, ['yes', 'no'], this.fallbackResponses);
     const confirmed = protector.table(languages, ['yes', 'no'], this.confirmed);
@@ -133,12 +144,12 @@ export class Comprehension implements Measure<ComprehensionState, LanguageCompre
     const questions = [...this.notUnderstood.keys()].sort((a, b) => itemIndexOf(this.def, a) - itemIndexOf(this.def, b));
     const confused = new Map(questions.map((q) => [q, protector.table(languages, ['yes', 'no'], this.notUnderstood.get(q)!)]));
     return languages.map((language, i) => {
-      const startedCell = started.cells[i];
+      const startedCell = startedCells[i];
       const fa = this.fallbackAnswers.get(language)!;
       const fallbackShare = proportion(fallback.cells[i][0], fallback.rowTotals[i]);
       return {
         language,
-        started: count(startedCell),
+        started: startedCell,
         switched: proportion(switched.cells[i][0], switched.rowTotals[i]),
         fallbackResponses: fallbackShare,
         confirmed: proportion(confirmed.cells[i][0], confirmed.rowTotals[i]),

@@ -130,6 +130,16 @@ export function formatAnalysis(result: AnalysisResult, locales: Locales, lng: st
       '',
     );
   }
+  for (const c of result.completion) {
+    out.push(t('completion', { by: c.by }));
+    out.push(
+      ...table([
+        ['', t('completion_started'), t('completion_completed'), t('completion_rate')],
+        ...[...c.rows, { ...c.total, group: t('completion_total') }].map((r) => [r.group, num(r.started), num(r.completed), prop(r.rate)]),
+      ]),
+      '',
+    );
+  }
   const s = result.suppression;
   out.push(t('suppression', { k: s.k, hidden: s.primary + s.secondary, cells: s.cells, primary: s.primary, secondary: s.secondary }));
   return `${out.join('\n')}\n`;

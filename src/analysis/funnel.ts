@@ -1,4 +1,3 @@
-import { ProtectedCell } from '../privacy/disclosure';
 import { SurveyDefinition } from '../survey/definition';
 import { Answers, nextStep, stepKey } from '../survey/engine';
 import { funnelMilestones } from '../survey/walk';
@@ -64,9 +63,9 @@ export class Funnel {
    * since the last point shown, and when at least k reached it. Between such points the funnel is
    * merged.
    */
-  table(language: string, started: ProtectedCell, k: number): FunnelTable {
+  table(language: string, started: number | null, k: number): FunnelTable {
     const reached = this.reached.get(language)!;
-    const total = started.value;
+    const total = started;
     if (total === null) return this.milestones.map((step) => ({ step, reached: null }));
     const safe = (from: number, to: number) => reached[from] - reached[to] === 0 || reached[from] - reached[to] >= k;
     const last = reached.length - 1;

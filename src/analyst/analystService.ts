@@ -11,6 +11,7 @@ import { localeWording, SurveyWording } from '../language/surveyWording';
 import { FreeTextDecision, FreeTextItemRecord, FreeTextState, SurveyStore } from '../store/store';
 import { queueFreeText } from '../export/freeTextReview';
 import { SurveyDefinition } from '../survey/definition';
+import { quasiIdentifiersOf } from '../survey/quasiIdentifiers';
 import { SelectionProblem, selectionCells, selectionProblem } from './differencing';
 import { fixedSurvey, SurveyListing, SurveyResolver } from './surveyResolver';
 
@@ -207,7 +208,7 @@ export class AnalystService {
 
   private codebookWith(survey: SurveyDefinition, wording: SurveyWording, versions: SurveyVersionSource[], language: string): CodebookWithVersions {
     const { locales } = this.deps;
-    const cb = buildCodebook(survey, locales, exportColumns(survey, survey.analysis?.quasiIdentifiers ?? []), language, wording);
+    const cb = buildCodebook(survey, locales, exportColumns(survey, survey.analysis ? quasiIdentifiersOf(survey.analysis).qis : []), language, wording);
     return { ...cb, versions: versionHistory(versions, locales, cb.language) };
   }
 

@@ -9,6 +9,11 @@ export interface RespondentState {
   /** The survey version the conversation started on, and finishes on whatever is published meanwhile. */
   survey?: { id: string; version: number };
   lang?: string;
+  /**
+   * Where the respondent came from, settled against the survey's declared sources when the survey
+   * was chosen (src/survey/sources.ts), and stored with the response. Absent in states from before.
+   */
+  source?: string;
   responseId?: string;
   progress: Progress;
   paused: boolean;

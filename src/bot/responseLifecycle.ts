@@ -6,6 +6,7 @@ import { AnswerValue, Step, answer, back, parseStepKey } from '../survey/engine'
 import { PendingAnswer, QuestionState } from './respondentState';
 import { TurnContext } from 'botbuilder';
 import { SurveyDefinition } from '../survey/definition';
+import { DIRECT } from '../survey/sources';
 import { RespondentState } from './respondentState';
 import { TurnRecord } from './turn';
 
@@ -65,6 +66,7 @@ export class ResponseLifecycle {
         channel: channelKind(this.turn.context.activity.channelId),
         period: isoWeek(this.turn.now()),
         language: this.turn.lng,
+        source: this.state.source ?? DIRECT,
       },
     });
     this.state.responseId = id;

@@ -4,6 +4,7 @@ import { SurveyCatalog, SurveyChoice } from '../registry/surveyCatalog';
 import { Logger } from '../logger';
 import { ResponseStore } from '../store/store';
 import { SurveyDefinition } from '../survey/definition';
+import { responseSource } from '../survey/sources';
 import { RespondentState, newRespondentState } from './respondentState';
 import { ResponseLifecycle } from './responseLifecycle';
 import { TurnRecord } from './turn';
@@ -115,6 +116,10 @@ export class SurveyTurns {
         : await catalog.start(TurnRecord.of(context).survey ?? requestedSurvey(context.activity));
       if (!choice.closed) state.survey = { id: choice.id, version: choice.version };
       turn = new SurveyTurn(context, state, await catalog.textsFor(choice.id, choice.version), choice, this.env);
+      if (state.source === undefined && !choice.closed) {
+        const named = TurnRecord.of(context).source;
+        state.source = responseSource(turn.survey.sources, typeof named === 'function' ? await named() : named);
+      }
       this.turns.set(context.turnState, turn);
     }
     return turn;

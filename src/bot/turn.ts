@@ -46,6 +46,12 @@ export class TurnRecord {
   outbox?: TurnOutbox;
   /** The survey the channel was asked for: the web page's link, the SMS number written to. */
   survey?: string;
+  /**
+   * Where the respondent came from, as the channel knows it: a start link's `src`, `sms` or
+   * `sms-invitation`, or how to find it out. Asked only when the respondent's state has no source
+   * yet; the survey's declared sources then settle it (src/survey/sources.ts).
+   */
+  source?: string | (() => Promise<string | undefined>);
   /** Set while the bot runs the turn: its changes to responses join the write, its replies wait for it. */
   inBotTurn = false;
   readonly responses: ResponseOp[] = [];

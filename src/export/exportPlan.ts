@@ -5,6 +5,7 @@ import { Dependency, KAnonymityReport, QiValue, SUPPRESSED, kAnonymise } from '.
 import { StoredResponse, freeTextKey } from '../store/store';
 import { Condition, QuasiIdentifierSpec, SurveyDefinition, ValueSource } from '../survey/definition';
 import { AnswerValue, Answers, holds, stepKey } from '../survey/engine';
+import { quasiIdentifiersOf } from '../survey/quasiIdentifiers';
 import { StepColumn, stepColumns, topLevelQuestion } from '../survey/walk';
 import { freeTextQuestionIds } from './freeTextReview';
 
@@ -46,6 +47,7 @@ const RESPONSE_COLUMNS: { name: string; kind: ColumnKind }[] = [
   { name: 'consent_version', kind: 'number' },
   { name: 'status', kind: 'text' },
   { name: 'channel', kind: 'text' },
+  { name: 'source', kind: 'text' },
   { name: 'period', kind: 'text' },
   { name: 'language', kind: 'text' },
   { name: 'language_switches', kind: 'number' },
@@ -78,6 +80,8 @@ export interface PlanOptions {
 export class ExportPlanner {
   readonly columns: ExportColumn[];
   private readonly qis: readonly QuasiIdentifierSpec[];
+  /** The order the quasi-identifiers give way in, by column; undefined: as declared. */
+  private readonly giveWay: readonly string[] | undefined;
   private readonly conditions: { column: StepColumn; when: Condition }[];
   private readonly needed: Set<string>;
   // What the planner keeps of every response until its row is completed: as little as possible,
@@ -102,7 +106,7 @@ export class ExportPlanner {
     }
     if (!def.analysis)
       throw new Error(`Survey ${def.id} v${def.version} declares no quasi-identifiers (analysis.quasiIdentifiers); record-level export needs them.`);
-    this.qis = def.analysis.quasiIdentifiers;
+    ({ qis: this.qis, giveWay: this.giveWay } = quasiIdentifiersOf(def.analysis));
     this.label = options.label ?? ((code) => code);
     const qiQuestions = new Set(this.qis.flatMap((q) => ('question' in q.from ? [q.from.question] : [])));
     this.conditions = dependentConditions(def, qiQuestions);
@@ -181,7 +185,7 @@ export class ExportPlanner {
       k,
       suppressionLimit: def.analysis!.suppressionLimit,
       dependencies,
-      order: def.analysis!.giveWay?.map((c) => qis.findIndex((q) => q.column === c)),
+      order: this.giveWay?.map((c) => qis.findIndex((q) => q.column === c)),
     });
     const languageQi = qis.findIndex((q) => 'field' in q.from && q.from.field === 'language');
     const qiColumn = columns.map((c) => (c.qi ? qis.indexOf(c.qi) : -1));

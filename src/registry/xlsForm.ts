@@ -27,6 +27,8 @@ export const SETTINGS_COLUMNS = [
   'baseline',
   'quasi_identifiers',
   'analysis',
+  /** Where respondents can come from, the start links' `src` names, separated by spaces (src/survey/sources.ts). */
+  'sources',
 ] as const;
 export const SETTINGS_LANGUAGE_COLUMNS = ['title'] as const;
 export const TEXTS_LANGUAGE_COLUMNS = ['text'] as const;
@@ -181,6 +183,7 @@ export async function writeXlsForm(pkg: SurveyPackage, locales: Locales): Promis
     a ? `${a.baseline.question}: ${a.baseline.anyOf.join(' ')}` : '',
     a ? a.quasiIdentifiers.map((qi) => qi.column).join(', ') : '',
     a ? JSON.stringify(a) : '',
+    def.sources?.join(' ') ?? '',
     ...settingsLang.map((c) => text(c.lng, 'title')),
   ]);
 

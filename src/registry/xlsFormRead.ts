@@ -473,12 +473,17 @@ class Reader {
     if (defaultLanguage && !this.langs.has(defaultLanguage))
       this.problem('settings', row, 'default_language', `"${defaultLanguage}" has no label columns in this workbook`);
     const minutes = whole('minutes', false);
+    // A list as XLSForm writes lists, by spaces; commas are forgiven. Names are checked with the definition.
+    const sources = get('sources')
+      .split(/[\s,]+/)
+      .filter((s) => s !== '');
     const analysis = this.analysis(row, cells);
     return {
       id: get('form_id'),
       version: whole('version', true),
       ...(defaultLanguage ? { defaultLanguage } : {}),
       ...(minutes !== undefined ? { minutes } : {}),
+      ...(sources.length ? { sources } : {}),
       consentVersion: whole('consent_version', false) ?? 1,
       ...(analysis ? { analysis } : {}),
     };
@@ -585,7 +590,8 @@ class Reader {
   /** The validator's path (`items[3].when.question`) as a cell. */
   private definitionProblem(path: string, message: string, rowOf: Map<string, number>): void {
     const m = /^(items\[\d+\](?:\.questions\[\d+\])?)\.?(.*)$/.exec(path);
-    if (!m) return this.problem('settings', 2, path.startsWith('analysis') ? 'analysis' : 'form_id', `${path}: ${message}`);
+    if (!m)
+      return this.problem('settings', 2, path.startsWith('analysis') ? 'analysis' : path.startsWith('sources') ? 'sources' : 'form_id', `${path}: ${message}`);
     const field = m[2].split(/[.[]/)[0];
     const column =
       field === 'when'

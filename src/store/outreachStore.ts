@@ -32,6 +32,11 @@ export interface OutreachStore {
   invitations(campaign: string, keys: readonly string[]): Promise<Map<string, InvitationRecord>>;
   /** Records invitations sent (or moves them to `reminded`). */
   saveInvitations(campaign: string, rows: readonly InvitationRecord[]): Promise<void>;
+  /**
+   * Whether a number was invited by a campaign (of `surveyId`, or of any survey when undefined):
+   * its conversation's source is then `sms-invitation` (src/survey/sources.ts).
+   */
+  invited(key: string, surveyId?: string): Promise<boolean>;
   /** A number wrote to the bot: no reminder for it in any campaign. */
   markReplied(key: string): Promise<void>;
   /** The campaign is over: its invitations are deleted (the opt-out list stays). Returns how many. */

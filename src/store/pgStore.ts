@@ -34,6 +34,7 @@ import {
   freeTextKey,
 } from './store';
 import { storableJson } from './json';
+import { DIRECT } from '../survey/sources';
 
 /**
  * The scale-out store: PostgreSQL, shared by several stateless bot processes, through Prisma's
@@ -133,7 +134,7 @@ export class PgStore implements SurveyStore {
   scanResponses(filter: ResponseFilter, options: { batchSize?: number; questions?: readonly string[] } = {}): AsyncIterable<StoredResponse[]> {
     const { where, params } = responseWhere(filter);
     const only = options.questions ? ` AND a."questionId" = ANY($${params.length + 1}::text[])` : '';
-    const sql = `SELECT r.id, r."surveyId", r."surveyVersion", r."consentVersion", r.channel, r.period, r.language, r.status::text AS status, r."languageSwitches", r."notUnderstoodCount", r.confirmations, r."confirmationsDeclined",
+    const sql = `SELECT r.id, r."surveyId", r."surveyVersion", r."consentVersion", r.channel, r.period, r.language, r.status::text AS status, r."languageSwitches", r."notUnderstoodCount", r.confirmations, r."confirmationsDeclined", r.source,
         (SELECT COALESCE(json_agg(json_build_array(a."questionId", a.iteration, a.value, a.language, a.fallback, a."notUnderstood")), '[]'::json)
          FROM "Answer" a WHERE a."responseId" = r.id${only}) AS answers
       FROM "Response" r WHERE ${where} ORDER BY r.id`;
@@ -156,15 +157,15 @@ export class PgStore implements SurveyStore {
     options: { batchSize?: number; known?: readonly string[] } = {},
   ): AsyncIterable<(AnalysisResponse | KnownResponse)[]> {
     const { where, params } = responseWhere(filter);
-    const sql = `SELECT r.id, CASE WHEN k.id IS NULL THEN json_build_array(r.language, r.channel, r.period, r.status::text, r."languageSwitches", r.confirmations, r."confirmationsDeclined",
+    const sql = `SELECT r.id, CASE WHEN k.id IS NULL THEN json_build_array(r.language, r.channel, r.period, r.status::text, r."languageSwitches", r.confirmations, r."confirmationsDeclined", r.source,
           (SELECT COALESCE(json_agg(json_build_array(a."questionId", a.iteration, a.value, a.fallback::int, a."notUnderstood")), '[]'::json) FROM "Answer" a WHERE a."responseId" = r.id)) END AS data
       FROM "Response" r LEFT JOIN unnest($${params.length + 1}::text[]) AS k(id) ON k.id = r.id AND r.status = 'completed'
       WHERE ${where} ORDER BY r.id`;
-    type Row = { id: string; data: [string, string, string, ResponseStatus, number, number, number, AnalysisResponse['answers']] | null };
+    type Row = { id: string; data: [string, string, string, ResponseStatus, number, number, number, string, AnalysisResponse['answers']] | null };
     return this.scan(sql, [...params, options.known ?? []], options.batchSize, ({ id, data }: Row): AnalysisResponse | KnownResponse => {
       if (!data) return { id, known: true };
-      const [language, channel, period, status, languageSwitches, confirmations, confirmationsDeclined, answers] = data;
-      return { id, language, channel, period, status, languageSwitches, confirmations, confirmationsDeclined, answers };
+      const [language, channel, period, status, languageSwitches, confirmations, confirmationsDeclined, source, answers] = data;
+      return { id, language, channel, period, status, languageSwitches, confirmations, confirmationsDeclined, source, answers };
     });
   }
 
@@ -318,6 +319,17 @@ export class PgStore implements SurveyStore {
         [campaign, batch.map((r) => r.key), batch.map((r) => r.language), batch.map((r) => r.state), batch.map((r) => r.invitedAt)],
       );
     }
+  }
+
+  async invited(key: string, surveyId?: string): Promise<boolean> {
+    const { rowCount } =
+      surveyId === undefined
+        ? await this.pool.query('SELECT 1 FROM "Invitation" WHERE key = $1 LIMIT 1', [key])
+        : await this.pool.query('SELECT 1 FROM "Invitation" i JOIN "Campaign" c ON c.id = i.campaign WHERE i.key = $1 AND c."surveyId" = $2 LIMIT 1', [
+            key,
+            surveyId,
+          ]);
+    return (rowCount ?? 0) > 0;
   }
 
   async markReplied(key: string): Promise<void> {
@@ -557,8 +569,8 @@ async function applyOps(sql: Sql, ops: readonly ResponseOp[]): Promise<void> {
         const r = op.response;
         await sql({
           name: 'response_start',
-          text: `INSERT INTO "Response" (id, "surveyId", "surveyVersion", "consentVersion", channel, period, language, status) VALUES ($1, $2, $3, $4, $5, $6, $7, 'in_progress')`,
-          values: [r.id, r.surveyId, r.surveyVersion, r.consentVersion, r.channel, r.period, r.language],
+          text: `INSERT INTO "Response" (id, "surveyId", "surveyVersion", "consentVersion", channel, period, language, status, source) VALUES ($1, $2, $3, $4, $5, $6, $7, 'in_progress', $8)`,
+          values: [r.id, r.surveyId, r.surveyVersion, r.consentVersion, r.channel, r.period, r.language, r.source ?? DIRECT],
         });
         break;
       }
@@ -640,6 +652,7 @@ function toStored(r: ResponseRow): StoredResponse {
     notUnderstoodCount: r.notUnderstoodCount,
     confirmations: r.confirmations,
     confirmationsDeclined: r.confirmationsDeclined,
+    source: r.source,
     answers: r.answers
       .sort((a, b) => a.questionId.localeCompare(b.questionId) || a.iteration.localeCompare(b.iteration))
       .map((a) => ({

@@ -15,6 +15,8 @@ export interface NewResponse {
   /** ISO week ("2026-W48"). */
   period: string;
   language: string;
+  /** Where the respondent came from (src/survey/sources.ts); `direct` when not given. */
+  source?: string;
 }
 
 export interface ResponsePatch {
@@ -58,6 +60,8 @@ export interface AnalysisResponse {
   languageSwitches: number;
   confirmations: number;
   confirmationsDeclined: number;
+  /** Where the respondent came from (src/survey/sources.ts). */
+  source: string;
   answers: AnswerTuple[];
 }
 
@@ -68,6 +72,7 @@ export interface KnownResponse {
 }
 
 export interface StoredResponse extends NewResponse {
+  source: string;
   status: ResponseStatus;
   languageSwitches: number;
   notUnderstoodCount: number;

@@ -36,6 +36,7 @@ import {
   TurnCommit,
 } from './store';
 import { storableJson } from './json';
+import { DIRECT } from '../survey/sources';
 
 /** Wait this long for another process's write lock before failing (several bot processes may share a file). */
 const BUSY_TIMEOUT_MS = 5000;
@@ -334,6 +335,14 @@ export class SqliteStore implements SurveyStore {
     });
   }
 
+  async invited(key: string, surveyId?: string): Promise<boolean> {
+    const row =
+      surveyId === undefined
+        ? this.sql('SELECT 1 FROM "Invitation" WHERE key = ? LIMIT 1').get(key)
+        : this.sql('SELECT 1 FROM "Invitation" i JOIN "Campaign" c ON c.id = i.campaign WHERE i.key = ? AND c.surveyId = ? LIMIT 1').get(key, surveyId);
+    return row !== undefined;
+  }
+
   async markReplied(key: string): Promise<void> {
     await this.write(() => this.sql(`UPDATE "Invitation" SET state = 'replied' WHERE key = ?`).run(key));
   }
@@ -511,8 +520,8 @@ export class SqliteStore implements SurveyStore {
         case 'start': {
           const r = op.response;
           this.sql(
-            'INSERT INTO "Response" (id, surveyId, surveyVersion, consentVersion, channel, period, language, status, languageSwitches, notUnderstoodCount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0)',
-          ).run(r.id, r.surveyId, r.surveyVersion, r.consentVersion, r.channel, r.period, r.language, 'in_progress');
+            'INSERT INTO "Response" (id, surveyId, surveyVersion, consentVersion, channel, period, language, status, languageSwitches, notUnderstoodCount, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)',
+          ).run(r.id, r.surveyId, r.surveyVersion, r.consentVersion, r.channel, r.period, r.language, 'in_progress', r.source ?? DIRECT);
           break;
         }
         case 'answer': {
@@ -592,17 +601,17 @@ export class SqliteStore implements SurveyStore {
 const FREE_TEXT_COLUMNS = 'id, surveyId, surveyVersion, questionId, language, state, text';
 
 const RESPONSE_COLUMNS =
-  'r.id, r.surveyId, r.surveyVersion, r.consentVersion, r.channel, r.period, r.language, r.status, r.languageSwitches, r.notUnderstoodCount, r.confirmations, r.confirmationsDeclined';
+  'r.id, r.surveyId, r.surveyVersion, r.consentVersion, r.channel, r.period, r.language, r.status, r.languageSwitches, r.notUnderstoodCount, r.confirmations, r.confirmationsDeclined, r.source';
 const ANSWERS_JSON = `(SELECT json_group_array(json_array(a.questionId, a.iteration, a.value, a.language, a.fallback, a.notUnderstood)) FROM "Answer" a WHERE a.responseId = r.id)`;
 
 // Only what the analysis counts (no answer language); a known completed response without answers.
-const ANALYSIS_SCAN = `SELECT r.id, r.language, r.channel, r.period, r.status, r.languageSwitches, r.confirmations, r.confirmationsDeclined, CASE WHEN r.status <> 'completed' OR r.id NOT IN (SELECT value FROM json_each(?))
+const ANALYSIS_SCAN = `SELECT r.id, r.language, r.channel, r.period, r.status, r.languageSwitches, r.confirmations, r.confirmationsDeclined, r.source, CASE WHEN r.status <> 'completed' OR r.id NOT IN (SELECT value FROM json_each(?))
   THEN (SELECT json_group_array(json_array(a.questionId, a.iteration, a.value, a.fallback, a.notUnderstood)) FROM "Answer" a WHERE a.responseId = r.id) END FROM "Response" r`;
 
 function toAnalysisResponse(row: unknown[]): AnalysisResponse | KnownResponse {
   const id = row[0] as string;
-  if (row[8] === null) return { id, known: true };
-  const answers = JSON.parse(row[8] as string) as AnswerTuple[];
+  if (row[9] === null) return { id, known: true };
+  const answers = JSON.parse(row[9] as string) as AnswerTuple[];
   // The value arrives as its JSON text; parsed in place, without a new object per answer.
   for (const a of answers) a[2] = parseValue(a[2] as string);
   return {
@@ -614,12 +623,13 @@ function toAnalysisResponse(row: unknown[]): AnalysisResponse | KnownResponse {
     languageSwitches: row[5] as number,
     confirmations: row[6] as number,
     confirmationsDeclined: row[7] as number,
+    source: row[8] as string,
     answers,
   };
 }
 
 function toResponse(row: unknown[]): StoredResponse {
-  const answers = JSON.parse(row[12] as string) as [string, string, string, string, number, number][];
+  const answers = JSON.parse(row[13] as string) as [string, string, string, string, number, number][];
   return {
     id: row[0] as string,
     surveyId: row[1] as string,
@@ -633,6 +643,7 @@ function toResponse(row: unknown[]): StoredResponse {
     notUnderstoodCount: row[9] as number,
     confirmations: row[10] as number,
     confirmationsDeclined: row[11] as number,
+    source: row[12] as string,
     answers: answers.map((a): StoredAnswer => ({
       questionId: a[0],
       iteration: a[1],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sourceName } from './sources';
 
 /**
  * The schema of a survey definition. Definitions hold structure only (ids, types, bounds,
@@ -112,7 +113,7 @@ export type SurveyItem = z.infer<typeof surveyItem>;
  * Where a per-response value comes from: a field every response has (the language it was given
  * in, its channel kind, its ISO week), or the answer to a top-level question.
  */
-export const valueSource = z.union([z.strictObject({ field: z.enum(['language', 'channel', 'period']) }), z.strictObject({ question: id })]);
+export const valueSource = z.union([z.strictObject({ field: z.enum(['language', 'channel', 'period', 'source']) }), z.strictObject({ question: id })]);
 export type ValueSource = z.infer<typeof valueSource>;
 
 /**
@@ -193,6 +194,15 @@ export const surveyDefinition = z.strictObject({
   defaultLanguage: z.string().optional(),
   /** About how many minutes the survey takes, as the greeting tells the respondent. */
   minutes: z.number().int().positive().max(60).optional(),
+  /**
+   * Where respondents can come from: the `src` of the start links on posters and invitations
+   * (src/survey/sources.ts). Anything else is stored as `other`, nothing named as `direct`.
+   */
+  sources: z
+    .array(sourceName)
+    .max(200)
+    .refine((l) => new Set(l).size === l.length, 'each source once')
+    .optional(),
   /** Bumped whenever the consent text changes; stored with each response. */
   consentVersion: z.number().int().positive(),
   items: z.array(surveyItem).min(1),

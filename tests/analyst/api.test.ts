@@ -33,10 +33,13 @@ describe('the analyst API over a generated population', () => {
 
   test('says what is wrong with a bad analysis request, in the analyst language', async () => {
     const missing = await get('/analysis');
-    expect(missing.body).toEqual({ error: 'missing_parameter', message: 'The parameter “by” is required: one of language, background, situation, channel.' });
+    expect(missing.body).toEqual({
+      error: 'missing_parameter',
+      message: 'The parameter “by” is required: one of language, background, situation, channel, source.',
+    });
     const wrong = await get('/analysis?by=age', { 'accept-language': 'nb-NO,nb;q=0.9' });
     expect(wrong.status).toBe(400);
-    expect(wrong.body.message).toBe('«by» må være en av language, background, situation, channel (fikk «age»).');
+    expect(wrong.body.message).toBe('«by» må være en av language, background, situation, channel, source (fikk «age»).');
     expect((await get('/analysis?by=language&area=moon')).body.error).toBe('bad_parameter');
     expect((await get('/analysis?by=language&by=channel')).body.error).toBe('repeated_parameter');
   });

@@ -35,7 +35,7 @@ describe('GET /analyst', () => {
     expect(html).not.toMatch(/"responses"|"helpReceived"/);
     const config = JSON.parse(/<script id="dashboard-config" type="application\/json">(.*?)<\/script>/s.exec(html)![1]);
     expect(Object.keys(config.texts)).toEqual(['nb', 'en']);
-    expect(config.dimensions).toEqual(['language', 'background', 'situation', 'channel']);
+    expect(config.dimensions).toEqual(['language', 'background', 'situation', 'channel', 'source']);
   });
 
   test('serves Chart.js from the project, and its own script and styles, hash-versioned and cacheable', async () => {

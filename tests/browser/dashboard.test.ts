@@ -36,7 +36,9 @@ const t = (lng: string, key: string, vars: Record<string, unknown> = {}) => loca
 
   beforeAll(async () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startAnalystServer({ responses: 3000 });
+    // Most respondents from two posters and the web page, three from a leaflet: its counts must be hidden.
+    const source = (i: number) => (i === 5 || i === 1500 || i === 2900 ? 'housing-office-leaflet' : i % 3 ? 'nav-office-poster' : 'web');
+    server = await startAnalystServer({ responses: 3000, population: { source } });
     // Three responses in a week of their own: a filter on that week must be refused.
     insertIntoSqlite(server.file, responsesLike(server.population, 3, { period: '2026-W30' }));
     analystToken = await server.token('browser-analyst');
@@ -133,6 +135,24 @@ const t = (lng: string, key: string, vars: Record<string, unknown> = {}) => loca
     const confirmed = await page.evaluate(() => window.Chart.getChart(document.querySelectorAll('#funnel-charts canvas')[1]).data.datasets[1].data);
     expect(confirmed).toEqual(result.comprehension.map((c) => ('suppressed' in c.confirmed ? null : c.confirmed.p * 100)));
     expect(confirmed.some((v: number | null) => v !== null && v > 0)).toBe(true);
+
+    // Completion by source, channel and language: a chart with Wilson bars and a table each, the
+    // rare source's row suppressed, never shown as a number.
+    expect(await page.locator('#completion-charts figure').count()).toBe(result.completion.length);
+    const bySource = result.completion.find((c) => c.by === 'source')!;
+    const completionDrawn = await page.evaluate(() => {
+      const chart = window.Chart.getChart(document.querySelector('#completion-charts canvas'));
+      return { labels: chart.data.labels, estimates: chart.data.datasets[1].data };
+    });
+    expect(completionDrawn.estimates).toEqual([...bySource.rows, bySource.total].map((r) => ('suppressed' in r.rate ? null : r.rate.p * 100)));
+    expect(completionDrawn.labels).toContain(`housing-office-leaflet ${t('en', 'suppressed_mark')}`);
+    const leaflet = await page.evaluate(() =>
+      [...document.querySelectorAll('#completion-charts figure')[0].querySelectorAll('tbody tr')]
+        .filter((tr: any) => tr.querySelector('th').textContent === 'housing-office-leaflet')
+        .map((tr: any) => [...tr.querySelectorAll('td')].map((td: any) => td.className)),
+    );
+    expect(leaflet).toEqual([['suppressed', 'suppressed', 'suppressed']]);
+    expect(await page.locator('#completion-heading').innerText()).toBe(t('en', 'completion.heading'));
 
     // The first area's chart holds the published intervals of the analysis, as percentages.
     const area = result.helpReceived[0];

@@ -69,6 +69,7 @@ function expectedRow(r: StoredResponse): Record<string, string> {
     consent_version: String(r.consentVersion),
     status: r.status,
     channel: r.channel,
+    source: r.source,
     period: r.period,
     language: r.language,
     language_switches: String(r.languageSwitches),
@@ -295,7 +296,7 @@ describe('disclosure control on a generated population of 1,200 responses', () =
   }
 
   const originalQi = (r: StoredResponse, column: string): string => {
-    if (column === 'language' || column === 'channel' || column === 'period') return r[column];
+    if (column === 'language' || column === 'channel' || column === 'period' || column === 'source') return r[column];
     const v = r.answers.find((a) => a.questionId === column && a.iteration === '')?.value;
     return v === undefined || v === null ? '' : String(v);
   };

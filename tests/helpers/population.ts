@@ -54,6 +54,8 @@ export interface PopulationOptions {
   unfinished?: number;
   /** ISO weeks to spread responses over. */
   weeks?: string[];
+  /** The source of the i-th response (default `direct`); not drawn, so the rest of a population stays as it was. */
+  source?: (i: number) => string;
 }
 
 const WEEKS = Array.from({ length: 26 }, (_, i) => `2026-W${String(i + 1).padStart(2, '0')}`);
@@ -98,6 +100,7 @@ export function generatePopulation(def: SurveyDefinition, n: number, options: Po
       surveyVersion: def.version,
       consentVersion: def.consentVersion,
       channel: random() < 0.3 ? 'sms' : 'web',
+      source: options.source?.(i) ?? 'direct',
       period: weeks[Math.floor(random() * weeks.length)],
       language,
       status: completed ? 'completed' : 'in_progress',
@@ -169,7 +172,7 @@ export function insertIntoSqlite(file: string, responses: readonly StoredRespons
   const db = new Database(file);
   try {
     const response = db.prepare(
-      'INSERT INTO "Response" (id, surveyId, surveyVersion, consentVersion, channel, period, language, status, languageSwitches, notUnderstoodCount, confirmations, confirmationsDeclined) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO "Response" (id, surveyId, surveyVersion, consentVersion, channel, period, language, status, languageSwitches, notUnderstoodCount, confirmations, confirmationsDeclined, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const answer = db.prepare(
       'INSERT INTO "Answer" (responseId, questionId, iteration, value, language, fallback, notUnderstood) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -192,6 +195,7 @@ export function insertIntoSqlite(file: string, responses: readonly StoredRespons
           r.notUnderstoodCount,
           r.confirmations,
           r.confirmationsDeclined,
+          r.source,
         );
         for (const a of r.answers) answer.run(r.id, a.questionId, a.iteration, JSON.stringify(a.value), a.language, a.fallback ? 1 : 0, a.notUnderstood);
         if (r.status !== 'in_progress') complete.run(r.status, r.id);

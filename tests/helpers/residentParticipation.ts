@@ -32,6 +32,7 @@ export function participationResponse(a: ParticipationAnswers): StoredResponse {
     surveyVersion: def.version,
     consentVersion: def.consentVersion,
     channel: a.channel ?? 'web',
+    source: 'direct',
     period: a.period ?? '2026-W10',
     language,
     status: a.status ?? 'completed',

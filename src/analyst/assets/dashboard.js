@@ -95,6 +95,7 @@
     return q ? questionLabel(q) : d;
   }
   function groupLabel(code, by) {
+    if (by === 'source') return code === 'direct' || code === 'other' ? text('sources.' + code) : code;
     if (code === 'baseline' || code === 'unknown') return text('groups.' + code);
     if (by === 'language') return endonym(code);
     if (by === 'channel') return config.channels.indexOf(code) >= 0 ? text('channels.' + code) : code;
@@ -293,7 +294,7 @@
     state.me = null;
     state.result = null;
     destroyCharts();
-    ['help-charts', 'barrier-charts', 'funnel-charts', 'tokens', 'audit'].forEach(clear);
+    ['help-charts', 'barrier-charts', 'funnel-charts', 'completion-charts', 'tokens', 'audit'].forEach(clear);
     $('new-token').hidden = true;
     $('new-token-value').textContent = '';
     $('app').hidden = true;
@@ -359,7 +360,7 @@
     state.survey = $('survey').value;
     state.result = null;
     destroyCharts();
-    ['help-charts', 'barrier-charts', 'funnel-charts'].forEach(clear);
+    ['help-charts', 'barrier-charts', 'funnel-charts', 'completion-charts'].forEach(clear);
     applyTexts();
     loadAnalysis();
   });
@@ -394,7 +395,7 @@
 
   function render(result) {
     destroyCharts();
-    ['help-charts', 'barrier-charts', 'funnel-charts'].forEach(clear);
+    ['help-charts', 'barrier-charts', 'funnel-charts', 'completion-charts'].forEach(clear);
     var s = result.suppression;
     setStatus(
       'status',
@@ -412,6 +413,9 @@
     });
     renderFunnel($('funnel-charts'), result.comprehension);
     renderConfirmations($('funnel-charts'), result.comprehension);
+    (result.completion || []).forEach(function (c) {
+      renderCompletion($('completion-charts'), c);
+    });
   }
 
   /** A chart with its title, and the same numbers as a real table behind a disclosure toggle. */
@@ -825,6 +829,30 @@
       }),
       comprehension.map(function (c) {
         return asShare(c.confirmed);
+      }),
+      'percent',
+    );
+  }
+
+  /** Started and completed responses by source, channel or language, the completion rate with its Wilson interval. */
+  function renderCompletion(container, c) {
+    var rows = c.rows.concat([c.total]);
+    var label = function (r) {
+      return r === c.total ? text('completion.total') : groupLabel(r.group, c.by);
+    };
+    var canvas = figure(container, tr('completion.chart', { by: dimensionLabel(c.by) }), {
+      head: [dimensionLabel(c.by), text('completion.started'), text('completion.completed'), text('completion.rate')],
+      rows: rows.map(function (r) {
+        return { header: label(r), cells: [cellOfCount(r.started), cellOfCount(r.completed), cellOfShare(r.rate)] };
+      }),
+    });
+    intervalChart(
+      canvas,
+      rows.map(function (r) {
+        return marked(label(r), published(r.rate));
+      }),
+      rows.map(function (r) {
+        return asShare(r.rate);
       }),
       'percent',
     );

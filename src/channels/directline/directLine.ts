@@ -10,6 +10,7 @@ import { BOT_ID, botReply, OUTBOX_TTL_MS, outboxExpiry, outboxSeqFloor, StoredAc
 import { DELIVERY_TTL_MS, TurnRecord } from '../../bot/turn';
 import { DirectLineTokens, SURVEY_ID, TokenClaims } from './tokens';
 import { DirectLineRateLimit } from './rateLimit';
+import { linkSource } from '../../survey/sources';
 
 export const DIRECT_LINE_BASE = '/v3/directline';
 
@@ -42,8 +43,14 @@ const incomingActivity = z.object({
     .optional()
     .catch(undefined),
 });
-/** `tokens/generate` takes no body in Direct Line; ours may name the survey of the start link. An unknown survey is the default one. */
-const generateBody = z.object({ survey: z.string().regex(SURVEY_ID).optional().catch(undefined) }).catch({ survey: undefined });
+/**
+ * `tokens/generate` takes no body in Direct Line; ours may name the survey of the start link (an
+ * unknown survey is the default one) and its `src`, which is only checked for its shape here: a
+ * malformed one is `other` (src/survey/sources.ts).
+ */
+const generateBody = z
+  .object({ survey: z.string().regex(SURVEY_ID).optional().catch(undefined), src: z.unknown().optional().transform(linkSource) })
+  .catch({ survey: undefined, src: undefined });
 const startBody = z.object({ locale: bcp47.optional().catch(undefined) }).catch({ locale: undefined });
 
 /** The outbox key of a conversation: its id never reaches the database. */
@@ -116,6 +123,7 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
         // marks a message sent only when it sees that echo (channelData.clientActivityID).
         const record = TurnRecord.of(ctx);
         record.survey = claims.survey;
+        record.source = claims.src;
         record.outbox = {
           conversation: conversationHash,
           expiresAt: outboxExpiry(at),
@@ -214,7 +222,8 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
     handle('tokens/generate', async (req, res) => {
       if (!(await limit.admit('tokens/generate', req, res))) return;
       // The start link's survey (`/s/<survey>`) rides in the token, so every process knows it.
-      const { token, claims } = tokens.issueNew(generateBody.parse(req.body ?? {}).survey);
+      const body = generateBody.parse(req.body ?? {});
+      const { token, claims } = tokens.issueNew(body.survey, body.src);
       res.send(200, conversation(claims, token));
     }),
   );
@@ -224,7 +233,7 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
     handle('tokens/refresh', async (req, res) => {
       const claims = authorize(req, res);
       if (!claims) return;
-      const fresh = tokens.issue(claims.conv, claims.user, claims.survey);
+      const fresh = tokens.issue(claims.conv, claims.user, claims.survey, claims.src);
       res.send(200, conversation(fresh.claims, fresh.token));
     }),
   );
@@ -237,7 +246,7 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
       if (!claims) return;
       // DirectLineJS sends conversationStartProperties.locale here: the first greeting's language hint.
       await ensureStarted(claims, startBody.parse(req.body ?? {}).locale);
-      const fresh = tokens.issue(claims.conv, claims.user, claims.survey);
+      const fresh = tokens.issue(claims.conv, claims.user, claims.survey, claims.src);
       res.send(201, conversation(fresh.claims, fresh.token));
     }),
   );
@@ -250,7 +259,7 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
       // Reconnect (a reloaded page). Polling clients read `?watermark` themselves from the activity
       // stream; there is no stream URL to position.
       await ensureStarted(claims, undefined);
-      const fresh = tokens.issue(claims.conv, claims.user, claims.survey);
+      const fresh = tokens.issue(claims.conv, claims.user, claims.survey, claims.src);
       res.send(200, conversation(fresh.claims, fresh.token));
     }),
   );

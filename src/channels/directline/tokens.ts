@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
+import { SOURCE_NAME } from '../../survey/sources';
 
 /** What a Direct Line token grants: one conversation, as one (random) user, until `exp`. */
 export interface TokenClaims {
@@ -12,6 +13,8 @@ export interface TokenClaims {
   user: string;
   /** The survey the conversation was opened for (`/s/<survey>`); the default survey when absent. */
   survey?: string;
+  /** The start link's `src`, checked for its shape only (src/survey/sources.ts); absent when it named none. */
+  src?: string;
   /** Issued and expiry times, seconds since the epoch (RFC 7519 NumericDate). */
   iat: number;
   exp: number;
@@ -24,6 +27,7 @@ const claimsSchema = z.object({
   conv: z.string().min(1).max(128),
   user: z.string().regex(/^dl_[A-Za-z0-9_-]{8,64}$/),
   survey: z.string().regex(SURVEY_ID).optional(),
+  src: z.string().regex(SOURCE_NAME).optional(),
   iat: z.number().int(),
   exp: z.number().int(),
 });
@@ -56,14 +60,14 @@ export class DirectLineTokens {
   }
 
   /** A new conversation with a new random user. */
-  issueNew(survey?: string): { token: string; claims: TokenClaims } {
-    return this.issue(crypto.randomBytes(18).toString('base64url'), `dl_${crypto.randomBytes(12).toString('base64url')}`, survey);
+  issueNew(survey?: string, src?: string): { token: string; claims: TokenClaims } {
+    return this.issue(crypto.randomBytes(18).toString('base64url'), `dl_${crypto.randomBytes(12).toString('base64url')}`, survey, src);
   }
 
   /** A token for an existing conversation and user, valid for `ttlMs` from now (refresh). */
-  issue(conv: string, user: string, survey?: string): { token: string; claims: TokenClaims } {
+  issue(conv: string, user: string, survey?: string, src?: string): { token: string; claims: TokenClaims } {
     const iat = Math.floor(this.now().getTime() / 1000);
-    const claims: TokenClaims = { conv, user, ...(survey ? { survey } : {}), iat, exp: iat + Math.ceil(this.ttlMs / 1000) };
+    const claims: TokenClaims = { conv, user, ...(survey ? { survey } : {}), ...(src ? { src } : {}), iat, exp: iat + Math.ceil(this.ttlMs / 1000) };
     return { token: this.sign(claims), claims };
   }
 

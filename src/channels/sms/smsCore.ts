@@ -7,6 +7,7 @@ import { ChannelDeps } from '../channelDeps';
 import { splitForSms } from '../../text/smsText';
 import { numberKey } from '../../outreach/invitations';
 import { floorHour } from '../../period';
+import { SMS, SMS_INVITATION } from '../../survey/sources';
 
 /**
  * The provider-neutral SMS channel: one inbound text in, the bot's replies out as SMS-sized
@@ -74,6 +75,8 @@ export async function handleInboundSms(sms: InboundSms, deps: ChannelDeps, deadl
       (context) => deps.bot.run(context),
       (context) => {
         TurnRecord.of(context).survey = survey;
+        // Asked only for a respondent without a source yet: a reply to a campaign's invitation, or a text of their own.
+        TurnRecord.of(context).source = async () => ((await deps.store.invited(numberKey(secret, sms.from), survey)) ? SMS_INVITATION : SMS);
         TurnRecord.of(context).delivery = { key, expiresAt: new Date(Date.now() + DELIVERY_TTL_MS), reply: (out) => JSON.stringify(renderForSms(out)) };
       },
     );

@@ -9,6 +9,7 @@ import { ChannelDeps } from '../channelDeps';
 import { DIRECT_LINE_BASE } from '../directline/directLine';
 import { SURVEY_ID } from '../directline/tokens';
 import { StaticFile } from './staticFile';
+import { OTHER, linkSource } from '../../survey/sources';
 import { escapeHtml, fill, jsonForScript } from '../../htmlTemplate';
 import { rankAcceptLanguage } from '../../language/acceptLanguage';
 
@@ -134,13 +135,18 @@ function pageLocale(texts: Texts, tag: string): PageLocale {
 
 /**
  * What a start link asks for: the survey (its id, as the token will carry it; an id the registry
- * does not hold reaches the default survey) and the language to offer first.
+ * does not hold reaches the default survey), the language to offer first, and where the link was
+ * (`src`, checked for its shape only: the token carries it, the bot settles it against the
+ * survey's declared sources; src/survey/sources.ts). A repeated `src` is `other`.
  */
-function startLink(req: Request, supported: string[]): { survey?: string; lang?: string } {
+function startLink(req: Request, supported: string[]): { survey?: string; lang?: string; src?: string } {
   const survey = typeof req.params?.survey === 'string' && SURVEY_ID.test(req.params.survey) ? req.params.survey : undefined;
-  const asked = new URLSearchParams(req.getQuery() ?? '').get('lang') ?? undefined;
+  const query = new URLSearchParams(req.getQuery() ?? '');
+  const asked = query.get('lang') ?? undefined;
   const lang = asked ? negotiateLocale({ activityLocale: asked }, supported, '') || undefined : undefined;
-  return { ...(survey ? { survey } : {}), ...(lang ? { lang } : {}) };
+  const srcs = query.getAll('src');
+  const src = srcs.length > 1 ? OTHER : linkSource(srcs[0]);
+  return { ...(survey ? { survey } : {}), ...(lang ? { lang } : {}), ...(src ? { src } : {}) };
 }
 
 /** The best supported language of an Accept-Language header, by q-value, or the default. */

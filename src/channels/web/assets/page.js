@@ -163,7 +163,11 @@
   }
 
   function newConversation() {
-    var body = JSON.stringify(config.survey ? { survey: config.survey } : {});
+    // The start link's survey and source ride in the token (src/channels/directline/tokens.ts).
+    var asked = {};
+    if (config.survey) asked.survey = config.survey;
+    if (config.src) asked.src = config.src;
+    var body = JSON.stringify(asked);
     var init = { method: 'POST', credentials: 'omit', headers: { 'Content-Type': 'application/json' }, body: body };
     return fetch(config.directLine + '/tokens/generate', init).then(function (res) {
       if (!res.ok) throw new Error('tokens/generate answered ' + res.status);

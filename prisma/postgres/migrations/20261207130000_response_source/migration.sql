@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Response" ADD COLUMN     "source" TEXT NOT NULL DEFAULT 'direct';
+
