@@ -98,7 +98,7 @@ test('redact reads lines on stdin and prints them redacted, keeping ordinary num
 test('export prints a CSV header on an empty database and says what disclosure control did', () => {
   const r = cli(['export', '--format', 'csv'], { DATA_DIR: tempDir() });
   expect(r.code).toBe(0);
-  expect(r.out.split('\r\n')[0]).toMatch(/^survey,survey_version,consent_version,status,channel,period,language/);
+  expect(r.out.split('\r\n')[0]).toMatch(/^survey,survey_version,consent_version,status,channel,source,period,language/);
   expect(r.err).toMatch(/k = 5: 0 responses selected, 0 withheld/);
 });
 

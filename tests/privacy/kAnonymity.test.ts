@@ -17,6 +17,7 @@ const base: Rec = {
   years_in_norway: null,
   children: 'no',
   channel: 'web',
+  source: 'direct',
   language: 'nb',
   background: 'born_norway',
 };
@@ -173,7 +174,7 @@ describe('kAnonymise with the hierarchies the survey declares', () => {
   });
 
   it('refuses an order that does not name each step of each attribute once', () => {
-    expect(() => run([{}], { order: [0] })).toThrow(/names municipality 1 time\(s\), but it has 2 step\(s\)|names period 0 time/);
+    expect(() => run([{}], { order: [0] })).toThrow(/names (source|municipality) 1 time\(s\), but it has 2 step\(s\)|names period 0 time/);
   });
 
   it('does not modify its input', () => {
@@ -202,6 +203,7 @@ describe('kAnonymise: properties over the declared hierarchies', () => {
     years_in_norway: fc.constantFrom('0-1', '2-4', '5-9', '10+', null),
     children: fc.constantFrom('yes', 'no', null),
     channel: fc.constantFrom('web', 'sms'),
+    source: fc.constantFrom('web', 'sms', 'nav-office-poster', 'direct'),
     language: fc.constantFrom('nb', 'nb', 'nb', 'pl', 'pl', 'ar', 'so', 'ti', 'fa', 'uk', 'en'),
     background: fc.constantFrom('born_norway', 'born_abroad', 'born_norway_immigrant_parents'),
   });
@@ -233,6 +235,7 @@ describe('kAnonymise: properties over the declared hierarchies', () => {
           expect([before.age_band, 'age_18_35', 'age_36_66', SUPPRESSED]).toContain(r.value(i, 'age_band'));
           expect([before.background, 'immigrant_background', SUPPRESSED]).toContain(r.value(i, 'background'));
           expect([before.children, SUPPRESSED]).toContain(r.value(i, 'children'));
+          expect([before.source, 'other', SUPPRESSED]).toContain(r.value(i, 'source'));
           expect([before.period, quarterOfWeek(before.period), before.period.slice(0, 4), SUPPRESSED]).toContain(r.value(i, 'period'));
         });
       }),
