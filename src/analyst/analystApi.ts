@@ -10,6 +10,7 @@ import { AnalystLanguage, analystLanguage } from './analystLanguage';
 import { AnalystService, ChosenSurvey, SurveyChoiceError } from './analystService';
 import { AnalystIdentity, credentialsOf, FailedLoginLimiter, hasRole, hourOf, issueToken, sessionCookie, TokenRequestError, TokenVerifier } from './auth';
 import { registerDashboard } from './dashboard';
+import { registerPosterRoute } from './posterRoute';
 import { FilterName, SelectionProblem } from './differencing';
 import { isDatabaseUnavailable } from '../store/errors';
 import { clientAddress, clientKey } from '../clientAddress';
@@ -123,6 +124,7 @@ class AnalystApi {
     route('post', '/tokens', 'admin', (c) => this.addToken(c));
     route('del', '/tokens/:name', 'admin', (c) => this.revokeToken(c));
     route('get', '/audit', 'admin', (c) => this.readAudit(c));
+    registerPosterRoute(route, this.deps);
 
     // restify's own errors (unknown route, wrong method, a body it cannot parse) carry its
     // internal wording, a parser's message can quote the body; under the analyst paths they get

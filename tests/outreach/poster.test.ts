@@ -1,0 +1,265 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import PDFDocument from 'pdfkit';
+import { loadConfig } from '../../src/config';
+import { findFamily, FontMissingError } from '../../src/outreach/posterFonts';
+import { posterCommand } from '../../src/outreach/posterCommand';
+import { posterPages } from '../../src/outreach/posterPages';
+import { renderPosters } from '../../src/outreach/posterPdf';
+import { SurveyRegistry } from '../../src/registry/surveyRegistry';
+import { createStore } from '../../src/store/createStore';
+import { SurveyStore } from '../../src/store/store';
+import { request, startAnalystServer, AnalystServer } from '../analyst/helpers';
+import { tempDir, TEST_SECRET, texts } from '../helpers/harness';
+import { decodeQr, haveArabicOcr, havePoppler, ocr, pageCount, pagePng, pageText, pageWords } from '../helpers/pdf';
+import { freshDatabase, postgresReachable, POSTGRES_SKIP_MESSAGE } from '../helpers/postgres';
+
+/**
+ * Posters: one A4 page per language, read back as a person and a phone would. Each page is
+ * rendered to pixels (pdftoppm) and its QR code decoded (jsQR) to exactly the page's link; the
+ * text is extracted (pdftotext) and, on the Arabic page, read back by OCR (Tesseract), which
+ * reads right-to-left text in logical order only if it was drawn shaped and right to left.
+ */
+
+const { locales } = texts;
+const LANGS = ['so', 'ar', 'ti', 'prs', 'nb'];
+const BASE = 'https://bolig.example.no';
+const SOURCE = 'nav-grunerlokka-poster';
+const NUMBER = '+4759440000';
+/** As a poster prints it (libphonenumber's international format). */
+const NUMBER_GROUPS = ['+47', '59', '44', '00', '00'];
+
+const linkOf = (lang: string, base = BASE, source = SOURCE) => `${base}/s/housing-help?lang=${lang}&src=${source}`;
+const title = (lng: string) => texts.surveyVars(lng).title;
+const invitation = (lng: string) => (locales.i18n.t('bot:poster.invitation', { lng, minutes: texts.surveyVars(lng).minutes }) as string).split('\n');
+const words = (s: string) => s.split(/\s+/).map(bare).filter(Boolean);
+/**
+ * Text as extraction gives it back: a zero-width non-joiner ("بی‌نام") is drawn as an empty glyph
+ * that pdftotext takes for a space, and a combining mark (the hamza of "کمرهٔ") comes out apart
+ * from its letter.
+ */
+const extracted = (s: string) => s.replace(/\p{M}/gu, '').replace(/\u200C/gu, ' ');
+/** A word without the punctuation around it (pdftotext keeps a mirrored bracket as drawn). */
+const bare = (w: string) => w.replace(/^[\p{P}]+|[\p{P}]+$/gu, '');
+
+if (!havePoppler) {
+  // CI (.ci/run, CI=true) installs poppler-utils: there a missing tool fails instead of passing unseen.
+  if (process.env.CI === 'true') test('posters read back with poppler-utils', () => expect('pdftoppm, pdftotext and pdfinfo are missing').toBe('installed'));
+  else test.skip('posters: skipped, pdftoppm/pdftotext are missing (install them with apt-get install -y poppler-utils)', () => undefined);
+}
+const withPoppler = havePoppler ? describe : describe.skip;
+
+interface Backend {
+  name: 'sqlite' | 'postgres';
+  open(dir: string): Promise<{ url: string; drop(): Promise<void> } | undefined>;
+}
+const backends: Backend[] = [
+  { name: 'sqlite', open: async (dir) => ({ url: `file:${path.join(dir, 'survey.db')}`, drop: async () => undefined }) },
+  { name: 'postgres', open: async () => ((await postgresReachable()) ? freshDatabase('posters') : (console.warn(POSTGRES_SKIP_MESSAGE), undefined)) },
+];
+
+withPoppler.each(backends)('survey-bot poster on $name', (backend) => {
+  const dir = tempDir('posters-');
+  const file = path.join(dir, 'posters.pdf');
+  let db: Awaited<ReturnType<Backend['open']>>;
+  let store: SurveyStore;
+  const run = async (args: string[], env: Record<string, string> = {}) => {
+    let out = '';
+    let err = '';
+    const io = { stdout: { write: (s: string) => (out += s) } as never, stderr: { write: (s: string) => (err += s) } as never };
+    const config = loadConfig({ DATA_DIR: dir, DATABASE_URL: db!.url, SURVEY_SECRET: TEST_SECRET, ...env });
+    return { code: await posterCommand(args, config, store, io), out, err };
+  };
+  let made: Awaited<ReturnType<typeof run>>;
+
+  beforeAll(async () => {
+    db = await backend.open(dir);
+    if (!db) return;
+    store = createStore(db.url);
+    await store.migrate();
+    await new SurveyRegistry(store, locales).syncBundled();
+    await store.setSmsRoute(NUMBER, 'housing-help');
+    made = await run(['housing-help', '--lang', LANGS.join(','), '--out', file, '--source', SOURCE, '--base-url', `${BASE}/`]);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+  const it = (name: string, fn: () => Promise<void> | void) =>
+    test(name, async () => {
+      if (!db) return;
+      await fn();
+    });
+
+  it('writes one page per language asked for, and says which links and which SMS number it printed', () => {
+    expect(made.err).toBe('');
+    expect(made.code).toBe(0);
+    expect(pageCount(file)).toBe(LANGS.length);
+    for (const lang of LANGS) expect(made.out).toContain(`${lang}\t${linkOf(lang)}\n`);
+    expect(made.out).toContain(`SMS number printed: ${NUMBER}`);
+  });
+
+  it('every page has a QR code that a camera reads as exactly that page’s link, in that page’s language', () => {
+    LANGS.forEach((lang, i) => {
+      const link = decodeQr(pagePng(file, i + 1, 100));
+      expect(link).toBe(linkOf(lang));
+      const url = new URL(link!);
+      expect([url.searchParams.get('lang'), url.searchParams.get('src'), url.pathname]).toEqual([lang, SOURCE, '/s/housing-help']);
+    });
+  });
+
+  it('every page holds the survey title, the invitation, the link and the SMS number, in its language (pdftotext)', () => {
+    LANGS.forEach((lang, i) => {
+      const text = extracted(pageText(file, i + 1));
+      const missing = [title(lang), ...invitation(lang), locales.i18n.t('bot:poster.sms', { lng: lang, number: 'NUMBER' }) as string]
+        .flatMap((line) => words(extracted(line)))
+        .filter((w) => w !== 'NUMBER' && !text.includes(w));
+      expect({ lang, missing }).toEqual({ lang, missing: [] });
+      expect(text).toContain(linkOf(lang));
+      expect(text).toContain(NUMBER_GROUPS.join(' '));
+    });
+  });
+
+  it('refuses what it cannot print, saying why, and writes nothing', async () => {
+    const other = path.join(dir, 'other.pdf');
+    const cases: [string[], Record<string, string>, number, RegExp][] = [
+      [['housing-help', '--out', other, '--lang', 'so,xx', '--base-url', BASE], {}, 2, /no texts in xx; it has .*so/],
+      [['housing-help', '--out', other, '--source', 'a poster!', '--base-url', BASE], {}, 2, /source must be/],
+      [['housing-help', '--out', other, '--base-url', 'ftp://x'], {}, 2, /plain http or https address/],
+      [['housing-help', '--out', other], {}, 2, /--base-url https:\/\/… or PUBLIC_URL/],
+      [['no-such-survey', '--out', other, '--base-url', BASE], {}, 1, /No survey no-such-survey/],
+      [['housing-help'], {}, 2, /Usage:/],
+    ];
+    for (const [args, env, code, message] of cases) {
+      const r = await run(args, env);
+      expect({ args, code: r.code }).toEqual({ args, code });
+      expect(r.err).toMatch(message);
+    }
+    expect(fs.existsSync(other)).toBe(false);
+    // PUBLIC_URL is the default address; a survey without an SMS number gets no SMS line.
+    const r = await run(['resident-participation', '--lang', 'nb', '--out', other], { PUBLIC_URL: 'https://bot.example.org' });
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/No SMS number answers for resident-participation/);
+    expect(decodeQr(pagePng(other, 1, 100))).toBe('https://bot.example.org/s/resident-participation?lang=nb&src=poster');
+    expect(pageText(other, 1)).not.toContain(NUMBER_GROUPS.join(' '));
+  });
+});
+
+withPoppler('right-to-left pages', () => {
+  const dir = tempDir('posters-rtl-');
+  const file = path.join(dir, 'rtl.pdf');
+  beforeAll(async () => {
+    const pages = posterPages(texts, { surveyId: 'housing-help', languages: ['ar', 'prs'], baseUrl: BASE, source: SOURCE, smsNumbers: [NUMBER] });
+    fs.writeFileSync(file, await renderPosters(pages));
+  });
+
+  test.each([
+    ['ar', 1],
+    ['prs', 2],
+  ])('%s: the SMS line is drawn right to left with the number left to right in its logical place (word boxes)', (lang, page) => {
+    const drawn = pageWords(file, page);
+    const first = drawn.find((w) => bare(w.text) === NUMBER_GROUPS[0]);
+    expect(first).toBeDefined();
+    const line = drawn
+      .filter((w) => Math.abs(w.yMin - first!.yMin) < 3)
+      .sort((a, b) => a.xMin - b.xMin)
+      .map((w) => bare(w.text))
+      .filter(Boolean);
+    // The sentence in logical order, its number as one left-to-right unit; drawn from left to
+    // right that is the units in reverse, each Arabic-script word's letters in reverse (pdftotext
+    // gives glyphs as they lie on the page), the digit groups in their own order.
+    const template = locales.i18n.getResource(lang, 'bot', 'poster.sms') as string;
+    const units = template.split(/\s+/).map((w) => (w.includes('{{number}}') ? NUMBER_GROUPS : [[...bare(w)].reverse().join('')]));
+    expect(line).toEqual(units.reverse().flat().filter(Boolean));
+    // Right-aligned: the line ends at the right margin.
+    expect(Math.max(...drawn.filter((w) => Math.abs(w.yMin - first!.yMin) < 3).map((w) => w.xMax))).toBeGreaterThan(595.28 - 56 - 2);
+  });
+
+  (haveArabicOcr ? test : process.env.CI === 'true' ? test : test.skip)(
+    'OCR reads the Arabic title and invitation back in logical order; the same text drawn by pdfkit alone does not read back',
+    () => {
+      expect(haveArabicOcr).toBe(true);
+      const inOrder = (read: string, expected: string) => ` ${words(read).join(' ')} `.includes(` ${words(expected).join(' ')} `);
+      const read = ocr(pagePng(file, 1, 200), 'ara');
+      expect({ read, title: inOrder(read, title('ar')) }).toEqual({ read, title: true });
+      expect({ read, invitation: inOrder(read, invitation('ar')[1]) }).toEqual({ read, invitation: true });
+
+      // The control: pdfkit's own text() shapes word by word but puts the words left to right, so
+      // the check above would fail on it.
+      const naive = path.join(dir, 'naive.pdf');
+      const doc = new PDFDocument({ size: 'A4', margin: 56 });
+      const chunks: Buffer[] = [];
+      doc.on('data', (c: Buffer) => chunks.push(c));
+      doc.font(findFamily('NotoNaskhArabic').bold).fontSize(30).text(title('ar'), { align: 'right' });
+      doc.font(findFamily('NotoNaskhArabic').regular).fontSize(17).text(invitation('ar')[1], { align: 'right' });
+      doc.end();
+      return new Promise<void>((resolve) => doc.on('end', resolve)).then(() => {
+        fs.writeFileSync(naive, Buffer.concat(chunks));
+        const wrong = ocr(pagePng(naive, 1, 200), 'ara');
+        expect(inOrder(wrong, title('ar'))).toBe(false);
+        expect(inOrder(wrong, invitation('ar')[1])).toBe(false);
+      });
+    },
+  );
+});
+
+test('missing fonts are a clear error that names the Debian package', async () => {
+  const empty = tempDir('no-fonts-');
+  const pages = posterPages(texts, { surveyId: 'housing-help', languages: ['ti'], baseUrl: BASE, source: SOURCE, smsNumbers: [] });
+  const failed = renderPosters(pages, { fontDirs: [empty] });
+  await expect(failed).rejects.toThrow(FontMissingError);
+  await expect(failed).rejects.toThrow(/NotoSansEthiopic-Regular\.ttf.*apt-get install fonts-noto-core/);
+});
+
+withPoppler('GET /api/analyst/posters', () => {
+  let s: AnalystServer;
+  let admin: string;
+  let analyst: string;
+  beforeAll(async () => {
+    s = await startAnalystServer({ responses: 20 });
+    admin = await s.token('poster-admin', 'admin');
+    analyst = await s.token('reader');
+    await s.store.setSmsRoute(NUMBER, 'housing-help');
+  });
+  afterAll(() => s.close());
+  const get = (query: string, token: string) => request(`${s.url}/api/analyst/posters${query}`, { token, headers: { 'accept-language': 'en' } });
+
+  test('gives admins the PDF: a page per language, links to where they reached the server, the SMS number; audited', async () => {
+    const r = await get('?survey=housing-help&lang=ar,so&source=library', admin);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('application/pdf');
+    expect(r.headers.get('content-disposition')).toBe('attachment; filename="housing-help-v1-posters.pdf"');
+    const file = path.join(tempDir('posters-api-'), 'p.pdf');
+    fs.writeFileSync(file, r.bytes);
+    expect(pageCount(file)).toBe(2);
+    expect(decodeQr(pagePng(file, 1, 100))).toBe(linkOf('ar', s.url, 'library'));
+    expect(decodeQr(pagePng(file, 2, 100))).toBe(linkOf('so', s.url, 'library'));
+    expect(pageText(file, 2)).toContain(NUMBER_GROUPS.join(' '));
+    const audit = (await request(`${s.url}/api/analyst/audit`, { token: admin })).body.entries as {
+      action: string;
+      outcome: string;
+      filters: Record<string, string>;
+    }[];
+    expect(audit.find((e) => e.action === 'GET /api/analyst/posters')).toMatchObject({
+      outcome: 'ok',
+      filters: { survey: 'housing-help', lang: 'ar,so', source: 'library' },
+    });
+  });
+
+  test('is for admins only, and says what is wrong with a request', async () => {
+    expect((await get('?survey=housing-help', analyst)).status).toBe(403);
+    const cases: [string, string][] = [
+      ['?survey=housing-help&lang=ar,xx', 'bad_parameter'],
+      ['?survey=housing-help&source=a%20b', 'bad_parameter'],
+      ['?survey=nope', 'unknown_survey'],
+      ['?survey=housing-help&size=A3', 'unknown_parameter'],
+      ['?lang=ar&lang=so', 'repeated_parameter'],
+    ];
+    for (const [query, error] of cases) {
+      const r = await get(query, admin);
+      expect({ query, status: r.status, error: r.body?.error }).toEqual({ query, status: 400, error });
+      expect(typeof r.body.message).toBe('string');
+    }
+    expect((await get('?survey=housing-help&lang=ar,xx', admin)).body.message).toContain('“lang” must be one of');
+  });
+});
