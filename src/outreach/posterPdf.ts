@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import { engineRtl, reversed, visualRuns } from '../text/visualOrder';
+import { engineRtl, reversed, visualRuns, wrappableWords } from '../text/visualOrder';
 import { BASE_FAMILY, familyOfScript, findFamily, FONT_DIRS } from './posterFonts';
 
 /** One poster page: everything it says, in one language, ready to draw. */
@@ -122,7 +122,7 @@ class Lines {
   }
 
   private wrap(text: string, faces: Face[], size: number): string[] {
-    const words = text.split(/ +/).filter(Boolean);
+    const words = wrappableWords(text);
     const lines: string[] = [];
     let current = '';
     for (const word of words) {

@@ -47,6 +47,26 @@ export function ltrIsolate(text: string): string {
   return `${LRI}${text}${PDI}`;
 }
 
+/**
+ * The words of a line for wrapping it: split at spaces, but never inside an isolate, so that a
+ * phone number or a link stays on one line.
+ */
+export function wrappableWords(line: string): string[] {
+  const words: string[] = [];
+  let current = '';
+  let depth = 0;
+  for (const ch of line) {
+    if (/[\u2066-\u2068]/u.test(ch)) depth++;
+    else if (ch === PDI) depth = Math.max(0, depth - 1);
+    if (ch === ' ' && depth === 0) {
+      if (current) words.push(current);
+      current = '';
+    } else current += ch;
+  }
+  if (current) words.push(current);
+  return words;
+}
+
 /** Whether fontkit would lay out `text` right to left: it takes the direction of its first script that is not Common or Inherited. */
 export function engineRtl(text: string): boolean {
   for (const ch of text) if (!SCRIPT_NEUTRAL.test(ch)) return RTL_SCRIPT.test(ch);

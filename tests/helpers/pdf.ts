@@ -38,6 +38,18 @@ export function pagePng(file: string, page: number, dpi: number): string {
   return `${prefix}.png`;
 }
 
+/** Every page as a PNG file, at `dpi`, in page order: one pdftoppm for the whole file. */
+export function pagePngs(file: string, dpi: number): string[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poster-pages-'));
+  execFileSync('pdftoppm', ['-r', String(dpi), '-png', file, path.join(dir, 'page')]);
+  // pdftoppm pads the page numbers to the width of the last one: page-01.png … page-17.png.
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.png'))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
 /** The text of the QR code in an image, or undefined when none can be read. */
 export function decodeQr(png: string): string | undefined {
   const image = PNG.sync.read(fs.readFileSync(png));

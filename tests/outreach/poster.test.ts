@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import { loadConfig } from '../../src/config';
-import { findFamily, FontMissingError } from '../../src/outreach/posterFonts';
+import * as fontkit from 'fontkit';
+import { BASE_FAMILY, familyOfScript, findFamily, FontMissingError } from '../../src/outreach/posterFonts';
 import { posterCommand } from '../../src/outreach/posterCommand';
 import { posterPages } from '../../src/outreach/posterPages';
 import { renderPosters } from '../../src/outreach/posterPdf';
@@ -11,7 +12,7 @@ import { createStore } from '../../src/store/createStore';
 import { SurveyStore } from '../../src/store/store';
 import { request, startAnalystServer, AnalystServer } from '../analyst/helpers';
 import { tempDir, TEST_SECRET, texts } from '../helpers/harness';
-import { decodeQr, haveArabicOcr, havePoppler, ocr, pageCount, pagePng, pageText, pageWords } from '../helpers/pdf';
+import { decodeQr, haveArabicOcr, havePoppler, ocr, pageCount, pagePng, pagePngs, pageText, pageWords } from '../helpers/pdf';
 import { freshDatabase, postgresReachable, POSTGRES_SKIP_MESSAGE } from '../helpers/postgres';
 
 /**
@@ -100,8 +101,10 @@ withPoppler.each(backends)('survey-bot poster on $name', (backend) => {
   });
 
   it('every page has a QR code that a camera reads as exactly that page’s link, in that page’s language', () => {
+    const images = pagePngs(file, 72);
+    expect(images.length).toBe(LANGS.length);
     LANGS.forEach((lang, i) => {
-      const link = decodeQr(pagePng(file, i + 1, 100));
+      const link = decodeQr(images[i]);
       expect(link).toBe(linkOf(lang));
       const url = new URL(link!);
       expect([url.searchParams.get('lang'), url.searchParams.get('src'), url.pathname]).toEqual([lang, SOURCE, '/s/housing-help']);
@@ -118,6 +121,15 @@ withPoppler.each(backends)('survey-bot poster on $name', (backend) => {
       expect(text).toContain(linkOf(lang));
       expect(text).toContain(NUMBER_GROUPS.join(' '));
     });
+  });
+
+  it('without --lang, prints every language the survey has, each page with its own link', async () => {
+    if (backend.name !== 'sqlite') return; // the same PDF on both stores: once is enough
+    const all = path.join(dir, 'all.pdf');
+    const r = await run(['housing-help', '--out', all, '--base-url', BASE]);
+    expect(r.code).toBe(0);
+    expect(pageCount(all)).toBe(locales.tags.length);
+    expect(pagePngs(all, 72).map(decodeQr)).toEqual(locales.tags.map((lang) => linkOf(lang, BASE, 'poster')));
   });
 
   it('refuses what it cannot print, saying why, and writes nothing', async () => {
@@ -201,6 +213,20 @@ withPoppler('right-to-left pages', () => {
       });
     },
   );
+});
+
+test('every character of every locale’s page has a glyph in the fonts that page is set in', () => {
+  const pages = posterPages(texts, { surveyId: 'housing-help', languages: locales.tags, baseUrl: BASE, source: SOURCE, smsNumbers: [NUMBER] });
+  const fonts = new Map<string, fontkit.Font>();
+  const font = (file: string) => fonts.get(file) ?? fonts.set(file, fontkit.openSync(file) as fontkit.Font).get(file)!;
+  const uncovered = pages.flatMap((page) => {
+    const family = familyOfScript(page.script);
+    if (!family) return [`${page.lang}: no font family for the script ${page.script}`];
+    const faces = [family, BASE_FAMILY].flatMap((f) => Object.values(findFamily(f)).map(font));
+    const chars = [...[page.title, ...page.invitation, page.link, page.sms ?? ''].join('')].filter((ch) => !/[\p{Cf}\s]/u.test(ch));
+    return [...new Set(chars)].filter((ch) => !faces.some((f) => f.hasGlyphForCodePoint(ch.codePointAt(0)!))).map((ch) => `${page.lang}: ${ch}`);
+  });
+  expect(uncovered).toEqual([]);
 });
 
 test('missing fonts are a clear error that names the Debian package', async () => {

@@ -1,4 +1,4 @@
-import { ltrIsolate, visualRuns } from '../../src/text/visualOrder';
+import { ltrIsolate, visualRuns, wrappableWords } from '../../src/text/visualOrder';
 
 /**
  * Visual order of one line (src/text/visualOrder.ts), against what UAX #9 says a reader sees:
@@ -37,4 +37,8 @@ test('trailing spaces take the paragraph level and bidi controls are never drawn
   const runs = visualRuns(`\u200Fمرحبا ${ltrIsolate('OK')}  `, 'rtl');
   expect(runs.map((r) => r.text).join('')).not.toMatch(/[\u200F\u2066\u2069]/u);
   expect(runs[0]).toEqual({ text: '  ', rtl: true });
+});
+
+test('a line wraps at its spaces, but never inside an isolated number', () => {
+  expect(wrappableWords(`Send  a text to ${ltrIsolate('+47 59 44 00 00')}.`)).toEqual(['Send', 'a', 'text', 'to', ltrIsolate('+47 59 44 00 00') + '.']);
 });
