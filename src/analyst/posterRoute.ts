@@ -1,6 +1,7 @@
 import type { Request, Response } from 'restify';
 import { Messages } from '../language/messages';
 import { DEFAULT_SOURCE, posterBaseUrl, posterPages, PosterRequestError, SOURCE } from '../outreach/posterPages';
+import { renderPostersApart } from '../outreach/posterThread';
 import type { AnalystRole, AuditOutcome } from '../store/analystStore';
 import type { Config } from '../config';
 import type { Locales } from '../language/i18n';
@@ -27,6 +28,9 @@ export interface PosterDeps {
 }
 
 const PARAMETERS = ['survey', 'lang', 'source'];
+
+/** One poster PDF at a time: each takes a core for a moment, and the bot's turns need the other. */
+let drawing = false;
 
 /**
  * `GET /api/analyst/posters?survey=ID&lang=so,ar&source=TAG`: the posters of `survey-bot poster`
@@ -78,9 +82,18 @@ async function posters(c: PosterCall, deps: PosterDeps): Promise<void> {
   const smsNumbers = await deps.service.smsNumbersOf(chosen.id);
   const texts = new Messages(deps.locales, chosen.definition, deps.config.organisation, deps.config.defaultLocale, { ns, languages: offered });
   const pages = posterPages(texts, { surveyId: chosen.id, languages, baseUrl, source, smsNumbers });
-  // Loaded on the first poster only: pdfkit and its font engine would slow every start.
-  const { renderPosters } = await import('../outreach/posterPdf');
-  const pdf = await renderPosters(pages, { title: texts.surveyVars(deps.config.defaultLocale).title });
+  if (drawing) {
+    await c.audit('error');
+    c.res.setHeader('Retry-After', '5');
+    return json(c.res, 503, { error: 'busy', message: t('busy') });
+  }
+  drawing = true;
+  let pdf: Buffer;
+  try {
+    pdf = await renderPostersApart(pages, { title: texts.surveyVars(deps.config.defaultLocale).title });
+  } finally {
+    drawing = false;
+  }
   await c.audit('ok', { survey: chosen.id, lang: languages.join(','), source });
   c.res.setHeader('Content-Type', 'application/pdf');
   c.res.setHeader('Content-Disposition', `attachment; filename="${chosen.id}-v${chosen.version}-posters.pdf"`);

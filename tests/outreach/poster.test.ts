@@ -7,6 +7,7 @@ import { BASE_FAMILY, familyOfScript, findFamily, FontMissingError } from '../..
 import { posterCommand } from '../../src/outreach/posterCommand';
 import { posterPages } from '../../src/outreach/posterPages';
 import { renderPosters } from '../../src/outreach/posterPdf';
+import { POSTER_WORKER, renderPostersApart } from '../../src/outreach/posterThread';
 import { SurveyRegistry } from '../../src/registry/surveyRegistry';
 import { createStore } from '../../src/store/createStore';
 import { SurveyStore } from '../../src/store/store';
@@ -123,8 +124,8 @@ withPoppler.each(backends)('survey-bot poster on $name', (backend) => {
     });
   });
 
-  it('without --lang, prints every language the survey has, each page with its own link', async () => {
-    if (backend.name !== 'sqlite') return; // the same PDF on both stores: once is enough
+  // The same PDF on both stores: once is enough.
+  (backend.name === 'sqlite' ? it : test.skip)('without --lang, prints every language the survey has, each page with its own link', async () => {
     const all = path.join(dir, 'all.pdf');
     const r = await run(['housing-help', '--out', all, '--base-url', BASE]);
     expect(r.code).toBe(0);
@@ -229,6 +230,44 @@ test('every character of every locale’s page has a glyph in the fonts that pag
   expect(uncovered).toEqual([]);
 });
 
+/** The worker is compiled code (npm test builds first). */
+const haveCompiled = fs.existsSync(POSTER_WORKER);
+(haveCompiled || process.env.CI === 'true' ? withPoppler : describe.skip)('posters in a worker thread (the analyst route’s way)', () => {
+  /** The longest the event loop went without running a timer while `work` ran. */
+  async function longestStall(work: () => Promise<unknown>): Promise<number> {
+    let last = performance.now();
+    let longest = 0;
+    const timer = setInterval(() => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }, 5);
+    try {
+      await work();
+    } finally {
+      clearInterval(timer);
+    }
+    return Math.max(longest, performance.now() - last);
+  }
+
+  test('draws the same pages off the event loop, which keeps running meanwhile; a missing font is still named', async () => {
+    expect(haveCompiled).toBe(true);
+    const pages = posterPages(texts, { surveyId: 'housing-help', languages: locales.tags, baseUrl: BASE, source: SOURCE, smsNumbers: [NUMBER] });
+    await renderPosters(pages); // fonts and code warm, so that the comparison is of drawing alone
+    const file = path.join(tempDir('posters-worker-'), 'worker.pdf');
+    const apart = await longestStall(async () => fs.writeFileSync(file, await renderPostersApart(pages)));
+    const inline = await longestStall(() => renderPosters(pages));
+    expect(pageCount(file)).toBe(locales.tags.length);
+    expect(decodeQr(pagePng(file, locales.tags.length, 72))).toBe(linkOf(locales.tags.at(-1)!));
+    expect(apart).toBeLessThan(inline / 2);
+    const empty = tempDir('no-fonts-');
+    await expect(renderPostersApart(pages, { fontDirs: [empty] })).rejects.toMatchObject({
+      name: 'FontMissingError',
+      message: expect.stringMatching(/apt-get install fonts-noto-core/),
+    });
+  });
+});
+
 test('missing fonts are a clear error that names the Debian package', async () => {
   const empty = tempDir('no-fonts-');
   const pages = posterPages(texts, { surveyId: 'housing-help', languages: ['ti'], baseUrl: BASE, source: SOURCE, smsNumbers: [] });
@@ -270,6 +309,15 @@ withPoppler('GET /api/analyst/posters', () => {
       outcome: 'ok',
       filters: { survey: 'housing-help', lang: 'ar,so', source: 'library' },
     });
+  });
+
+  test('draws one PDF at a time: a second request meanwhile is told to come back', async () => {
+    const both = await Promise.all([get('', admin), get('', admin)]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 503]);
+    const busy = both.find((r) => r.status === 503)!;
+    expect(busy.headers.get('retry-after')).toBe('5');
+    expect(busy.body.error).toBe('busy');
+    expect((await get('?lang=nb', admin)).status).toBe(200);
   });
 
   test('is for admins only, and says what is wrong with a request', async () => {
