@@ -18,7 +18,10 @@ import bidiFactory from 'bidi-js';
  * out gives the right picture.
  */
 
-const bidi = bidiFactory();
+// Built on first use: its tables take milliseconds to build, which every start of the bot would
+// pay otherwise (the analyst API knows about posters), for posters made a few times a campaign.
+let built: ReturnType<typeof bidiFactory> | undefined;
+const bidi = () => (built ??= bidiFactory());
 
 /** U+2066 LEFT-TO-RIGHT ISOLATE and U+2069 POP DIRECTIONAL ISOLATE. */
 const LRI = '\u2066';
@@ -77,7 +80,7 @@ export function engineRtl(text: string): boolean {
 export function reversed(text: string, mirror: boolean): string {
   return [...text]
     .reverse()
-    .map((ch) => (mirror ? (bidi.getMirroredCharacter(ch) ?? ch) : ch))
+    .map((ch) => (mirror ? (bidi().getMirroredCharacter(ch) ?? ch) : ch))
     .join('');
 }
 
@@ -89,7 +92,7 @@ export function reversed(text: string, mirror: boolean): string {
 export function visualRuns(line: string, dir: 'ltr' | 'rtl'): VisualRun[] {
   const chars = [...line];
   const text = chars.join('');
-  const { levels } = bidi.getEmbeddingLevels(text, dir);
+  const { levels } = bidi().getEmbeddingLevels(text, dir);
   // bidi-js's levels are per UTF-16 unit; take the level of each code point's first unit.
   const charLevels: number[] = [];
   let unit = 0;
@@ -107,7 +110,7 @@ export function visualRuns(line: string, dir: 'ltr' | 'rtl'): VisualRun[] {
   chars.forEach((ch, i) => {
     if (BIDI_CONTROL.test(ch)) return;
     const level = charLevels[i];
-    const alone = level % 2 === 1 && bidi.getMirroredCharacter(ch) !== null;
+    const alone = level % 2 === 1 && bidi().getMirroredCharacter(ch) !== null;
     const last = runs.at(-1);
     if (last && last.level === level && !alone && !(last as { alone?: boolean }).alone) last.text += ch;
     else runs.push(Object.assign({ text: ch, level }, alone ? { alone: true } : {}));
