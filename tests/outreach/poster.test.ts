@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
@@ -9,6 +10,7 @@ import { posterPages } from '../../src/outreach/posterPages';
 import { renderPosters } from '../../src/outreach/posterPdf';
 import { POSTER_WORKER, renderPostersApart } from '../../src/outreach/posterThread';
 import { SurveyRegistry } from '../../src/registry/surveyRegistry';
+import { projectRoot } from '../../src/paths';
 import { createStore } from '../../src/store/createStore';
 import { SurveyStore } from '../../src/store/store';
 import { request, startAnalystServer, AnalystServer } from '../analyst/helpers';
@@ -155,6 +157,28 @@ withPoppler.each(backends)('survey-bot poster on $name', (backend) => {
     expect(r.out).toMatch(/No SMS number answers for resident-participation/);
     expect(decodeQr(pagePng(other, 1, 100))).toBe('https://bot.example.org/s/resident-participation?lang=nb&src=poster');
     expect(pageText(other, 1)).not.toContain(NUMBER_GROUPS.join(' '));
+  });
+});
+
+withPoppler('bin/survey-bot poster, as an operator runs it (over the build)', () => {
+  test('routes an SMS number to the survey, then prints its poster with that number; help lists the command', () => {
+    const dir = tempDir('posters-bin-');
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'survey-bot.js'), ...args], {
+        env: { PATH: process.env.PATH, DATA_DIR: dir, SURVEY_SECRET: TEST_SECRET },
+        encoding: 'utf8',
+        timeout: 60000,
+      });
+    // `survey list` (as the bot's start) puts the bundled surveys in a new registry first.
+    expect(cli('survey', 'list').status).toBe(0);
+    expect(cli('survey', 'sms-number', NUMBER, 'housing-help').status).toBe(0);
+    const file = path.join(dir, 'ar.pdf');
+    const r = cli('poster', 'housing-help', '--lang', 'ar', '--out', file, '--base-url', BASE, '--source', SOURCE);
+    expect({ code: r.status, err: r.stderr }).toEqual({ code: 0, err: '' });
+    expect(pageCount(file)).toBe(1);
+    expect(decodeQr(pagePng(file, 1, 72))).toBe(linkOf('ar'));
+    expect(pageText(file, 1)).toContain(NUMBER_GROUPS.join(' '));
+    expect(cli('help').stdout).toContain('poster SURVEY --out FILE.pdf');
   });
 });
 
