@@ -157,6 +157,12 @@ withPoppler.each(backends)('survey-bot poster on $name', (backend) => {
     expect(r.out).toMatch(/No SMS number answers for resident-participation/);
     expect(decodeQr(pagePng(other, 1, 100))).toBe('https://bot.example.org/s/resident-participation?lang=nb&src=poster');
     expect(pageText(other, 1)).not.toContain(NUMBER_GROUPS.join(' '));
+    // A closed survey gets no posters.
+    fs.rmSync(other);
+    await new SurveyRegistry(store, locales).close('resident-participation');
+    const closed = await run(['resident-participation', '--out', other, '--base-url', BASE]);
+    expect([closed.code, closed.err]).toEqual([1, 'Survey resident-participation is closed: a poster would send people to a survey that has ended.\n']);
+    expect(fs.existsSync(other)).toBe(false);
   });
 });
 
@@ -359,5 +365,10 @@ withPoppler('GET /api/analyst/posters', () => {
       expect(typeof r.body.message).toBe('string');
     }
     expect((await get('?survey=housing-help&lang=ar,xx', admin)).body.message).toContain('“lang” must be one of');
+    // A closed survey gets no posters: they would send people to a survey that has ended.
+    await new SurveyRegistry(s.store, locales).close('resident-participation');
+    const closed = await get('?survey=resident-participation', admin);
+    expect([closed.status, closed.body.error]).toEqual([400, 'survey_closed']);
+    expect(closed.body.message).toContain('resident-participation');
   });
 });
