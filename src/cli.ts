@@ -9,6 +9,7 @@ import { Problem, requiredTextKeys, validateSurvey } from './survey/validate';
 import { option } from './cliArgs';
 import { SURVEY_USAGE } from './registry/surveyCommand';
 import { INVITE_USAGE } from './outreach/inviteCommand';
+import { POSTER_USAGE } from './outreach/posterCommand';
 
 const USAGE = `Usage: survey-bot <command>
 
@@ -16,7 +17,7 @@ Commands:
   start                     run the bot (migrates the database first)
   migrate                   apply pending database migrations and exit
   survey validate <file>    check a survey definition and its texts in every locale
-${SURVEY_USAGE}${INVITE_USAGE}  redact [--explain]        read lines on stdin, print them with personal data replaced
+${SURVEY_USAGE}${INVITE_USAGE}${POSTER_USAGE}  redact [--explain]        read lines on stdin, print them with personal data replaced
                             (--explain: what was replaced in each line, by kind and count)
   detect-language           read lines on stdin, print the locale tag the bot would guess (or und)
   recognize --locale L --question Q [--survey ID]
@@ -75,6 +76,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return withStore(config.databaseUrl, (store) =>
         inviteCommand(rest, config, store, createLogger(config.logLevel), { stdout: process.stdout, stderr: process.stderr, progress }),
       );
+    }
+    case 'poster': {
+      const config = configOrExit(env);
+      if (!config) return 1;
+      const { posterCommand } = await import('./outreach/posterCommand');
+      return withStore(config.databaseUrl, (store) => posterCommand(rest, config, store, { stdout: process.stdout, stderr: process.stderr }));
     }
     case 'analyst': {
       const config = configOrExit(env);

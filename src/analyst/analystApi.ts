@@ -11,6 +11,7 @@ import { registerExportRoutes } from './routes/exportRoutes';
 import { HeavyWork } from './routes/heavyWork';
 import { RouteGuard } from './routes/routeGuard';
 import { registerSessionRoutes } from './routes/sessionRoutes';
+import { registerPosterRoute } from './posterRoute';
 import { registerReviewPage } from './reviewPage';
 import { registerReviewRoutes } from './routes/reviewRoutes';
 import { registerSurveyRoutes } from './routes/surveyRoutes';
@@ -49,6 +50,7 @@ export function registerAnalyst(server: Server, deps: AnalystDeps): void {
   registerSurveyRoutes(route, ctx);
   registerAdminRoutes(route, ctx);
   registerReviewRoutes(route, ctx);
+  registerPosterRoute(route, deps);
   guard.answerRestifyErrors(server);
   registerDashboard(server, deps);
   registerReviewPage(server, deps);

@@ -117,6 +117,11 @@ export class AnalystService {
     return { id, version, definition, wording, versions: listed.versions };
   }
 
+  /** The SMS numbers that answer for a survey (`survey-bot survey sms-number`), for its posters. */
+  async smsNumbersOf(surveyId: string): Promise<string[]> {
+    return (await this.deps.store.listSmsRoutes()).filter((r) => r.surveyId === surveyId).map((r) => r.number);
+  }
+
   /** The barrier analysis of one survey version's responses. */
   async analyze(request: Omit<AnalysisRequest, 'k'> & { k?: number } & SurveyChoice): Promise<AnalysisResult> {
     const { survey: surveyId, version, k, ...rest } = request;

@@ -242,8 +242,22 @@ const t = (lng: string, key: string, vars: Record<string, unknown> = {}) => loca
     await page.locator('#new-token').waitFor({ state: 'visible', timeout: WAIT_MS });
     const token = await page.locator('#new-token-value').innerText();
     expect((await request(`${server.url}/api/analyst/session`, { token })).body).toEqual({ name: 'added-in-browser', role: 'analyst' });
+    // Posters download as a PDF.
+    await page.fill('#poster-lang', 'ar, so');
+    await page.fill('#poster-source', 'browser-test');
+    const [posters] = await Promise.all([page.waitForEvent('download', { timeout: WAIT_MS }), page.click('#posters button[type=submit]')]);
+    expect(posters.suggestedFilename()).toBe('housing-help-v1-posters.pdf');
+    const pdf = path.join(SCREENSHOTS, 'dashboard-posters.pdf');
+    await posters.saveAs(pdf);
+    expect(fs.readFileSync(pdf).subarray(0, 5).toString('latin1')).toBe('%PDF-');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-nb-admin.png'), fullPage: true });
     expect(await problems()).toEqual([]);
+    // A language the survey does not have is refused on the page, in bokmål (after the check
+    // above: Chromium reports the 400 on the console).
+    await page.fill('#poster-lang', 'ar,xx');
+    await page.click('#posters button[type=submit]');
+    await page.locator('#poster-status.error').waitFor({ timeout: WAIT_MS });
+    expect(await page.locator('#poster-status').innerText()).toContain('«lang»');
     await context.close();
   }, 90000);
 

@@ -865,10 +865,11 @@
     return m ? m[1] : 'download';
   }
 
-  function download(path) {
+  function download(path, statusId) {
+    var status = statusId || 'download-status';
     var buttons = document.querySelectorAll('button.download');
     for (var i = 0; i < buttons.length; i++) buttons[i].disabled = true;
-    setStatus('download-status', text('downloads.preparing'));
+    setStatus(status, text('downloads.preparing'));
     var done = function () {
       for (var j = 0; j < buttons.length; j++) buttons[j].disabled = false;
     };
@@ -877,7 +878,7 @@
         if (!checkSession(res)) return;
         if (!res.ok)
           return messageOf(res).then(function (m) {
-            setStatus('download-status', tr('downloads.failed', { message: m }), true);
+            setStatus(status, tr('downloads.failed', { message: m }), true);
           });
         var name = filenameOf(res.headers.get('Content-Disposition'));
         return res.blob().then(function (blob) {
@@ -894,11 +895,11 @@
           setTimeout(function () {
             URL.revokeObjectURL(url);
           }, 60000);
-          setStatus('download-status', tr('downloads.done', { file: name }));
+          setStatus(status, tr('downloads.done', { file: name }));
         });
       })
       .catch(function (err) {
-        setStatus('download-status', tr('downloads.failed', { message: err.message }), true);
+        setStatus(status, tr('downloads.failed', { message: err.message }), true);
       })
       .then(done, done);
   }
@@ -935,6 +936,25 @@
     b.addEventListener('click', function () {
       download('/codebook?survey=' + encodeURIComponent(survey().id) + '&format=' + b.getAttribute('data-codebook') + '&lang=' + state.lng);
     });
+  });
+
+  // Posters (admins): the languages and source as typed; the server checks them and says what is wrong.
+  $('posters').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var params = [['survey', survey().id]];
+    var lang = $('poster-lang').value.replace(/\s+/g, '');
+    var source = $('poster-source').value.trim();
+    if (lang) params.push(['lang', lang]);
+    if (source) params.push(['source', source]);
+    download(
+      '/posters?' +
+        params
+          .map(function (p) {
+            return p[0] + '=' + encodeURIComponent(p[1]);
+          })
+          .join('&'),
+      'poster-status',
+    );
   });
 
   // --- admin: tokens and the audit log ---

@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import { option } from '../cliArgs';
+import { Config } from '../config';
+import { loadLocales } from '../language/i18n';
+import { SurveyCatalog } from '../registry/surveyCatalog';
+import { SurveyRegistry } from '../registry/surveyRegistry';
+import { SurveyStore } from '../store/store';
+import { FontMissingError } from './posterFonts';
+import { DEFAULT_SOURCE, posterBaseUrl, posterLanguages, posterPages, PosterRequestError } from './posterPages';
+
+export const POSTER_USAGE = `  poster SURVEY --out FILE.pdf [--lang so,ar,ti,prs,nb] [--source nav-grunerlokka-poster]
+         [--base-url https://bolig.example.no]
+                            one A4 poster page per language: the survey's title, an invitation, a
+                            QR code of the start link (BASE/s/SURVEY?lang=…&src=SOURCE), the link
+                            and the survey's SMS number; --lang: default every language the survey
+                            has; --base-url: default PUBLIC_URL; --source: default ${DEFAULT_SOURCE}
+`;
+
+interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/** `survey-bot poster …`: a PDF of start-link posters for one survey (src/outreach/posterPdf.ts). */
+export async function posterCommand(args: string[], config: Config, store: SurveyStore, io: Io): Promise<number> {
+  const fail = (message: string, code = 2) => {
+    io.stderr.write(`${message}\n`);
+    return code;
+  };
+  const [surveyId] = args;
+  const out = option(args, '--out');
+  if (!surveyId || surveyId.startsWith('--') || !out || out.startsWith('--')) return fail(`Usage:\n${POSTER_USAGE}`);
+  const base = option(args, '--base-url') ?? config.publicUrl;
+  if (!base) return fail('The posters need the address the link starts with: --base-url https://… or PUBLIC_URL in the configuration.');
+
+  const locales = loadLocales();
+  await new SurveyRegistry(store, locales).syncBundled();
+  const catalog = new SurveyCatalog(store, locales, {
+    organisation: config.organisation,
+    defaultLocale: config.defaultLocale,
+    defaultSurvey: config.defaultSurvey,
+  });
+  if (!(await catalog.surveyIds()).includes(surveyId)) return fail(`No survey ${surveyId}; survey-bot survey list shows them.`, 1);
+  const choice = await catalog.start(surveyId);
+  if (choice.closed) return fail(`Survey ${surveyId} is closed: a poster would send people to a survey that has ended.`, 1);
+  const texts = await catalog.textsFor(choice.id, choice.version);
+  const smsNumbers = (await store.listSmsRoutes()).filter((r) => r.surveyId === surveyId).map((r) => r.number);
+  try {
+    const request = {
+      surveyId,
+      languages: posterLanguages(option(args, '--lang'), texts.languages),
+      baseUrl: posterBaseUrl(base),
+      source: option(args, '--source') ?? DEFAULT_SOURCE,
+      smsNumbers,
+    };
+    const pages = posterPages(texts, request);
+    // Loaded only here: pdfkit and its font engine are a large part of a CLI start otherwise.
+    const { renderPosters } = await import('./posterPdf');
+    const pdf = await renderPosters(pages, { title: texts.surveyVars(config.defaultLocale).title });
+    try {
+      fs.writeFileSync(out, pdf);
+    } catch (err) {
+      return fail(`Could not write ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1);
+    }
+    io.stdout.write(`Wrote ${pages.length} poster page(s) of ${surveyId} v${choice.version} to ${out} (${request.languages.join(', ')}).\n`);
+    for (const p of pages) io.stdout.write(`  ${p.lang}\t${p.link}\n`);
+    io.stdout.write(
+      smsNumbers.length
+        ? `SMS number printed: ${smsNumbers[0]}${smsNumbers.length > 1 ? ` (the survey has ${smsNumbers.length}; the first is printed)` : ''}.\n`
+        : `No SMS number answers for ${surveyId}, so the posters have no SMS line (survey-bot survey sms-number NUMBER ${surveyId} adds one).\n`,
+    );
+    return 0;
+  } catch (err) {
+    if (err instanceof PosterRequestError) return fail(err.message);
+    if (err instanceof FontMissingError) return fail(err.message, 1);
+    throw err;
+  }
+}
