@@ -18,6 +18,30 @@ const PAGE_SIZE = 100;
 /** Longer than any answer (the bot refuses long ones politely) and well under the body limit. */
 const MAX_TEXT = 32 * 1024;
 
+/**
+ * A conversation opened on the server's side, greeting included, for a page that renders it at
+ * once (src/channels/web/litePage.ts) instead of paying a browser's three round trips for it.
+ */
+export interface OpenedConversation {
+  conversationId: string;
+  token: string;
+  expires_in: number;
+  /** What the conversation holds so far (the greeting), as a poll would serve it. */
+  activities: Partial<Activity>[];
+  /** Where the page's first poll continues. */
+  watermark: string;
+}
+
+/** What the Direct Line server offers the rest of the server, besides its routes. */
+export interface DirectLineServer {
+  /**
+   * `tokens/generate` and `conversations` in one step: a new conversation for the survey, greeted
+   * in `locale` when given. Counted against the caller's per-address limits as those two calls
+   * are; undefined when over them (the page then lets the browser try itself, and be told).
+   */
+  open(req: Request, survey: string | undefined, locale: string | undefined): Promise<OpenedConversation | undefined>;
+}
+
 export interface DirectLineOptions {
   /** Token lifetime; the client refreshes at half-life. */
   tokenTtlMs?: number;
@@ -57,7 +81,7 @@ export function conversationKey(secret: string, conversationId: string): string 
  * go to the database outbox, so any bot process can serve any poll. The page is public, so
  * `tokens/generate` needs no secret: a token only ever opens a new, empty conversation.
  */
-export function registerDirectLine(server: Server, deps: ChannelDeps, options: DirectLineOptions = {}): void {
+export function registerDirectLine(server: Server, deps: ChannelDeps, options: DirectLineOptions = {}): DirectLineServer {
   const { store, logger, secret } = deps;
   const now = options.now ?? (() => new Date());
   const tokens = new DirectLineTokens(secret, options.tokenTtlMs, now);
@@ -291,6 +315,21 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
       res.send(200, { id: id ?? echo.id });
     }),
   );
+
+  return {
+    open: async (req, survey, locale) => {
+      if (!(await limit.allows('tokens/generate', req)) || !(await limit.allows('conversations', req))) return undefined;
+      const { claims } = tokens.issueNew(survey);
+      await ensureStarted(claims, locale);
+      const rows = await store.readOutbox(conversationKey(secret, claims.conv), 0, PAGE_SIZE);
+      const fresh = tokens.issue(claims.conv, claims.user, claims.survey);
+      return {
+        ...conversation(fresh.claims, fresh.token),
+        activities: rows.map((r) => toServed(r, claims.conv, claims.user)),
+        watermark: String(rows.length ? rows[rows.length - 1].seq : 0),
+      };
+    },
+  };
 }
 
 /** A turn the database could not take; `apology` is what the bot said instead, in the respondent's language. */

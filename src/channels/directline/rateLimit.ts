@@ -32,19 +32,32 @@ export class DirectLineRateLimit {
    * Counts the request against its address. Returns true when it may go on; otherwise it has
    * answered 429 with `Retry-After` and a Direct Line error body, and returns false.
    */
-  async admit(route: 'tokens/generate' | 'conversations', req: Request, res: Response): Promise<boolean> {
+  async admit(route: Route, req: Request, res: Response): Promise<boolean> {
+    const wait = await this.consume(route, req);
+    if (wait === 0) return true;
+    res.setHeader('Retry-After', String(wait));
+    res.send(429, { error: { code: 'TooManyRequests', message: `Too many requests from this address; try again in ${wait} s.` } });
+    return false;
+  }
+
+  /** Counts the request as {@link admit} does, for a caller that answers otherwise than 429 (the light page). */
+  async allows(route: Route, req: Request): Promise<boolean> {
+    return (await this.consume(route, req)) === 0;
+  }
+
+  /** Zero when admitted, else the seconds until the address may try again. */
+  private async consume(route: Route, req: Request): Promise<number> {
     const limiter = this.limiters.get(route);
-    if (!limiter) return true;
+    if (!limiter) return 0;
     try {
       await limiter.consume(clientKey(clientAddress(req, this.trustProxy)));
-      return true;
+      return 0;
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) throw err;
-      const wait = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
       this.logger.warn({ event: 'directline_rate_limited', route }, 'Direct Line requests over the per-address limit');
-      res.setHeader('Retry-After', String(wait));
-      res.send(429, { error: { code: 'TooManyRequests', message: `Too many requests from this address; try again in ${wait} s.` } });
-      return false;
+      return Math.max(1, Math.ceil(err.msBeforeNext / 1000));
     }
   }
 }
+
+type Route = 'tokens/generate' | 'conversations';
