@@ -165,6 +165,8 @@
       showActions(a.suggestedActions && a.suggestedActions.actions);
     });
     if (!stopped) setEnabled(true);
+    // Again after the buttons: they take height from the transcript.
+    scrollToEnd();
   }
 
   /** A Direct Line call with the conversation's token; resolves to { status, body }, rejects when offline. */
@@ -382,6 +384,7 @@
     session = { conversationId: embedded.conversationId, token: embedded.token, watermark: embedded.watermark };
     save();
     setEnabled(true);
+    scrollToEnd();
     schedule();
   } else open();
 })();
