@@ -116,6 +116,25 @@ describe('GET / (the light page)', () => {
     expect(textOf((next.body.activities as Activity[]).filter((a) => a.from?.role === 'bot'))).toContain(texts.s('ar', 'consent.ask'));
   });
 
+  test('a post that names its watermark is answered with what followed it; without one, with its id alone, as Direct Line', async () => {
+    const { conversation } = configOf((await get(`${server.url}/`, { 'accept-language': 'nb' })).body.toString('utf8'));
+    const { conversationId, token, watermark } = conversation!;
+    const url = `${server.url}${DL}/conversations/${conversationId}/activities`;
+    const yes = texts.t('nb', 'bot:language.confirm_yes');
+    const posted = await call('POST', `${url}?watermark=${watermark}`, token, { type: 'message', text: yes, channelData: { clientActivityID: 'c1' } });
+    expect(posted.status).toBe(200);
+    const served = posted.body.activities as Activity[];
+    expect(served[0]).toMatchObject({ from: { role: 'user' }, text: yes, channelData: { clientActivityID: 'c1' } });
+    expect(textOf(served.filter((a) => a.from?.role === 'bot'))).toContain(texts.s('nb', 'consent.ask'));
+    expect(Number(posted.body.watermark)).toBeGreaterThan(Number(watermark));
+    // What the post brought is what a poll from the same watermark finds.
+    const polled = await call('GET', `${url}?watermark=${watermark}`, token);
+    expect(polled.body).toEqual({ activities: posted.body.activities, watermark: posted.body.watermark });
+    const plain = await call('POST', url, token, { type: 'message', text: 'ja' });
+    expect(Object.keys(plain.body)).toEqual(['id']);
+    expect((await call('POST', `${url}?watermark=x1`, token, { type: 'message', text: 'ja' })).status).toBe(400);
+  });
+
   test('a browser language the survey does not have gets the language menu, on a page in the default language', async () => {
     const html = (await get(`${server.url}/`, { 'accept-language': 'de-DE' })).body.toString('utf8');
     expect(html).toContain('<html lang="nb" dir="ltr">');

@@ -150,6 +150,19 @@
     });
   }
 
+  /** Shows what came after the watermark, once: a poll and a post's answer may both bring it. */
+  function receive(activities, watermark) {
+    var after = Number(session.watermark) || 0;
+    render(
+      activities.filter(function (a) {
+        var seq = a.channelData && a.channelData['webchat:sequence-id'];
+        return typeof seq !== 'number' || seq > after;
+      }),
+    );
+    if (watermark && Number(watermark) > after) session.watermark = watermark;
+    save();
+  }
+
   function render(activities) {
     activities.forEach(function (a) {
       if (a.type !== 'message') return;
@@ -256,9 +269,7 @@
           var list = res.body.activities || [];
           if (list.length) pollDelay = FIRST_POLL_MS;
           else pollDelay = Math.min(pollDelay * 2, LONGEST_POLL_MS);
-          render(list);
-          session.watermark = res.body.watermark || session.watermark;
-          save();
+          receive(list, res.body.watermark);
         });
       })
       .then(done, function () {
@@ -303,7 +314,9 @@
       .then(function () {
         if (stopped) return;
         // The same clientActivityID on a retry: the server handles a message once, however often it arrives.
-        return call('POST', '/conversations/' + encodeURIComponent(session.conversationId) + '/activities', {
+        // With the watermark the answer brings the replies too (directLine.ts): no poll's round trip.
+        var path = '/conversations/' + encodeURIComponent(session.conversationId) + '/activities?watermark=' + session.watermark;
+        return call('POST', path, {
           type: 'message',
           text: text,
           locale: locale,
@@ -312,7 +325,12 @@
           if (res.status === 403) return expired();
           if (res.status !== 200) return failed();
           li.className = 'msg user';
-          pollNow();
+          if (res.body && res.body.activities) {
+            receive(res.body.activities, res.body.watermark);
+            // Later replies, if any, come with the slowing polls.
+            pollDelay = FIRST_POLL_MS;
+            schedule();
+          } else pollNow();
         });
       })
       .then(undefined, failed);
