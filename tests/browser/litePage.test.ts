@@ -286,6 +286,54 @@ const plans: Record<string, Record<string, Action>> = {
     }
   });
 
+  test('a message the server cannot take says so in Arabic and is sent again, once, on request; a lost connection is shown and recovers', async () => {
+    const before = new Set((await server.bot.store.listResponses()).map((r) => r.id));
+    const { page, context, violations, close } = await openPage('ar');
+    try {
+      await act(page, 'ar', undefined);
+      // The database is away for one post: Direct Line answers 503, as it does then (directLine.ts).
+      let refused = 0;
+      await context.route('**/v3/directline/conversations/*/activities?*', async (route) => {
+        if (route.request().method() !== 'POST' || refused++ > 0) return route.continue();
+        await route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'ServiceUnavailable', message: '' } }) });
+      });
+      await page
+        .locator('#actions')
+        .getByRole('button', { name: texts.t('ar', 'bot:language.confirm_yes'), exact: true })
+        .click();
+      const note = page.locator('#transcript .msg-failed');
+      const [, said, retry] = /^([^[]*)\[([^\]]+)\]\[RETRY\]/.exec(texts.t('ar', 'bot:web.sendFailed'))!;
+      await note.waitFor({ timeout: TURN_TIMEOUT_MS });
+      expect(await note.innerText()).toContain(said.trim());
+      await screenshot(page, 'lite-ar-send-failed.png');
+      const count = await page.locator(botMessages).count();
+      await note.getByRole('button', { name: retry, exact: true }).click();
+      await page.waitForFunction(({ s, n }) => document.querySelectorAll(s).length > n, { s: botMessages, n: count }, { timeout: TURN_TIMEOUT_MS });
+      expect(await lastBotText(page)).toContain(texts.s('ar', 'consent.ask'));
+      expect(await note.count()).toBe(0);
+      expect(await page.locator('#transcript .msg.user').count()).toBe(1);
+
+      // Offline for a while: the page says so in its language, and goes on when the network is back.
+      await context.setOffline(true);
+      await page
+        .locator('#actions')
+        .getByRole('button', { name: texts.optionLabel('ar', 'yes'), exact: true })
+        .click();
+      await page.waitForFunction((text: string) => document.getElementById('status').innerText === text, texts.t('ar', 'bot:web.unreachable'), {
+        timeout: TURN_TIMEOUT_MS,
+      });
+      await context.setOffline(false);
+      await page.locator('#transcript .msg-failed button').click();
+      await page.waitForFunction(() => document.getElementById('status').innerText === '', undefined, { timeout: 30000 });
+      expect(askedStep('ar', await lastBotText(page))).toBe('needed_help');
+      expect(await violations()).toEqual([]);
+      const created = (await server.bot.store.listResponses()).filter((r) => !before.has(r.id));
+      expect(created).toHaveLength(1);
+    } finally {
+      await close();
+    }
+  }, 60000);
+
   test.each([
     ['tampered', 'nb', 'nb-NO'],
     ['expired', 'ar', 'ar'],

@@ -325,6 +325,7 @@
           if (res.status === 403) return expired();
           if (res.status !== 200) return failed();
           li.className = 'msg user';
+          if (shownStatus === 'unreachable') setStatus(null);
           if (res.body && res.body.activities) {
             receive(res.body.activities, res.body.watermark);
             // Later replies, if any, come with the slowing polls.
