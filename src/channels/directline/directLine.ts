@@ -77,7 +77,8 @@ export function conversationKey(secret: string, conversationId: string): string 
 
 /**
  * A Direct Line 3.0 subset on the bot's own server, enough for Web Chat and DirectLineJS in
- * polling mode (no `streamUrl`: no WebSocket). Tokens are signed, not stored; replies and echoes
+ * polling mode (no `streamUrl`: no WebSocket), and for the light page's own script (one extension:
+ * a post may ask for the replies that followed it). Tokens are signed, not stored; replies and echoes
  * go to the database outbox, so any bot process can serve any poll. The page is public, so
  * `tokens/generate` needs no secret: a token only ever opens a new, empty conversation.
  */

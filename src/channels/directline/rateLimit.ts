@@ -6,7 +6,8 @@ import { Logger } from '../../logger';
 /**
  * Per-address limits on the public page's two ways in that cost the server something without a
  * token: `POST tokens/generate` (a new conversation) and `POST conversations` (its greeting, one
- * turn and one write). Counted in memory only, per process, per fixed minute: the address is the
+ * turn and one write); the light page, which does both as it renders, counts against both.
+ * Counted in memory only, per process, per fixed minute: the address is the
  * limiter's key and goes nowhere else, never to a log or the database.
  *
  * Behind a reverse proxy every client arrives from the proxy's address and shares one budget;

@@ -9,9 +9,10 @@ import { DIRECT_LINE_BASE, DirectLineServer } from '../directline/directLine';
 import { createLitePage } from './litePage';
 import { StaticFile } from './staticFile';
 import { escapeHtml, fill, jsonForScript } from '../../htmlTemplate';
-
-export { fromAcceptLanguage } from './startLink';
 import { fromAcceptLanguage, startLink } from './startLink';
+
+// Where it has always been imported from.
+export { fromAcceptLanguage } from './startLink';
 
 /** The page's own files; read from the project root so `src/` (tests) and `dist/` (built) serve the same. */
 export const WEB_ASSETS_DIR = path.join(projectRoot, 'src', 'channels', 'web', 'assets');
@@ -40,10 +41,11 @@ interface PageLocale {
 
 /**
  * `GET /` and the start links `/s/<survey>`: the respondent's page. By default the light page
- * (src/channels/web/litePage.ts), about a thirtieth of Web Chat's weight, which a cheap phone on a
- * slow network can open in seconds; with `?ui=webchat`, Bot Framework Web Chat talking to this
- * server's Direct Line subset. Every text on it comes from locales/ (`bot:web.*`), for every language at once, so the
- * page can follow the language the respondent picks in the chat without another request.
+ * (src/channels/web/litePage.ts), a fortieth of Web Chat's weight, which a cheap phone on a slow
+ * network shows in seconds; with `?ui=webchat`, Bot Framework Web Chat talking to this server's
+ * Direct Line subset (below). Every text on it comes from locales/ (`bot:web.*`), for every
+ * language at once, so the page can follow the language the respondent picks in the chat without
+ * another request.
  *
  * Security: a strict Content-Security-Policy (scripts and connections to this origin only; Web
  * Chat's CSS-in-JS gets a per-response nonce), no cookies, no third-party requests, no referrer.
