@@ -123,8 +123,8 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
   direct.onTurnError = turnErrorHandler(logger, texts, metrics);
   const inFlight = new InFlight();
   const channels: ChannelDeps = { config, direct, bot, store, catalog, texts, secret, logger, inFlight, metrics };
-  registerDirectLine(server, channels, { now: overrides.now });
-  registerWebPage(server, channels);
+  const directLine = registerDirectLine(server, channels, { now: overrides.now });
+  registerWebPage(server, channels, directLine);
   registerTwilioSms(server, channels, overrides.twilio);
   // Analyst web access (issue 12): the API under /api/analyst/ and the dashboard at /analyst; k is ANALYST_MIN_K.
   // Every survey and version in the registry, the default survey's newest published one unless a request names another.

@@ -170,7 +170,7 @@ const plans: Record<string, Record<string, Action>> = {
   });
 
   /** A fresh browser context (no storage) in `locale`, with CSP violations recorded. */
-  async function openPage(locale: string, at = '/'): Promise<{ page: Page; violations: () => Promise<string[]>; close(): Promise<void> }> {
+  async function openPage(locale: string, at = '/?ui=webchat'): Promise<{ page: Page; violations: () => Promise<string[]>; close(): Promise<void> }> {
     const context = await browser.newContext({ locale, viewport: PHONE, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
     await context.addInitScript(() => {
       const seen: string[] = [];
@@ -276,7 +276,7 @@ const plans: Record<string, Record<string, Action>> = {
     );
     const page = await context.newPage();
     try {
-      await page.goto(`${server.url}/`);
+      await page.goto(`${server.url}/?ui=webchat`);
       expect(await act(page, 'nb', undefined)).toContain(texts.t('nb', 'bot:language.confirm', { endonym: texts.meta('nb').endonym }));
       const stored = JSON.parse(await page.evaluate(() => window.sessionStorage.getItem('survey.directline') as string));
       expect(stored.conversationId).not.toBe(generated.conversationId);
@@ -304,7 +304,7 @@ const plans: Record<string, Record<string, Action>> = {
     const catalog = new SurveyCatalog(server.bot.store, texts.locales, { defaultLocale: 'nb', defaultSurvey: 'housing-help', refreshMs: 0 });
     const rp = await catalog.textsFor('resident-participation', 1);
     const before = new Set((await server.bot.store.listResponses()).map((r) => r.id));
-    const { page, violations, close } = await openPage('en-US', '/s/resident-participation?lang=so');
+    const { page, violations, close } = await openPage('en-US', '/s/resident-participation?lang=so&ui=webchat');
     try {
       const greeting = await act(page, 'so', undefined, rp);
       expect((await page.locator(botBubbles).allInnerTexts()).join('\n')).toContain(rp.greeting('so'));

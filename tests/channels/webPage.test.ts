@@ -38,11 +38,14 @@ function configOf(html: string): PageConfig {
   return JSON.parse(json) as PageConfig;
 }
 
+/** The Web Chat page; `/` itself serves the light page (tests/channels/litePage.test.ts). */
+const WEBCHAT = '/?ui=webchat';
+
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-describe('GET /', () => {
+describe('GET /?ui=webchat', () => {
   test('serves the page under a strict Content-Security-Policy, without cookies or caching', async () => {
-    const res = await get('/', { 'accept-language': 'nb-NO,nb;q=0.9,en;q=0.5' });
+    const res = await get(WEBCHAT, { 'accept-language': 'nb-NO,nb;q=0.9,en;q=0.5' });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.headers['set-cookie']).toBeUndefined();
@@ -58,7 +61,7 @@ describe('GET /', () => {
     const html = res.body.toString('utf8');
     const { nonce } = configOf(html);
     expect(csp).toContain(`'nonce-${nonce}'`);
-    expect(configOf((await get('/')).body.toString('utf8')).nonce).not.toBe(nonce);
+    expect(configOf((await get(WEBCHAT)).body.toString('utf8')).nonce).not.toBe(nonce);
     // Everything the page loads comes from this server.
     const urls = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
     expect(urls.length).toBeGreaterThanOrEqual(3);
@@ -66,7 +69,7 @@ describe('GET /', () => {
   });
 
   test('every text on the page comes from locales/, in every language, with its direction', async () => {
-    const html = (await get('/', { 'accept-language': 'nb' })).body.toString('utf8');
+    const html = (await get(WEBCHAT, { 'accept-language': 'nb' })).body.toString('utf8');
     expect(html).toContain('<html lang="nb" dir="ltr">');
     expect(html).toContain(`<title>${escapeHtml(texts.t('nb', 'bot:web.title'))}</title>`);
     expect(html).toContain(escapeHtml(texts.t('nb', 'bot:web.privacy')));
@@ -97,7 +100,7 @@ describe('GET /', () => {
     ['no', 'nb', 'ltr'],
     ['xx-YY', 'nb', 'ltr'],
   ])('Accept-Language %s renders the page first in %s (%s)', async (header, lng, dir) => {
-    const html = (await get('/', { 'accept-language': header })).body.toString('utf8');
+    const html = (await get(WEBCHAT, { 'accept-language': header })).body.toString('utf8');
     expect(html).toContain(`<html lang="${lng}" dir="${dir}">`);
   });
 });
@@ -143,7 +146,7 @@ describe('assets', () => {
   });
 
   test('the page refers to the assets by content hash, so a new version is fetched', async () => {
-    const html = (await get('/')).body.toString('utf8');
+    const html = (await get(WEBCHAT)).body.toString('utf8');
     const etag = String((await get('/assets/webchat.js')).headers.etag).replace(/"/g, '');
     expect(html).toContain(`/assets/webchat.js?v=${etag}`);
   });

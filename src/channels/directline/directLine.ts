@@ -19,6 +19,30 @@ const PAGE_SIZE = 100;
 /** Longer than any answer (the bot refuses long ones politely) and well under the body limit. */
 const MAX_TEXT = 32 * 1024;
 
+/**
+ * A conversation opened on the server's side, greeting included, for a page that renders it at
+ * once (src/channels/web/litePage.ts) instead of paying a browser's three round trips for it.
+ */
+export interface OpenedConversation {
+  conversationId: string;
+  token: string;
+  expires_in: number;
+  /** What the conversation holds so far (the greeting), as a poll would serve it. */
+  activities: Partial<Activity>[];
+  /** Where the page's first poll continues. */
+  watermark: string;
+}
+
+/** What the Direct Line server offers the rest of the server, besides its routes. */
+export interface DirectLineServer {
+  /**
+   * `tokens/generate` and `conversations` in one step: a new conversation for the survey, greeted
+   * in `locale` when given. Counted against the caller's per-address limits as those two calls
+   * are; undefined when over them (the page then lets the browser try itself, and be told).
+   */
+  open(req: Request, survey: string | undefined, locale: string | undefined, src?: string): Promise<OpenedConversation | undefined>;
+}
+
 export interface DirectLineOptions {
   /** Token lifetime; the client refreshes at half-life. */
   tokenTtlMs?: number;
@@ -60,11 +84,12 @@ export function conversationKey(secret: string, conversationId: string): string 
 
 /**
  * A Direct Line 3.0 subset on the bot's own server, enough for Web Chat and DirectLineJS in
- * polling mode (no `streamUrl`: no WebSocket). Tokens are signed, not stored; replies and echoes
+ * polling mode (no `streamUrl`: no WebSocket), and for the light page's own script (one extension:
+ * a post may ask for the replies that followed it). Tokens are signed, not stored; replies and echoes
  * go to the database outbox, so any bot process can serve any poll. The page is public, so
  * `tokens/generate` needs no secret: a token only ever opens a new, empty conversation.
  */
-export function registerDirectLine(server: Server, deps: ChannelDeps, options: DirectLineOptions = {}): void {
+export function registerDirectLine(server: Server, deps: ChannelDeps, options: DirectLineOptions = {}): DirectLineServer {
   const { store, logger, secret } = deps;
   const now = options.now ?? (() => new Date());
   const tokens = new DirectLineTokens(secret, options.tokenTtlMs, now);
@@ -192,6 +217,12 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
     );
   };
 
+  /** The activities after `after`, and the watermark to ask from next. */
+  const page = async (claims: TokenClaims, after: number) => {
+    const rows = await store.readOutbox(conversationKey(secret, claims.conv), after, PAGE_SIZE);
+    return { activities: rows.map((r) => toServed(r, claims.conv, claims.user)), watermark: String(rows.length ? rows[rows.length - 1].seq : after) };
+  };
+
   const handle =
     (name: string, handler: (req: Request, res: Response) => Promise<void>) =>
     async (req: Request, res: Response): Promise<void> => {
@@ -271,12 +302,7 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
       if (!claims) return;
       const raw = new URLSearchParams(req.getQuery() ?? '').get('watermark') ?? '';
       if (!/^\d{0,15}$/.test(raw)) return fail(res, 400, 'BadArgument', 'watermark must be a number from a previous response.');
-      const after = raw === '' ? 0 : Number(raw);
-      const rows = await store.readOutbox(conversationKey(secret, claims.conv), after, PAGE_SIZE);
-      res.send(200, {
-        activities: rows.map((r) => toServed(r, claims.conv, claims.user)),
-        watermark: String(rows.length ? rows[rows.length - 1].seq : after),
-      });
+      res.send(200, await page(claims, raw === '' ? 0 : Number(raw)));
     }),
   );
 
@@ -296,10 +322,26 @@ export function registerDirectLine(server: Server, deps: ChannelDeps, options: D
       const echo = userEcho({ text, locale, clientActivityID }, now());
       // Kept only as an HMAC, like every identifier: conversation and the client's own message id.
       const deliveryKey = clientActivityID ? keyedHash(secret, 'directline-activity', `${claims.conv}\u0000${clientActivityID}`) : undefined;
+      const known = new URLSearchParams(req.getQuery() ?? '').get('watermark');
+      if (known !== null && !/^\d{1,15}$/.test(known)) return fail(res, 400, 'BadArgument', 'watermark must be a number from a previous response.');
       const id = await turn(claims, { type: ActivityTypes.Message, text: text ?? '', locale }, echo, deliveryKey);
-      res.send(200, { id: id ?? echo.id });
+      if (known === null) return res.send(200, { id: id ?? echo.id });
+      // Our extension, for the light page: a post that names its watermark gets what followed it
+      // (the turn's echo and replies are committed by now), saving the poll's round trip, two
+      // seconds on a slow network. Direct Line clients send no watermark here and get `{ id }`.
+      res.send(200, { id: id ?? echo.id, ...(await page(claims, Number(known))) });
     }),
   );
+
+  return {
+    open: async (req, survey, locale, src) => {
+      if (!(await limit.allows('tokens/generate', req)) || !(await limit.allows('conversations', req))) return undefined;
+      const { claims } = tokens.issueNew(survey, src);
+      await ensureStarted(claims, locale);
+      const fresh = tokens.issue(claims.conv, claims.user, claims.survey, claims.src);
+      return { ...conversation(fresh.claims, fresh.token), ...(await page(claims, 0)) };
+    },
+  };
 }
 
 /** A turn the database could not take; `apology` is what the bot said instead, in the respondent's language. */

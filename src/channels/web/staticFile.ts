@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import zlib from 'node:zlib';
 import { Request, Response } from 'restify';
+import { acceptedEncoding, compress, Encoding } from './compression';
 
 /**
  * A file served from the project itself (no CDN), compressed once and kept in memory. Web Chat's
@@ -12,8 +12,7 @@ import { Request, Response } from 'restify';
 export class StaticFile {
   readonly hash: string;
   private readonly body: Buffer;
-  private gzip?: Buffer;
-  private brotli?: Buffer;
+  private readonly compressed = new Map<Encoding, Buffer>();
 
   constructor(
     readonly file: string,
@@ -36,18 +35,14 @@ export class StaticFile {
       res.sendRaw(304, '');
       return;
     }
-    const accepts = req.header('accept-encoding') ?? '';
-    if (/\bbr\b/.test(accepts)) {
-      // Quality 9: within a few percent of 11, and fast enough to do on the first request.
-      this.brotli ??= zlib.brotliCompressSync(this.body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 9 } });
-      res.setHeader('Content-Encoding', 'br');
-      res.sendRaw(200, this.brotli);
-    } else if (/\bgzip\b/.test(accepts)) {
-      this.gzip ??= zlib.gzipSync(this.body, { level: 9 });
-      res.setHeader('Content-Encoding', 'gzip');
-      res.sendRaw(200, this.gzip);
-    } else {
-      res.sendRaw(200, this.body);
-    }
+    const encoding = acceptedEncoding(req);
+    if (encoding !== 'identity') res.setHeader('Content-Encoding', encoding);
+    res.sendRaw(200, this.encoded(encoding));
+  }
+
+  private encoded(encoding: Encoding): Buffer {
+    let body = this.compressed.get(encoding);
+    if (!body) this.compressed.set(encoding, (body = compress(this.body, encoding, true)));
+    return body;
   }
 }

@@ -2,16 +2,17 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Request, Response, Server } from 'restify';
-import { negotiateLocale } from '../../bot/negotiateLocale';
 import { Texts } from '../../language/texts';
 import { projectRoot } from '../../paths';
 import { ChannelDeps } from '../channelDeps';
-import { DIRECT_LINE_BASE } from '../directline/directLine';
-import { SURVEY_ID } from '../directline/tokens';
+import { DIRECT_LINE_BASE, DirectLineServer } from '../directline/directLine';
+import { createLitePage } from './litePage';
 import { StaticFile } from './staticFile';
-import { OTHER, linkSource } from '../../survey/sources';
 import { escapeHtml, fill, jsonForScript } from '../../htmlTemplate';
-import { rankAcceptLanguage } from '../../language/acceptLanguage';
+import { fromAcceptLanguage, startLink } from './startLink';
+
+// Where it has always been imported from.
+export { fromAcceptLanguage } from './startLink';
 
 /** The page's own files; read from the project root so `src/` (tests) and `dist/` (built) serve the same. */
 export const WEB_ASSETS_DIR = path.join(projectRoot, 'src', 'channels', 'web', 'assets');
@@ -39,14 +40,17 @@ interface PageLocale {
 }
 
 /**
- * `GET /`: the respondent's page, Bot Framework Web Chat talking to this server's Direct Line
- * subset. Every text on it comes from locales/ (`bot:web.*`), for every language at once, so the
- * page can follow the language the respondent picks in the chat without another request.
+ * `GET /` and the start links `/s/<survey>`: the respondent's page. By default the light page
+ * (src/channels/web/litePage.ts), a fortieth of Web Chat's weight, which a cheap phone on a slow
+ * network shows in seconds; with `?ui=webchat`, Bot Framework Web Chat talking to this server's
+ * Direct Line subset (below). Every text on it comes from locales/ (`bot:web.*`), for every
+ * language at once, so the page can follow the language the respondent picks in the chat without
+ * another request.
  *
  * Security: a strict Content-Security-Policy (scripts and connections to this origin only; Web
  * Chat's CSS-in-JS gets a per-response nonce), no cookies, no third-party requests, no referrer.
  */
-export function registerWebPage(server: Server, deps: ChannelDeps): void {
+export function registerWebPage(server: Server, deps: ChannelDeps, directLine: DirectLineServer): void {
   const { texts } = deps;
   const template = fs.readFileSync(path.join(WEB_ASSETS_DIR, 'index.html'), 'utf8');
   const files = {
@@ -85,13 +89,17 @@ export function registerWebPage(server: Server, deps: ChannelDeps): void {
     res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
     res.sendRaw(200, html);
   };
-  server.get('/', page);
+  const lite = createLitePage(deps, directLine);
+  const either = async (req: Request, res: Response) =>
+    new URLSearchParams(req.getQuery() ?? '').get('ui') === 'webchat' ? page(req, res) : lite.page(req, res);
+  server.get('/', either);
   // A survey's start link, as posters and invitations print it: /s/<survey>?lang=so
-  server.get('/s/:survey', page);
+  server.get('/s/:survey', either);
 
   server.get('/assets/webchat.js', async (req: Request, res: Response) => files.webchat.send(req, res));
   server.get('/assets/page.js', async (req: Request, res: Response) => files.page.send(req, res));
   server.get('/assets/page.css', async (req: Request, res: Response) => files.css.send(req, res));
+  server.get('/assets/lite.js', async (req: Request, res: Response) => lite.script.send(req, res));
   // Browsers ask for it on every page; an empty answer saves a 404 in every log.
   server.get('/favicon.ico', async (_req: Request, res: Response) => {
     res.setHeader('Cache-Control', 'public, max-age=604800');
@@ -131,29 +139,4 @@ function pageLocale(texts: Texts, tag: string): PageLocale {
   // this locale really has, not with a fallback language's.
   for (const [id, key] of Object.entries(WEBCHAT_STRINGS)) if (!texts.fallsBack(tag, 'bot', key)) webchat[id] = texts.t(tag, `bot:${key}`);
   return { tag, dir: meta.dir, endonym: meta.endonym, title: texts.t(tag, 'bot:web.title'), privacy: texts.t(tag, 'bot:web.privacy'), webchat };
-}
-
-/**
- * What a start link asks for: the survey (its id, as the token will carry it; an id the registry
- * does not hold reaches the default survey), the language to offer first, and where the link was
- * (`src`, checked for its shape only: the token carries it, the bot settles it against the
- * survey's declared sources; src/survey/sources.ts). A repeated `src` is `other`.
- */
-function startLink(req: Request, supported: string[]): { survey?: string; lang?: string; src?: string } {
-  const survey = typeof req.params?.survey === 'string' && SURVEY_ID.test(req.params.survey) ? req.params.survey : undefined;
-  const query = new URLSearchParams(req.getQuery() ?? '');
-  const asked = query.get('lang') ?? undefined;
-  const lang = asked ? negotiateLocale({ activityLocale: asked }, supported, '') || undefined : undefined;
-  const srcs = query.getAll('src');
-  const src = srcs.length > 1 ? OTHER : linkSource(srcs[0]);
-  return { ...(survey ? { survey } : {}), ...(lang ? { lang } : {}), ...(src ? { src } : {}) };
-}
-
-/** The best supported language of an Accept-Language header, by q-value, or the default. */
-export function fromAcceptLanguage(header: string | undefined, supported: string[], fallback: string): string {
-  for (const tag of rankAcceptLanguage(header)) {
-    const lng = negotiateLocale({ activityLocale: tag }, supported, '');
-    if (lng) return lng;
-  }
-  return fallback;
 }
