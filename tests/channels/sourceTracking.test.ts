@@ -67,6 +67,12 @@ function sourceTracking(name: string, env: () => Promise<Record<string, string> 
       on(async (s) => {
         const html = await (await fetch(`${s.url}/s/housing-help?lang=nb&src=nav-office-poster`)).text();
         expect(pageConfig(html)).toMatchObject({ survey: 'housing-help', src: 'nav-office-poster' });
+        // The light page opened the conversation while rendering: its token carries the source too.
+        const opened = (pageConfig(html) as { conversation?: { token: string } }).conversation;
+        expect(JSON.parse(Buffer.from(opened!.token.split('.')[1], 'base64url').toString('utf8'))).toMatchObject({
+          survey: 'housing-help',
+          src: 'nav-office-poster',
+        });
         const r = await consentedOnWeb(s, { survey: 'housing-help', src: pageConfig(html).src });
         expect(r).toMatchObject({ surveyId: 'housing-help', channel: 'web', source: 'nav-office-poster' });
       }),
