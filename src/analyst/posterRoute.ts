@@ -1,6 +1,6 @@
 import type { Request, Response } from 'restify';
 import { Messages } from '../language/messages';
-import { DEFAULT_SOURCE, posterBaseUrl, posterPages, PosterRequestError, SOURCE } from '../outreach/posterPages';
+import { posterBaseUrl, posterPages, PosterRequestError, posterSource } from '../outreach/posterPages';
 import { renderPostersApart } from '../outreach/posterThread';
 import type { AnalystRole, AuditOutcome } from '../store/analystStore';
 import type { Config } from '../config';
@@ -69,8 +69,14 @@ async function posters(c: PosterCall, deps: PosterDeps): Promise<void> {
   const wrong = languages.find((l) => !offered.includes(l));
   if (wrong !== undefined || !languages.length)
     return refuse('bad_parameter', 'bad_choice', { name: 'lang', allowed: offered.join(', '), value: shown(wrong ?? '') });
-  const source = c.query.get('source') ?? DEFAULT_SOURCE;
-  if (!SOURCE.test(source)) return refuse('bad_parameter', 'bad_source', { value: shown(source) });
+  const declared = chosen.definition.sources ?? [];
+  let source: string;
+  try {
+    source = posterSource(c.query.get('source') ?? undefined, declared);
+  } catch (err) {
+    if (!(err instanceof PosterRequestError)) throw err;
+    return refuse('bad_parameter', 'bad_source', { value: shown(c.query.get('source') ?? ''), allowed: declared.join(', ') });
+  }
 
   let baseUrl: string;
   try {

@@ -6,14 +6,14 @@ import { SurveyCatalog } from '../registry/surveyCatalog';
 import { SurveyRegistry } from '../registry/surveyRegistry';
 import { SurveyStore } from '../store/store';
 import { FontMissingError } from './posterFonts';
-import { DEFAULT_SOURCE, posterBaseUrl, posterLanguages, posterPages, PosterRequestError } from './posterPages';
+import { posterBaseUrl, posterLanguages, posterPages, PosterRequestError, posterSource } from './posterPages';
 
 export const POSTER_USAGE = `  poster SURVEY --out FILE.pdf [--lang so,ar,ti,prs,nb] [--source nav-grunerlokka-poster]
          [--base-url https://bolig.example.no]
                             one A4 poster page per language: the survey's title, an invitation, a
                             QR code of the start link (BASE/s/SURVEY?lang=…&src=SOURCE), the link
                             and the survey's SMS number; --lang: default every language the survey
-                            has; --base-url: default PUBLIC_URL; --source: default ${DEFAULT_SOURCE}
+                            has; --base-url: default PUBLIC_URL; --source: one the survey declares, default its first *-poster
 `;
 
 interface Io {
@@ -50,7 +50,7 @@ export async function posterCommand(args: string[], config: Config, store: Surve
       surveyId,
       languages: posterLanguages(option(args, '--lang'), texts.languages),
       baseUrl: posterBaseUrl(base),
-      source: option(args, '--source') ?? DEFAULT_SOURCE,
+      source: posterSource(option(args, '--source'), texts.survey.sources ?? []),
       smsNumbers,
     };
     const pages = posterPages(texts, request);

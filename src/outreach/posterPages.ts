@@ -9,7 +9,7 @@ export interface PosterRequest {
   languages: readonly string[];
   /** The bot's public address, without a trailing slash: the link is `<base>/s/<survey>?lang=…&src=…`. */
   baseUrl: string;
-  /** Where the respondent found the link (a poster at one NAV office, say): the `src` of every link. */
+  /** Where the respondent found the link (a poster at one NAV office, say): the `src` of every link, a source the survey declares. */
   source: string;
   /** The SMS numbers that answer for the survey (`survey-bot survey sms-number`); the first is printed. */
   smsNumbers: readonly string[];
@@ -20,10 +20,19 @@ export class PosterRequestError extends Error {
   override name = 'PosterRequestError';
 }
 
-/** A source is a short tag that goes into analyses: letters, digits, dots, dashes, underscores. */
-export const SOURCE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-/** What a source is when none is given. */
-export const DEFAULT_SOURCE = 'poster';
+/**
+ * The poster's source: one the survey declares (src/survey/sources.ts), or the link would store
+ * every response it brings as `other`. Unsaid, the survey's first declared poster source.
+ */
+export function posterSource(requested: string | undefined, declared: readonly string[]): string {
+  const source = requested ?? declared.find((s) => s.endsWith('-poster'));
+  if (source === undefined) throw new PosterRequestError(`Name the poster's source with --source: the survey declares ${declared.join(', ') || 'none'}.`);
+  if (!declared.includes(source))
+    throw new PosterRequestError(
+      `The survey does not declare the source "${source}", so its responses would count as "other": use one of ${declared.join(', ') || '(none: add sources to the survey)'}.`,
+    );
+  return source;
+}
 
 /** A base URL as printed on a poster: http(s), no query or fragment, no trailing slash. */
 export function posterBaseUrl(text: string): string {
@@ -65,10 +74,7 @@ function readableNumber(e164: string): string {
  * start keyword; `opt_in` words only undo a STOP).
  */
 export function posterPages(texts: Messages, request: PosterRequest): PosterPage[] {
-  if (!SOURCE.test(request.source))
-    throw new PosterRequestError(
-      `The source must be 1 to 64 letters, digits, dots, dashes or underscores, such as nav-grunerlokka-poster, not "${request.source}".`,
-    );
+  posterSource(request.source, texts.survey.sources ?? []);
   const number = request.smsNumbers[0];
   return request.languages.map((lang) => {
     const meta = texts.meta(lang);

@@ -244,7 +244,7 @@ const t = (lng: string, key: string, vars: Record<string, unknown> = {}) => loca
     expect((await request(`${server.url}/api/analyst/session`, { token })).body).toEqual({ name: 'added-in-browser', role: 'analyst' });
     // Posters download as a PDF.
     await page.fill('#poster-lang', 'ar, so');
-    await page.fill('#poster-source', 'browser-test');
+    await page.fill('#poster-source', 'volunteer-organisation');
     const [posters] = await Promise.all([page.waitForEvent('download', { timeout: WAIT_MS }), page.click('#posters button[type=submit]')]);
     expect(posters.suggestedFilename()).toBe('housing-help-v1-posters.pdf');
     const pdf = path.join(SCREENSHOTS, 'dashboard-posters.pdf');

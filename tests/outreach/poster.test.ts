@@ -28,7 +28,8 @@ import { freshDatabase, postgresReachable, POSTGRES_SKIP_MESSAGE } from '../help
 const { locales } = texts;
 const LANGS = ['so', 'ar', 'ti', 'prs', 'nb'];
 const BASE = 'https://bolig.example.no';
-const SOURCE = 'nav-grunerlokka-poster';
+// A source the survey declares (src/survey/definitions/housing-help.v1.json).
+const SOURCE = 'nav-office-poster';
 const NUMBER = '+4759440000';
 /** As a poster prints it (libphonenumber's international format). */
 const NUMBER_GROUPS = ['+47', '59', '44', '00', '00'];
@@ -132,14 +133,21 @@ withPoppler.each(backends)('survey-bot poster on $name', (backend) => {
     const r = await run(['housing-help', '--out', all, '--base-url', BASE]);
     expect(r.code).toBe(0);
     expect(pageCount(all)).toBe(locales.tags.length);
-    expect(pagePngs(all, 72).map(decodeQr)).toEqual(locales.tags.map((lang) => linkOf(lang, BASE, 'poster')));
+    expect(pagePngs(all, 72).map(decodeQr)).toEqual(locales.tags.map((lang) => linkOf(lang, BASE, 'nav-office-poster')));
   });
 
   it('refuses what it cannot print, saying why, and writes nothing', async () => {
     const other = path.join(dir, 'other.pdf');
     const cases: [string[], Record<string, string>, number, RegExp][] = [
       [['housing-help', '--out', other, '--lang', 'so,xx', '--base-url', BASE], {}, 2, /no texts in xx; it has .*so/],
-      [['housing-help', '--out', other, '--source', 'a poster!', '--base-url', BASE], {}, 2, /source must be/],
+      [['housing-help', '--out', other, '--source', 'a poster!', '--base-url', BASE], {}, 2, /does not declare the source/],
+      // A well-formed source the survey does not declare would count every response it brings as "other".
+      [
+        ['housing-help', '--out', other, '--source', 'nav-grunerlokka-poster', '--base-url', BASE],
+        {},
+        2,
+        /does not declare the source "nav-grunerlokka-poster".*nav-office-poster/,
+      ],
       [['housing-help', '--out', other, '--base-url', 'ftp://x'], {}, 2, /plain http or https address/],
       [['housing-help', '--out', other], {}, 2, /--base-url https:\/\/… or PUBLIC_URL/],
       [['no-such-survey', '--out', other, '--base-url', BASE], {}, 1, /No survey no-such-survey/],
@@ -155,7 +163,7 @@ withPoppler.each(backends)('survey-bot poster on $name', (backend) => {
     const r = await run(['resident-participation', '--lang', 'nb', '--out', other], { PUBLIC_URL: 'https://bot.example.org' });
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/No SMS number answers for resident-participation/);
-    expect(decodeQr(pagePng(other, 1, 100))).toBe('https://bot.example.org/s/resident-participation?lang=nb&src=poster');
+    expect(decodeQr(pagePng(other, 1, 100))).toBe('https://bot.example.org/s/resident-participation?lang=nb&src=tenant-meeting-poster');
     expect(pageText(other, 1)).not.toContain(NUMBER_GROUPS.join(' '));
     // A closed survey gets no posters.
     fs.rmSync(other);
@@ -320,15 +328,15 @@ withPoppler('GET /api/analyst/posters', () => {
   const get = (query: string, token: string) => request(`${s.url}/api/analyst/posters${query}`, { token, headers: { 'accept-language': 'en' } });
 
   test('gives admins the PDF: a page per language, links to where they reached the server, the SMS number; audited', async () => {
-    const r = await get('?survey=housing-help&lang=ar,so&source=library', admin);
+    const r = await get('?survey=housing-help&lang=ar,so&source=housing-office-leaflet', admin);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('application/pdf');
     expect(r.headers.get('content-disposition')).toBe('attachment; filename="housing-help-v1-posters.pdf"');
     const file = path.join(tempDir('posters-api-'), 'p.pdf');
     fs.writeFileSync(file, r.bytes);
     expect(pageCount(file)).toBe(2);
-    expect(decodeQr(pagePng(file, 1, 100))).toBe(linkOf('ar', s.url, 'library'));
-    expect(decodeQr(pagePng(file, 2, 100))).toBe(linkOf('so', s.url, 'library'));
+    expect(decodeQr(pagePng(file, 1, 100))).toBe(linkOf('ar', s.url, 'housing-office-leaflet'));
+    expect(decodeQr(pagePng(file, 2, 100))).toBe(linkOf('so', s.url, 'housing-office-leaflet'));
     expect(pageText(file, 2)).toContain(NUMBER_GROUPS.join(' '));
     const audit = (await request(`${s.url}/api/analyst/audit`, { token: admin })).body.entries as {
       action: string;
@@ -337,7 +345,7 @@ withPoppler('GET /api/analyst/posters', () => {
     }[];
     expect(audit.find((e) => e.action === 'GET /api/analyst/posters')).toMatchObject({
       outcome: 'ok',
-      filters: { survey: 'housing-help', lang: 'ar,so', source: 'library' },
+      filters: { survey: 'housing-help', lang: 'ar,so', source: 'housing-office-leaflet' },
     });
   });
 
