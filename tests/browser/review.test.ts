@@ -77,7 +77,10 @@ const t = (key: string) => locales.i18n.t(`analyst:review.${key}`, { lng: 'en' }
     await page.fill('#token', reviewer);
     await page.click('#login-form button[type=submit]');
     await page.locator('#app').waitFor({ state: 'visible', timeout: WAIT_MS });
-    await page.goto(`${server.url}/analyst/review`);
+    // The dashboard names the role and links a reviewer to the review page.
+    expect(await page.locator('#whoami').innerText()).toContain(locales.i18n.t('analyst:dashboard.roles.reviewer', { lng: 'en' }) as string);
+    await page.click('#review-link');
+    await page.waitForURL(`${server.url}/analyst/review`, { timeout: WAIT_MS });
     await page.locator('.review-item').first().waitFor({ state: 'visible', timeout: WAIT_MS });
     return { page, errors };
   }

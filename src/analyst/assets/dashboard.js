@@ -257,6 +257,7 @@
     );
     fillSelect($('new-role'), [
       ['analyst', text('roles.analyst')],
+      ['reviewer', text('roles.reviewer')],
       ['admin', text('roles.admin')],
     ]);
   }
@@ -286,6 +287,8 @@
     $('logout').hidden = false;
     $('whoami').hidden = false;
     $('admin').hidden = me.role !== 'admin';
+    // Free text is read one answer at a time on a page of its own, by reviewers only.
+    $('review-link').hidden = me.role !== 'reviewer' && me.role !== 'admin';
     applyTexts();
     loadAnalysis();
     if (me.role === 'admin') loadAdmin();
@@ -300,6 +303,7 @@
     $('app').hidden = true;
     $('logout').hidden = true;
     $('whoami').hidden = true;
+    $('review-link').hidden = true;
     $('login').hidden = false;
     $('token').focus();
   }
