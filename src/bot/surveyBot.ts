@@ -98,7 +98,7 @@ export class SurveyBot extends ActivityHandler {
   private async commit(context: TurnContext, record: TurnRecord): Promise<void> {
     const turn = await this.turns.of(context);
     stampLanguage(record, record.outgoing);
-    const { delivery, outbox } = record;
+    const { delivery, outbox, outreach } = record;
     await this.store.commitTurn({
       state: await this.states.write(context, turn.state.finished),
       responses: record.responses,
@@ -109,6 +109,7 @@ export class SurveyBot extends ActivityHandler {
         expiresAt: outbox.expiresAt,
         seqFloor: outbox.seqFloor,
       },
+      outreach,
     });
     record.committed = true;
   }

@@ -1,5 +1,5 @@
 import { Activity, TurnContext } from 'botbuilder';
-import { ResponseOp } from '../store/store';
+import { ResponseOp, TurnCommit } from '../store/store';
 
 /**
  * Set by a channel before the turn: the inbound message's delivery key, and what a redelivery of
@@ -44,6 +44,8 @@ const records = new WeakMap<TurnContext['turnState'], TurnRecord>();
 export class TurnRecord {
   delivery?: TurnDelivery;
   outbox?: TurnOutbox;
+  /** SMS: the number's HMAC wrote back, and STOP or START if it said so (joins the turn's write). */
+  outreach?: TurnCommit['outreach'];
   /** The survey the channel was asked for: the web page's link, the SMS number written to. */
   survey?: string;
   /**

@@ -37,8 +37,6 @@ export interface OutreachStore {
    * its conversation's source is then `sms-invitation` (src/survey/sources.ts).
    */
   invited(key: string, surveyId?: string): Promise<boolean>;
-  /** A number wrote to the bot: no reminder for it in any campaign. */
-  markReplied(key: string): Promise<void>;
   /** The campaign is over: its invitations are deleted (the opt-out list stays). Returns how many. */
   endCampaign(id: string): Promise<number>;
 }

@@ -332,10 +332,6 @@ export class PgStore implements SurveyStore {
     return (rowCount ?? 0) > 0;
   }
 
-  async markReplied(key: string): Promise<void> {
-    await this.pool.query(`UPDATE "Invitation" SET state = 'replied' WHERE key = $1`, [key]);
-  }
-
   async endCampaign(id: string): Promise<number> {
     return (await this.pool.query('DELETE FROM "Invitation" WHERE campaign = $1', [id])).rowCount ?? 0;
   }
@@ -550,6 +546,16 @@ async function commit(sql: Sql, c: TurnCommit): Promise<{ etag?: string }> {
         unnest($2::jsonb[]) WITH ORDINALITY AS t(activity, n)`,
       values: [c.outbox.conversation, c.outbox.activities.map((a) => storableJson(a)), utc(c.outbox.expiresAt), c.outbox.seqFloor],
     });
+  }
+  if (c.outreach) {
+    await sql({ name: 'invitation_replied', text: `UPDATE "Invitation" SET state = 'replied' WHERE key = $1`, values: [c.outreach.key] });
+    if (c.outreach.optOut === true)
+      await sql({
+        name: 'opt_out_insert',
+        text: 'INSERT INTO "SmsOptOut" (key, "createdAt") VALUES ($1, $2) ON CONFLICT (key) DO NOTHING',
+        values: [c.outreach.key, utc(c.outreach.at)],
+      });
+    else if (c.outreach.optOut === false) await sql({ name: 'opt_out_delete', text: 'DELETE FROM "SmsOptOut" WHERE key = $1', values: [c.outreach.key] });
   }
   return { etag };
 }

@@ -343,10 +343,6 @@ export class SqliteStore implements SurveyStore {
     return row !== undefined;
   }
 
-  async markReplied(key: string): Promise<void> {
-    await this.write(() => this.sql(`UPDATE "Invitation" SET state = 'replied' WHERE key = ?`).run(key));
-  }
-
   async endCampaign(id: string): Promise<number> {
     return this.write(() => this.sql('DELETE FROM "Invitation" WHERE campaign = ?').run(id).changes);
   }
@@ -497,6 +493,12 @@ export class SqliteStore implements SurveyStore {
         ).seq;
         const insert = this.sql('INSERT INTO "OutboxEntry" (conversation, seq, activity, expiresAt) VALUES (?, ?, ?, ?)');
         for (const a of c.outbox.activities) insert.run(c.outbox.conversation, ++seq, storableJson(a), stamp(c.outbox.expiresAt));
+      }
+      if (c.outreach) {
+        this.sql(`UPDATE "Invitation" SET state = 'replied' WHERE key = ?`).run(c.outreach.key);
+        if (c.outreach.optOut === true)
+          this.sql('INSERT INTO "SmsOptOut" (key, createdAt) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(c.outreach.key, stamp(c.outreach.at));
+        else if (c.outreach.optOut === false) this.sql('DELETE FROM "SmsOptOut" WHERE key = ?').run(c.outreach.key);
       }
       return { etag };
     });

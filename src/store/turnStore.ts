@@ -22,6 +22,13 @@ export interface TurnCommit {
    * numbers keep rising after the purge has emptied an idle conversation's outbox.
    */
   outbox?: { conversation: string; activities: readonly unknown[]; expiresAt: Date; seqFloor: number };
+  /**
+   * SMS invitations (src/outreach/): a number, as its HMAC, wrote to the bot, so none of its
+   * invitations gets a reminder; with `optOut`, it wrote STOP (true) or START (false) in some
+   * language. In the turn's write, so a redelivered message changes nothing twice and no second
+   * write follows each inbound SMS.
+   */
+  outreach?: { key: string; optOut?: boolean; at: Date };
 }
 
 export interface TurnStore {

@@ -78,6 +78,7 @@ export async function handleInboundSms(sms: InboundSms, deps: ChannelDeps, deadl
         // Asked only for a respondent without a source yet: a reply to a campaign's invitation, or a text of their own.
         TurnRecord.of(context).source = async () => ((await deps.store.invited(numberKey(secret, sms.from), survey)) ? SMS_INVITATION : SMS);
         TurnRecord.of(context).delivery = { key, expiresAt: new Date(Date.now() + DELIVERY_TTL_MS), reply: (out) => JSON.stringify(renderForSms(out)) };
+        TurnRecord.of(context).outreach = outreachOf(sms, deps);
       },
     );
     const duplicate = TurnRecord.of(context).duplicateReply;
@@ -89,7 +90,6 @@ export async function handleInboundSms(sms: InboundSms, deps: ChannelDeps, deadl
       deps.metrics?.sms.inc({ outcome: 'unavailable' });
       return { unavailable: true, texts: renderForSms(activities) };
     }
-    await outreachBookkeeping(sms, deps);
     return { texts: renderForSms(activities) };
   })();
 
@@ -132,17 +132,13 @@ export async function handleInboundSms(sms: InboundSms, deps: ChannelDeps, deadl
 /**
  * What an invitation campaign needs to know about a message (src/outreach/invitations.ts), by
  * the number's HMAC only: it wrote back (so no reminder), or it wrote STOP or START in any
- * language (the opt-out list every campaign honours). After the turn: a failure here is logged
- * and never costs the respondent their answer.
+ * language (the opt-out list every campaign honours). Written with the turn.
  */
-async function outreachBookkeeping(sms: InboundSms, deps: ChannelDeps): Promise<void> {
-  const key = numberKey(deps.secret, sms.from);
-  try {
-    await deps.store.markReplied(key);
-    const keyword = deps.texts.smsKeyword(sms.text);
-    if (keyword === 'opt_out') await deps.store.setOptOut(key, true, floorHour(new Date()));
-    else if (keyword === 'opt_in') await deps.store.setOptOut(key, false, floorHour(new Date()));
-  } catch (err) {
-    deps.logger.warn({ event: 'sms_outreach_bookkeeping_failed', error: safeError(err) }, 'could not record an SMS for invitations');
-  }
+function outreachOf(sms: InboundSms, deps: ChannelDeps): TurnRecord['outreach'] {
+  const keyword = deps.texts.smsKeyword(sms.text);
+  return {
+    key: numberKey(deps.secret, sms.from),
+    ...(keyword === 'opt_out' ? { optOut: true } : keyword === 'opt_in' ? { optOut: false } : {}),
+    at: floorHour(new Date()),
+  };
 }
