@@ -2,12 +2,10 @@ import fs from 'node:fs';
 import { option } from '../cliArgs';
 import type { CountryCode } from 'libphonenumber-js';
 import { Config } from '../config';
-import { loadLocales } from '../language/i18n';
 import { Logger } from '../logger';
-import { SurveyCatalog } from '../registry/surveyCatalog';
-import { SurveyRegistry } from '../registry/surveyRegistry';
 import { ensureSecret } from '../secret';
 import { SurveyStore } from '../store/store';
+import { outreachSurvey } from './outreachSurvey';
 import { formatSummary, InvitationError, runInvitations } from './invitations';
 import { SmsSender, twilioSender } from './twilioMessages';
 
@@ -61,17 +59,15 @@ export async function inviteCommand(args: string[], config: Config, store: Surve
   const region = (option(args, '--region') ?? 'NO').toUpperCase() as CountryCode;
   if (!fs.existsSync(file)) return fail(`${file}: no such file`, 1);
 
-  const locales = loadLocales();
-  await new SurveyRegistry(store, locales).syncBundled();
-  const catalog = new SurveyCatalog(store, locales, {
-    organisation: config.organisation,
-    defaultLocale: config.defaultLocale,
-    defaultSurvey: config.defaultSurvey,
-  });
-  if (!(await catalog.surveyIds()).includes(surveyId)) return fail(`No survey ${surveyId}; survey-bot survey list shows them.`, 1);
-  const choice = await catalog.start(surveyId);
-  if (choice.closed) return fail(`Survey ${surveyId} is closed: nobody can answer an invitation to it.`, 1);
-  const texts = await catalog.textsFor(choice.id, choice.version);
+  const survey = await outreachSurvey(store, config, surveyId);
+  if ('problem' in survey)
+    return fail(
+      survey.problem === 'unknown'
+        ? `No survey ${surveyId}; survey-bot survey list shows them.`
+        : `Survey ${surveyId} is closed: nobody can answer an invitation to it.`,
+      1,
+    );
+  const { texts } = survey;
 
   const { accountSid, authToken, messagingServiceSid, apiBase } = {
     accountSid: config.sms.twilioAccountSid,

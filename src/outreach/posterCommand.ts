@@ -1,14 +1,12 @@
 import fs from 'node:fs';
 import { option } from '../cliArgs';
 import { Config } from '../config';
-import { loadLocales } from '../language/i18n';
-import { SurveyCatalog } from '../registry/surveyCatalog';
-import { SurveyRegistry } from '../registry/surveyRegistry';
 import { SurveyStore } from '../store/store';
+import { outreachSurvey } from './outreachSurvey';
 import { FontMissingError } from './posterFonts';
 import { posterBaseUrl, posterLanguages, posterPages, PosterRequestError, posterSource } from './posterPages';
 
-export const POSTER_USAGE = `  poster SURVEY --out FILE.pdf [--lang so,ar,ti,prs,nb] [--source nav-grunerlokka-poster]
+export const POSTER_USAGE = `  poster SURVEY --out FILE.pdf [--lang so,ar,ti,prs,nb] [--source nav-office-poster]
          [--base-url https://bolig.example.no]
                             one A4 poster page per language: the survey's title, an invitation, a
                             QR code of the start link (BASE/s/SURVEY?lang=…&src=SOURCE), the link
@@ -33,17 +31,15 @@ export async function posterCommand(args: string[], config: Config, store: Surve
   const base = option(args, '--base-url') ?? config.publicUrl;
   if (!base) return fail('The posters need the address the link starts with: --base-url https://… or PUBLIC_URL in the configuration.');
 
-  const locales = loadLocales();
-  await new SurveyRegistry(store, locales).syncBundled();
-  const catalog = new SurveyCatalog(store, locales, {
-    organisation: config.organisation,
-    defaultLocale: config.defaultLocale,
-    defaultSurvey: config.defaultSurvey,
-  });
-  if (!(await catalog.surveyIds()).includes(surveyId)) return fail(`No survey ${surveyId}; survey-bot survey list shows them.`, 1);
-  const choice = await catalog.start(surveyId);
-  if (choice.closed) return fail(`Survey ${surveyId} is closed: a poster would send people to a survey that has ended.`, 1);
-  const texts = await catalog.textsFor(choice.id, choice.version);
+  const survey = await outreachSurvey(store, config, surveyId);
+  if ('problem' in survey)
+    return fail(
+      survey.problem === 'unknown'
+        ? `No survey ${surveyId}; survey-bot survey list shows them.`
+        : `Survey ${surveyId} is closed: a poster would send people to a survey that has ended.`,
+      1,
+    );
+  const { texts } = survey;
   const smsNumbers = (await store.listSmsRoutes()).filter((r) => r.surveyId === surveyId).map((r) => r.number);
   try {
     const request = {
@@ -62,7 +58,7 @@ export async function posterCommand(args: string[], config: Config, store: Surve
     } catch (err) {
       return fail(`Could not write ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1);
     }
-    io.stdout.write(`Wrote ${pages.length} poster page(s) of ${surveyId} v${choice.version} to ${out} (${request.languages.join(', ')}).\n`);
+    io.stdout.write(`Wrote ${pages.length} poster page(s) of ${surveyId} v${survey.version} to ${out} (${request.languages.join(', ')}).\n`);
     for (const p of pages) io.stdout.write(`  ${p.lang}\t${p.link}\n`);
     io.stdout.write(
       smsNumbers.length
