@@ -12,7 +12,7 @@ import { SurveyDefinition } from '../survey/definition';
 import { allOptions, funnelMilestones, questionsOf } from '../survey/walk';
 import { ANALYST_LANGUAGES, analystLanguage } from './analystLanguage';
 import type { AnalystService } from './analystService';
-import { escapeHtml, fill, jsonForScript } from '../htmlTemplate';
+import { escapeHtml, fill, jsonForScript, setPageHeaders } from '../htmlTemplate';
 
 /** The dashboard's own files; read from the project root so `src/` (tests) and `dist/` (built) serve the same. */
 export const DASHBOARD_ASSETS_DIR = path.join(projectRoot, 'src', 'analyst', 'assets');
@@ -73,13 +73,8 @@ export function registerDashboard(server: Server, deps: { service: AnalystServic
 
 /** An analyst page: no caching, no referrer, no framing, and the strict CSP below. */
 export function sendDashboardPage(res: Response, html: string): void {
-  res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  res.setHeader('Content-Security-Policy', DASHBOARD_CSP);
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
+  setPageHeaders(res, DASHBOARD_CSP);
   res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
   res.sendRaw(200, html);
 }
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Activity } from 'botbuilder';
 import { Request, Response } from 'restify';
-import { escapeHtml, fill, jsonForScript } from '../../htmlTemplate';
+import { escapeHtml, fill, jsonForScript, setPageHeaders } from '../../htmlTemplate';
 import { safeError } from '../../logger';
 import { Texts } from '../../language/texts';
 import { projectRoot } from '../../paths';
@@ -92,14 +92,9 @@ export function createLitePage(deps: ChannelDeps, directLine: DirectLineServer):
       noscript: escapeHtml(texts.t(current.tag, 'bot:web.noscript')),
     });
     const encoding = acceptedEncoding(req);
-    res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    res.setHeader('Content-Security-Policy', liteContentSecurityPolicy(styleHash));
-    // The token is in the page: it must never come from a cache, shared or the browser's.
-    res.setHeader('Cache-Control', 'no-store');
+    // The token is in the page: it must never come from a cache, shared or the browser's (no-store).
+    setPageHeaders(res, liteContentSecurityPolicy(styleHash));
     res.setHeader('Vary', 'Accept-Encoding, Accept-Language');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
     if (encoding !== 'identity') res.setHeader('Content-Encoding', encoding);
     res.sendRaw(200, compress(Buffer.from(html, 'utf8'), encoding, false));
   };

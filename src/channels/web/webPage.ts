@@ -8,7 +8,7 @@ import { ChannelDeps } from '../channelDeps';
 import { DIRECT_LINE_BASE, DirectLineServer } from '../directline/directLine';
 import { createLitePage } from './litePage';
 import { StaticFile } from './staticFile';
-import { escapeHtml, fill, jsonForScript } from '../../htmlTemplate';
+import { escapeHtml, fill, jsonForScript, setPageHeaders } from '../../htmlTemplate';
 import { fromAcceptLanguage, startLink } from './startLink';
 
 // Where it has always been imported from.
@@ -80,13 +80,8 @@ export function registerWebPage(server: Server, deps: ChannelDeps, directLine: D
       pageHash: files.page.hash,
       cssHash: files.css.hash,
     });
-    res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    res.setHeader('Content-Security-Policy', contentSecurityPolicy(nonce));
-    // The nonce is per response: the page must never come from a cache.
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+    // The nonce is per response: the page must never come from a cache (no-store).
+    setPageHeaders(res, contentSecurityPolicy(nonce));
     res.sendRaw(200, html);
   };
   const lite = createLitePage(deps, directLine);
